@@ -1,0 +1,2 @@
+-- The archive's schema: the single source of truth, embedded in the binary and applied on open.
+-- Filled in by the archive stage (issue: "The SQLite archive").

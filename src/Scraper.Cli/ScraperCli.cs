@@ -1,0 +1,65 @@
+using System.CommandLine;
+
+namespace Scraper.Cli;
+
+/// <summary>Builds the command tree and runs it; used by <c>Program</c> and, in-process, by the tests.</summary>
+public static class ScraperCli
+{
+    public const string ExitCodeHelp =
+        "Exit codes: 0 ok, 1 partial (some inputs or URLs failed), 2 usage, 3 archive locked, 4 failed (nothing could be done).";
+
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand(
+            "scraper: fetch, extract, archive, export and diff the English news of en.wuxi.gov.cn and wnd.gov.cn.\n"
+            + ExitCodeHelp);
+        // One line per command; each command lives in Commands/<Name>Command.cs.
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var context = new CliContext(stdout, stderr);
+        var root = Build(context);
+        var parse = root.Parse(args);
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                stderr.WriteLine($"scraper: {error.Message}");
+            stderr.WriteLine("Run 'scraper --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parse.InvokeAsync(invocation, cancellationToken);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"scraper: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (CommandFailedException e)
+        {
+            stderr.WriteLine($"scraper: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("scraper: cancelled");
+            return 130;
+        }
+    }
+}
+
+/// <summary>What a command needs from its host: where to write. Tests pass string writers.</summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error);
+
+/// <summary>A bad combination of arguments found after parsing; exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A command that cannot go on; the message is printed as one line.</summary>
+public sealed class CommandFailedException(string message, int exitCode = ExitCodes.Failed) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
