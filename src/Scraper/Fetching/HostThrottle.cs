@@ -4,8 +4,9 @@ namespace Scraper.Fetching;
 
 /// <summary>
 /// Per-host politeness for one run: at most <c>maxConcurrentPerHost</c> requests in flight to a host, and
-/// request starts to one host spaced by at least the interval the caller gives (the larger of
-/// <c>--delay</c> and the host's Crawl-delay). Hosts do not wait for each other.
+/// each request to a host starts at least the interval the caller gives (the larger of <c>--delay</c> and
+/// the host's Crawl-delay) after the previous one started and after it finished, so a slow server is not
+/// sent the next request the moment it answers. Hosts do not wait for each other.
 /// </summary>
 public sealed class HostThrottle(int maxConcurrentPerHost = 1, TimeProvider? timeProvider = null)
 {
@@ -35,7 +36,7 @@ public sealed class HostThrottle(int maxConcurrentPerHost = 1, TimeProvider? tim
                 wait = start - now;
             }
             if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-            return new Lease(slot.Gate);
+            return new Lease(this, slot, minInterval);
         }
         catch
         {
@@ -63,13 +64,26 @@ public sealed class HostThrottle(int maxConcurrentPerHost = 1, TimeProvider? tim
         public DateTimeOffset NextStart { get; set; } = DateTimeOffset.MinValue;
     }
 
-    private sealed class Lease(SemaphoreSlim gate) : IDisposable
+    private void Release(HostSlot slot, TimeSpan minInterval)
+    {
+        if (minInterval > TimeSpan.Zero)
+        {
+            lock (slot)
+            {
+                var next = _time.GetUtcNow() + minInterval;
+                if (next > slot.NextStart) slot.NextStart = next;
+            }
+        }
+        slot.Gate.Release();
+    }
+
+    private sealed class Lease(HostThrottle throttle, HostSlot slot, TimeSpan minInterval) : IDisposable
     {
         private int _released;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+            if (Interlocked.Exchange(ref _released, 1) == 0) throttle.Release(slot, minInterval);
         }
     }
 }

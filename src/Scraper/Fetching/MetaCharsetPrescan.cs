@@ -6,7 +6,7 @@ namespace Scraper.Fetching;
 /// The WHATWG "prescan a byte stream to determine its encoding" algorithm, slightly reduced: finds the
 /// charset label of the first <c>&lt;meta charset&gt;</c> or <c>&lt;meta http-equiv="content-type"
 /// content="…charset=…"&gt;</c>, skipping comments and the attributes of other tags (so a <c>charset=</c>
-/// inside a script string or a comment is not taken).
+/// in a comment or in another tag's attribute is not taken; like browsers, it does not know about scripts).
 /// </summary>
 internal static class MetaCharsetPrescan
 {

@@ -110,7 +110,7 @@ public sealed class DownloaderPolitenessTests
 
         var gaps = Gaps(site.RequestsTo("/index.html"));
         Assert.Equal(2, gaps.Length);
-        Assert.All(gaps, gap => Assert.True(gap >= TimeSpan.FromMilliseconds(380), $"gap {gap.TotalMilliseconds} ms"));
+        Assert.All(gaps, gap => Assert.True(gap >= TimeSpan.FromMilliseconds(395), $"gap {gap.TotalMilliseconds} ms"));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class DownloaderPolitenessTests
 
         // robots.txt, then the page a second later.
         var gap = Assert.Single(Gaps(site.Requests));
-        Assert.True(gap >= TimeSpan.FromMilliseconds(980), $"gap {gap.TotalMilliseconds} ms");
+        Assert.True(gap >= TimeSpan.FromMilliseconds(995), $"gap {gap.TotalMilliseconds} ms");
     }
 
     [Fact]
