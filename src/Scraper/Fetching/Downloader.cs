@@ -184,6 +184,11 @@ public sealed class Downloader
         {
             return new HopOutcome(null, e.Kind, e.Message);
         }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or UriFormatException)
+        {
+            // HttpClient refuses some URLs that Uri accepts; one odd link must not end the crawl.
+            return new HopOutcome(null, FetchErrorKind.SourceError, "request not sendable: " + e.Message.ReplaceLineEndings(" "));
+        }
     }
 
     private async Task<RobotsRules> FetchRobotsAsync(Uri robotsUrl, HostScope scope, CancellationToken cancellationToken)

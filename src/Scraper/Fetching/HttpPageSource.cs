@@ -13,6 +13,9 @@ public sealed record HttpPageSourceOptions
     /// <c>curl --resolve</c>: lets a test serve <c>http://en.wuxi.gov.cn/…</c> from 127.0.0.1 with the real
     /// Host header. Empty for live crawls.</summary>
     public IReadOnlyDictionary<string, IPEndPoint> HostOverrides { get; init; } = new Dictionary<string, IPEndPoint>();
+
+    /// <summary>Use the proxy of the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY); ignored with host overrides.</summary>
+    public bool UseSystemProxy { get; init; } = true;
 }
 
 /// <summary>
@@ -34,7 +37,7 @@ public sealed class HttpPageSource : IPageSource, IDisposable
             AutomaticDecompression = DecompressionMethods.All,
             ConnectTimeout = options.ConnectTimeout,
             UseCookies = false,
-            UseProxy = false,
+            UseProxy = options.UseSystemProxy && options.HostOverrides.Count == 0,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
         if (options.HostOverrides.Count > 0)

@@ -38,14 +38,13 @@ public sealed class MirrorPageSource : IPageSource
     public async Task<SourceResponse> SendAsync(SourceRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var path = PathFor(request.Url);
-        if (path is null) return Status(400, "Bad Request");
-        if (Directory.Exists(path))
-            return Status(301, "Moved Permanently") with { Location = request.Url.AbsolutePath + "/" };
-        if (!File.Exists(path)) return Status(404, "Not Found");
-
         try
         {
+            var path = PathFor(request.Url);
+            if (path is null) return Status(400, "Bad Request");
+            if (Directory.Exists(path))
+                return Status(301, "Moved Permanently") with { Location = request.Url.AbsolutePath + "/" };
+            if (!File.Exists(path)) return Status(404, "Not Found");
             var info = new FileInfo(path);
             var lastModified = new DateTimeOffset(info.LastWriteTimeUtc.Ticks - info.LastWriteTimeUtc.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
             var content = await ReadAsync(path, request.MaxBodyBytes, cancellationToken).ConfigureAwait(false);

@@ -251,6 +251,26 @@ public sealed class DownloaderFaultTests
     }
 
     [Fact]
+    public async Task A_gzip_body_is_decompressed_and_the_limit_applies_to_the_decompressed_size()
+    {
+        await using var site = await StartSiteAsync();
+        var page = System.Text.Encoding.UTF8.GetBytes(Page("Compressed", "Sent with gzip."));
+        site.On("/gzip.htm", LoopbackResponse.Gzip(page, "text/html; charset=utf-8"));
+        // 20 MB of zeros compress to about 20 KB: a cap on the wire size would let it through.
+        site.On("/bomb.htm", LoopbackResponse.Gzip(new byte[20 * 1024 * 1024], "text/html"));
+        using var source = new HttpPageSource();
+        var downloader = new Downloader(source, FastOptions());
+
+        var small = await downloader.FetchAsync(new FetchRequest(site.Url("/gzip.htm")), CancellationToken.None);
+        var bomb = await downloader.FetchAsync(new FetchRequest(site.Url("/bomb.htm")), CancellationToken.None);
+
+        Assert.Equal(page, small.Body);
+        Assert.Contains("gzip", site.RequestsTo("/gzip.htm").Single().Headers["Accept-Encoding"]);
+        Assert.Equal(FetchErrorKind.TooLarge, bomb.Error);
+        Assert.Equal(10 * 1024 * 1024, bomb.Body.Length);
+    }
+
+    [Fact]
     public async Task A_body_exactly_at_the_limit_is_kept_whole()
     {
         await using var site = await StartSiteAsync();

@@ -231,6 +231,9 @@ public abstract class LoopbackResponse
     public static LoopbackResponse Html(string html, string contentType = "text/html; charset=utf-8") =>
         Content(Encoding.UTF8.GetBytes(html), contentType);
 
+    /// <summary>A body sent gzip-compressed (Content-Encoding: gzip), as most servers send HTML.</summary>
+    public static LoopbackResponse Gzip(byte[] body, string contentType) => new GzipResponse(body, contentType);
+
     /// <summary>A generated body of <paramref name="length"/> bytes, streamed (with or without Content-Length).</summary>
     public static LoopbackResponse Large(long length, string contentType = "text/html", bool announceLength = true) =>
         new LargeResponse(length, contentType, announceLength);
@@ -309,6 +312,20 @@ public abstract class LoopbackResponse
     {
         internal override Task WriteAsync(HttpContext context, LoopbackSite site, string? host) =>
             site.WriteBodyAsync(context, body, contentType, lastModified);
+    }
+
+    private sealed class GzipResponse(byte[] body, string contentType) : LoopbackResponse
+    {
+        internal override async Task WriteAsync(HttpContext context, LoopbackSite site, string? host)
+        {
+            using var compressed = new MemoryStream();
+            await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+                await gzip.WriteAsync(body);
+            context.Response.ContentType = contentType;
+            context.Response.Headers.ContentEncoding = "gzip";
+            context.Response.ContentLength = compressed.Length;
+            await context.Response.Body.WriteAsync(compressed.ToArray(), context.RequestAborted);
+        }
     }
 
     private sealed class LargeResponse(long length, string contentType, bool announceLength) : LoopbackResponse
