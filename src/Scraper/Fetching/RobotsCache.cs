@@ -7,7 +7,7 @@ namespace Scraper.Fetching;
 /// ask for it at the same time. A fetch abandoned because its caller was cancelled is forgotten, so the
 /// next caller fetches again instead of inheriting the cancellation.
 /// </summary>
-public sealed class RobotsCache(Func<Uri, HostScope, CancellationToken, Task<RobotsRules>> fetchRobots)
+internal sealed class RobotsCache(Func<Uri, HostScope, CancellationToken, Task<RobotsRules>> fetchRobots)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<RobotsRules>>> _origins = new(StringComparer.OrdinalIgnoreCase);
 
