@@ -6,7 +6,13 @@ using Scraper.Sites;
 namespace Scraper.Crawling;
 
 /// <summary>What a section list page offers the crawler: article links, and the list's other pages.</summary>
-public sealed record ListPage(Uri Url, IReadOnlyList<Uri> Articles, IReadOnlyList<Uri> Pages);
+public sealed record ListPage(Uri Url, IReadOnlyList<ListEntry> Entries, IReadOnlyList<Uri> Pages)
+{
+    public IEnumerable<Uri> Articles => Entries.Select(e => e.Url);
+}
+
+/// <summary>An article link of a list page, with the date the list shows beside it, if any.</summary>
+public sealed record ListEntry(Uri Url, DateOnly? Date);
 
 /// <summary>
 /// Reads a section list page with the site's list selectors. Article links must also match the site's article
@@ -22,19 +28,22 @@ public sealed class ListPageReader
         bool InScope(Uri u) => scopeHosts?.Contains(u.Host.ToLowerInvariant()) ?? string.Equals(u.Host, pageUrl.Host, StringComparison.OrdinalIgnoreCase);
 
         var articles = Links(document, pageUrl, rule.List.Links)
-            .Where(u => InScope(u) && rule.IsArticle(u) && rule.ContinuationPage(u) is null)
+            .Where(l => InScope(l.Url) && rule.IsArticle(l.Url) && rule.ContinuationPage(l.Url) is null)
             .ToList();
         if (articles.Count == 0)
         {
             articles = Links(document, pageUrl, ["a[href]"])
-                .Where(u => InScope(u) && rule.IsArticle(u) && rule.ContinuationPage(u) is null)
+                .Where(l => InScope(l.Url) && rule.IsArticle(l.Url) && rule.ContinuationPage(l.Url) is null)
                 .ToList();
         }
         var section = SectionStem(pageUrl);
         var pages = Links(document, pageUrl, rule.List.Pagination)
+            .Select(l => l.Url)
             .Where(u => InScope(u) && rule.ListUrlRegex?.IsMatch(u.AbsolutePath) != false && SectionStem(u) == section && u.AbsolutePath != pageUrl.AbsolutePath)
+            .Distinct()
             .ToList();
-        return new ListPage(pageUrl, articles.Distinct().ToList(), pages.Distinct().ToList());
+        var entries = articles.GroupBy(l => l.Url).Select(g => new ListEntry(g.Key, g.Select(l => DateOf(l.Link)).FirstOrDefault(d => d is not null))).ToList();
+        return new ListPage(pageUrl, entries, pages);
     }
 
     /// <summary><c>/bizupdates_2.html</c> and <c>/bizupdates.html</c> are pages of one section list.</summary>
@@ -49,7 +58,14 @@ public sealed class ListPageReader
             : path;
     }
 
-    private IEnumerable<Uri> Links(IDocument document, Uri pageUrl, IEnumerable<string> selectors)
+    /// <summary>The date printed in the link's list item (<c>&lt;li&gt;&lt;a&gt;…&lt;/a&gt;&lt;span&gt;2023-02-06&lt;/span&gt;&lt;/li&gt;</c>).</summary>
+    private static DateOnly? DateOf(IElement link)
+    {
+        var item = link.Closest("li, tr, dd") ?? link.ParentElement;
+        return item is null ? null : DateText.Find(item.TextContent.Replace(link.TextContent, " "));
+    }
+
+    private IEnumerable<(Uri Url, IElement Link)> Links(IDocument document, Uri pageUrl, IEnumerable<string> selectors)
     {
         foreach (var text in selectors)
         {
@@ -58,7 +74,7 @@ public sealed class ListPageReader
             {
                 if (link.GetAttribute("href") is not { Length: > 0 } href) continue;
                 if (!Uri.TryCreate(pageUrl, ImageUrl.Encode(href.Trim()), out var target) || target.Scheme is not ("http" or "https")) continue;
-                yield return new UriBuilder(target) { Fragment = "" }.Uri;
+                yield return (new UriBuilder(target) { Fragment = "" }.Uri, link);
             }
         }
     }

@@ -26,11 +26,12 @@ public sealed class ListPageReaderTests
         var json = JsonSerializer.Serialize(new
         {
             url = url.AbsoluteUri,
-            articles = list.Articles.Select(a => a.AbsoluteUri),
+            articles = list.Entries.Select(e => new { url = e.Url.AbsoluteUri, date = e.Date?.ToString("yyyy-MM-dd") }),
             pages = list.Pages.Select(p => p.AbsoluteUri),
         }, new JsonSerializerOptions { WriteIndented = true });
         Snapshot.Match(Path.ChangeExtension(path, ".links.verified.json"), json);
         // Every linked article is a bundled sample, so an offline crawl of the samples finds them all.
+        Assert.All(list.Entries, e => Assert.NotNull(e.Date));
         foreach (var article in list.Articles)
             Assert.True(File.Exists(SamplePaths.FileForUrl(RepoPaths.Samples, article)), article + " is not a sample");
     }
