@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Scraper.Cli.Commands;
 
 namespace Scraper.Cli;
 
@@ -14,6 +15,7 @@ public static class ScraperCli
             "scraper: fetch, extract, archive, export and diff the English news of en.wuxi.gov.cn and wnd.gov.cn.\n"
             + ExitCodeHelp);
         // One line per command; each command lives in Commands/<Name>Command.cs.
+        root.Add(ExtractCommand.Create(context));
         return root;
     }
 
@@ -48,6 +50,12 @@ public static class ScraperCli
         {
             stderr.WriteLine("scraper: cancelled");
             return 130;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("SCRAPER_DEBUG") != "1")
+        {
+            // A bug of ours still ends in one line; SCRAPER_DEBUG=1 lets the stack trace through.
+            stderr.WriteLine($"scraper: internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (set SCRAPER_DEBUG=1 for details)");
+            return ExitCodes.Failed;
         }
     }
 }

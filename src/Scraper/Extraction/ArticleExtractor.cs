@@ -1,0 +1,148 @@
+using AngleSharp.Dom;
+using Scraper.Extraction.Generic;
+using Scraper.Sites;
+
+namespace Scraper.Extraction;
+
+/// <summary>
+/// The extraction cascade, trafilatura-style: the site's rules first; where they find no body, the generic
+/// extractor; where that finds nothing either, a baseline that reads the whole page minus its chrome, so an
+/// article is never empty when the page has text. Stateless and thread-safe.
+/// </summary>
+public sealed class ArticleExtractor
+{
+    public const string GenericName = "generic";
+    private const int MaxJoinedPages = 100;
+
+    private readonly SiteCatalog _sites;
+    private readonly HtmlDocumentLoader _loader;
+    private readonly BodyReader _bodyReader = new();
+    private readonly SiteRuleExtractor _siteRules;
+    private readonly GenericExtractor _generic = new();
+
+    public ArticleExtractor(SiteCatalog sites, HtmlDocumentLoader? loader = null)
+    {
+        _sites = sites;
+        _loader = loader ?? new HtmlDocumentLoader();
+        _siteRules = new SiteRuleExtractor(_bodyReader);
+    }
+
+    public SiteCatalog Sites => _sites;
+
+    /// <summary>Decodes the raw bytes and extracts one page.</summary>
+    /// <param name="rule">The site rules to apply; by default those of the URL's host.</param>
+    /// <exception cref="UnreadablePageException">The bytes are not an HTML page.</exception>
+    public PageExtraction Extract(Uri url, ReadOnlyMemory<byte> body, string? contentType, SiteRule? rule = null) =>
+        Extract(url, _loader.Load(body.Span, contentType), rule ?? _sites.Match(url));
+
+    public PageExtraction Extract(Uri url, IDocument document, SiteRule? rule)
+    {
+        var language = TextNormalizer.NullIfEmpty(document.DocumentElement.GetAttribute("lang"));
+        if (rule is not null)
+        {
+            var metadata = _siteRules.ReadMetadata(document, rule);
+            var body = _siteRules.ReadBody(document, url, rule);
+            var siblings = _siteRules.SiblingPages(document, url, rule);
+            var continuation = rule.ContinuationPage(url) is not null;
+            if (body is not null)
+            {
+                var article = new Article
+                {
+                    Url = url.AbsoluteUri,
+                    Site = rule.Site,
+                    Extractor = "site:" + rule.Site,
+                    Title = metadata.Title ?? _generic.Find(document).Metadata.Title,
+                    Subtitle = metadata.Subtitle,
+                    Section = metadata.Section,
+                    Published = DateText.ToIso(metadata.Info.Published),
+                    Source = metadata.Info.Source,
+                    Byline = metadata.Info.Byline,
+                    Language = language ?? rule.Language,
+                    Paragraphs = body.Paragraphs,
+                    Figures = body.Figures,
+                };
+                return new PageExtraction(article, siblings, continuation);
+            }
+            // Template drift: the rules' metadata may still hold where the body selector no longer does.
+            return new PageExtraction(ExtractGeneric(url, document, rule, metadata, language), siblings, continuation);
+        }
+        return new PageExtraction(ExtractGeneric(url, document, null, null, language), [], false);
+    }
+
+    /// <summary>Page 1 of a multi-page article joined with its sibling pages (found through each page's pager).</summary>
+    /// <param name="loadSibling">Returns a sibling page's bytes, or null when it cannot be had.</param>
+    public async Task<Article> ExtractJoinedAsync(Uri url, ReadOnlyMemory<byte> body, string? contentType,
+        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>> loadSibling, CancellationToken cancellationToken)
+    {
+        var rule = _sites.Match(url);
+        var first = Extract(url, body, contentType, rule);
+        return await JoinAsync(url, first, rule, loadSibling, cancellationToken);
+    }
+
+    /// <summary>Joins an extracted page 1 with its siblings; a continuation page or a single page is returned as is.</summary>
+    public async Task<Article> JoinAsync(Uri url, PageExtraction first, SiteRule? rule,
+        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>> loadSibling, CancellationToken cancellationToken)
+    {
+        if (first.IsContinuationPage || first.SiblingPages.Count == 0 || rule is null) return first.Article;
+        var pages = new SortedDictionary<int, Article>();
+        var queued = new HashSet<string>(StringComparer.Ordinal) { url.AbsolutePath };
+        var queue = new Queue<Uri>();
+        foreach (var sibling in first.SiblingPages)
+            if (queued.Add(sibling.AbsolutePath)) queue.Enqueue(sibling);
+        while (queue.Count > 0 && pages.Count < MaxJoinedPages)
+        {
+            var sibling = queue.Dequeue();
+            // Page 1's link on a later page points back here; only continuation pages are joined.
+            if (rule.ContinuationPage(sibling) is not { } number) continue;
+            var bytes = await loadSibling(sibling, cancellationToken);
+            if (bytes is null) continue;
+            PageExtraction page;
+            try { page = Extract(sibling, bytes.Value, null, rule); }
+            catch (UnreadablePageException) { continue; }
+            pages.TryAdd(number, page.Article);
+            foreach (var next in page.SiblingPages)
+                if (queued.Add(next.AbsolutePath)) queue.Enqueue(next);
+        }
+        var paragraphs = new List<string>(first.Article.Paragraphs);
+        var figures = new List<Figure>(first.Article.Figures);
+        foreach (var page in pages.Values)
+        {
+            figures.AddRange(page.Figures.Select(f => f with { Position = f.Position + paragraphs.Count }));
+            paragraphs.AddRange(page.Paragraphs);
+        }
+        return first.Article with { Paragraphs = paragraphs, Figures = figures, Pages = 1 + pages.Count };
+    }
+
+    private Article ExtractGeneric(Uri url, IDocument document, SiteRule? rule, RuleMetadata? ruleMetadata, string? language)
+    {
+        var generic = _generic.Find(document);
+        var meta = generic.Metadata;
+        var body = generic.Body is { } found ? _bodyReader.Read(found, url) : null;
+        if (body is null || body.Paragraphs.Count == 0) body = Baseline(document, url);
+        return new Article
+        {
+            Url = url.AbsoluteUri,
+            Site = rule?.Site,
+            Extractor = GenericName,
+            Title = ruleMetadata?.Title ?? meta.Title,
+            Subtitle = ruleMetadata?.Subtitle,
+            Section = ruleMetadata?.Section,
+            Published = DateText.ToIso(ruleMetadata?.Info.Published) ?? meta.Published,
+            Source = ruleMetadata?.Info.Source,
+            Byline = ruleMetadata?.Info.Byline ?? meta.Byline,
+            Language = language ?? meta.Language ?? rule?.Language,
+            Paragraphs = body.Paragraphs,
+            Figures = body.Figures,
+        };
+    }
+
+    /// <summary>The last resort: the whole page without its obvious chrome.</summary>
+    private BodyContent Baseline(IDocument document, Uri url)
+    {
+        if (document.Body is null) return new BodyContent([], []);
+        var body = (IElement)document.Body.Clone(true);
+        foreach (var chrome in body.QuerySelectorAll("nav, header, footer, aside, form, script, style, noscript, [role=navigation], [role=banner], [role=contentinfo]").ToList())
+            chrome.Remove();
+        return _bodyReader.Read(body, url);
+    }
+}

@@ -1,0 +1,219 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using AngleSharp.Dom;
+
+namespace Scraper.Extraction;
+
+/// <summary>The text blocks and figures of an article body, in reading order.</summary>
+public sealed record BodyContent(IReadOnlyList<string> Paragraphs, IReadOnlyList<Figure> Figures);
+
+/// <summary>
+/// Reads a content element into paragraphs and figures; shared by the site rules and the generic extractor.
+/// Every element whose content is inline (a "leaf block": p, li, h2, a div of text…) gives one text block; inline
+/// text between blocks gives its own. Images become figures; the text block right after an image is its caption
+/// when it looks like one (a caption class, centred, or ending in a credit). All traversals are iterative:
+/// bodies can be deeper than the call stack allows.
+/// </summary>
+public sealed class BodyReader
+{
+    private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "blockquote", "ul", "ol", "li",
+        "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+        "caption", "figure", "figcaption", "pre", "address", "center", "hr", "form", "fieldset", "details", "summary",
+        "hgroup", "menu", "picture",
+    };
+    private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "button", "input",
+        "select", "textarea", "audio", "map", "head", "link", "meta",
+    };
+    private static readonly Regex CaptionClass = new("caption|pic-?(?:text|title|desc|info)|img-?(?:text|desc)|photo-?(?:text|desc)|figcaption|wp-caption-text", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex CenteredStyle = new(@"text-align\s*:\s*center", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    /// <summary>Text after an image this short is read as its caption even without other signs.</summary>
+    private const int ShortCaptionInSameBlock = 300;
+
+    public BodyContent Read(IElement content, Uri pageUrl, IReadOnlyList<Regex>? dropText = null)
+    {
+        var state = new ReadState(pageUrl, dropText ?? []);
+        var containers = FindContainers(content);
+        // Each frame walks one container's children; inline children gather into the current run.
+        var stack = new Stack<(INode Node, int Next)>();
+        stack.Push((content, 0));
+        var run = new List<INode>();
+        IElement owner = content;
+        while (stack.Count > 0)
+        {
+            var (node, next) = stack.Pop();
+            if (next >= node.ChildNodes.Length)
+            {
+                state.Flush(run, node as IElement ?? owner);
+                continue;
+            }
+            stack.Push((node, next + 1));
+            var child = node.ChildNodes[next];
+            if (child is IElement element)
+            {
+                if (Skipped.Contains(element.LocalName)) continue;
+                if (element.LocalName.Equals("figure", StringComparison.OrdinalIgnoreCase))
+                {
+                    state.Flush(run, node as IElement ?? owner);
+                    state.ReadFigureElement(element);
+                    continue;
+                }
+                if (Blocks.Contains(element.LocalName))
+                {
+                    state.Flush(run, node as IElement ?? owner);
+                    if (containers.Contains(element))
+                    {
+                        stack.Push((element, 0));
+                    }
+                    else
+                    {
+                        run.Add(element);
+                        state.Flush(run, element);
+                    }
+                    continue;
+                }
+            }
+            run.Add(child);
+        }
+        state.Flush(run, owner);
+        return new BodyContent(state.Paragraphs, state.Figures);
+    }
+
+    /// <summary>Elements that hold a block element somewhere below them (and so are not leaf blocks).</summary>
+    private static HashSet<IElement> FindContainers(IElement root)
+    {
+        var containers = new HashSet<IElement>();
+        foreach (var element in root.Descendants<IElement>())
+        {
+            if (!Blocks.Contains(element.LocalName) && !element.LocalName.Equals("img", StringComparison.OrdinalIgnoreCase)) continue;
+            // An image inside a paragraph does not split it; an image beside block siblings does not either.
+            if (element.LocalName.Equals("img", StringComparison.OrdinalIgnoreCase)) continue;
+            for (var parent = element.ParentElement; parent is not null && parent != root.ParentElement; parent = parent.ParentElement)
+                if (!containers.Add(parent)) break;
+        }
+        return containers;
+    }
+
+    internal static bool IsCaptionLike(IElement? element, IElement? stopAt = null)
+    {
+        for (var e = element; e is not null && e != stopAt; e = e.ParentElement)
+        {
+            if (e.LocalName is "figcaption") return true;
+            var classes = (e.GetAttribute("class") ?? "") + " " + (e.GetAttribute("id") ?? "");
+            if (CaptionClass.IsMatch(classes)) return true;
+            if (string.Equals(e.GetAttribute("align"), "center", StringComparison.OrdinalIgnoreCase)) return true;
+            if (e.GetAttribute("style") is { } style && CenteredStyle.IsMatch(style)) return true;
+            if (e.LocalName is "center") return true;
+            if (Blocks.Contains(e.LocalName) && e.LocalName is not ("span" or "font" or "strong" or "b" or "em" or "i")) break;
+        }
+        return false;
+    }
+
+    private sealed class ReadState(Uri pageUrl, IReadOnlyList<Regex> dropText)
+    {
+        public List<string> Paragraphs { get; } = [];
+        public List<Figure> Figures { get; } = [];
+        /// <summary>The last thing emitted was a figure still waiting for its caption.</summary>
+        private bool _awaitingCaption;
+
+        public void Flush(List<INode> run, IElement owner)
+        {
+            if (run.Count == 0) return;
+            var (text, images) = Gather(run);
+            run.Clear();
+            foreach (var image in images) AddFigure(image);
+            var block = TextNormalizer.Collapse(text);
+            if (block.Length == 0) return;
+            if (dropText.Any(r => r.IsMatch(block))) return;
+            var captionLike = IsCaptionLike(owner) || CaptionText.HasBracketedCredit(block);
+            if (_awaitingCaption && (captionLike || (images.Count > 0 && block.Length <= ShortCaptionInSameBlock)))
+            {
+                SetCaption(block);
+                return;
+            }
+            Paragraphs.Add(block);
+            _awaitingCaption = false;
+        }
+
+        public void ReadFigureElement(IElement figure)
+        {
+            var caption = new StringBuilder();
+            var images = new List<IElement>();
+            foreach (var node in figure.Descendants())
+            {
+                if (node is IElement e && e.LocalName.Equals("img", StringComparison.OrdinalIgnoreCase)) images.Add(e);
+                else if (node is IText t && !InSkipped(t, figure)) caption.Append(t.Data).Append(' ');
+            }
+            foreach (var image in images) AddFigure(image);
+            var text = TextNormalizer.Collapse(caption.ToString());
+            if (text.Length == 0) return;
+            if (images.Count == 0 && !_awaitingCaption) { Paragraphs.Add(text); return; }
+            SetCaption(text);
+        }
+
+        private void AddFigure(IElement image)
+        {
+            var src = ImageUrl.Resolve(pageUrl, SourceOf(image));
+            if (src is null) return;
+            Figures.Add(new Figure(src, TextNormalizer.NullIfEmpty(image.GetAttribute("alt")), null, null, Paragraphs.Count));
+            _awaitingCaption = true;
+        }
+
+        private void SetCaption(string text)
+        {
+            var (caption, credit) = CaptionText.Split(text);
+            Figures[^1] = Figures[^1] with { Caption = caption, Credit = credit };
+            _awaitingCaption = false;
+        }
+
+        private static string? SourceOf(IElement image)
+        {
+            // Lazy-loading pages keep the real address in a data attribute and a placeholder in src.
+            foreach (var name in new[] { "data-src", "data-original", "data-lazy-src" })
+                if (image.GetAttribute(name) is { Length: > 0 } lazy) return lazy;
+            return image.GetAttribute("src");
+        }
+
+        private static (string Text, List<IElement> Images) Gather(List<INode> run)
+        {
+            var sb = new StringBuilder();
+            var images = new List<IElement>();
+            var stack = new Stack<INode>();
+            for (var i = run.Count - 1; i >= 0; i--) stack.Push(run[i]);
+            while (stack.Count > 0)
+            {
+                var node = stack.Pop();
+                switch (node)
+                {
+                    case IText text:
+                        sb.Append(text.Data);
+                        break;
+                    case IElement e when Skipped.Contains(e.LocalName):
+                        break;
+                    case IElement e when e.LocalName.Equals("img", StringComparison.OrdinalIgnoreCase):
+                        images.Add(e);
+                        break;
+                    case IElement e when e.LocalName.Equals("br", StringComparison.OrdinalIgnoreCase):
+                        sb.Append('\n');
+                        break;
+                    case IElement e:
+                        // Cells and list items inside a leaf block still need a gap between them.
+                        if (e.LocalName is "td" or "th" or "li" or "dt" or "dd") sb.Append(' ');
+                        for (var c = e.ChildNodes.Length - 1; c >= 0; c--) stack.Push(e.ChildNodes[c]);
+                        break;
+                }
+            }
+            return (sb.ToString(), images);
+        }
+
+        private static bool InSkipped(INode node, IElement stopAt)
+        {
+            for (var e = node.ParentElement; e is not null && e != stopAt; e = e.ParentElement)
+                if (Skipped.Contains(e.LocalName)) return true;
+            return false;
+        }
+    }
+}

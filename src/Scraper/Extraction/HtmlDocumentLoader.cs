@@ -1,0 +1,90 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using Scraper.Fetching;
+
+namespace Scraper.Extraction;
+
+/// <summary>A page's bytes that cannot be read as an HTML document; the message is one line for the user.</summary>
+public sealed class UnreadablePageException(string message) : Exception(message);
+
+/// <summary>
+/// Turns raw bytes into an AngleSharp document, refusing what is not a web page and defusing what would make
+/// the parser hang: AngleSharp's tree builder is quadratic in nesting depth (100,000 nested divs take minutes),
+/// so tags deeper than <see cref="MaxDepth"/> are dropped before parsing, keeping their text, much as browsers
+/// cap the DOM depth.
+/// </summary>
+public sealed class HtmlDocumentLoader
+{
+    public const long DefaultMaxBytes = 20L * 1024 * 1024;
+    public const int MaxDepth = 512;
+
+    private readonly HtmlParser _parser = new(new HtmlParserOptions { IsScripting = false });
+
+    public long MaxBytes { get; init; } = DefaultMaxBytes;
+
+    public IDocument Load(ReadOnlySpan<byte> body, string? contentType)
+    {
+        if (body.Length > MaxBytes)
+            throw new UnreadablePageException($"{body.Length / 1048576.0:0.0} MB is larger than the {MaxBytes / 1048576} MB limit for one page");
+        if (body.IsEmpty || body.IndexOfAnyExcept(" \t\r\n\f"u8) < 0)
+            throw new UnreadablePageException("the page is empty");
+        if (BinarySniffer.Describe(body) is { } binary)
+            throw new UnreadablePageException($"not HTML: {binary}");
+        var html = CharsetDecoder.Decode(body, contentType);
+        if (!MarkupSniffer.LooksLikeHtml(html))
+            throw new UnreadablePageException("not HTML: no markup found");
+        return Parse(html);
+    }
+
+    public IDocument Parse(string html) => _parser.ParseDocument(DepthLimiter.Flatten(html, MaxDepth));
+}
+
+/// <summary>Names the binary formats a user might hand us by mistake.</summary>
+internal static class BinarySniffer
+{
+    private static readonly (byte[] Magic, string Name)[] Signatures =
+    [
+        ([0x89, (byte)'P', (byte)'N', (byte)'G'], "a PNG image"),
+        ([0xFF, 0xD8, 0xFF], "a JPEG image"),
+        ("GIF8"u8.ToArray(), "a GIF image"),
+        ("%PDF"u8.ToArray(), "a PDF document"),
+        ([(byte)'P', (byte)'K', 3, 4], "a ZIP archive"),
+        ([0x1F, 0x8B], "gzip-compressed data"),
+        ("SQLite format 3"u8.ToArray(), "an SQLite database"),
+        ([0x7F, (byte)'E', (byte)'L', (byte)'F'], "an executable"),
+    ];
+
+    public static string? Describe(ReadOnlySpan<byte> body)
+    {
+        foreach (var (magic, name) in Signatures)
+            if (body.StartsWith(magic)) return name;
+        // UTF-16 text is full of NULs but is text; its BOM says so.
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || body.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return null;
+        var head = body[..Math.Min(body.Length, 8192)];
+        var control = 0;
+        foreach (var b in head)
+            if (b < 0x09 || b is > 0x0D and < 0x20 and not 0x1B) control++;
+        return control > head.Length / 100 ? "binary content" : null;
+    }
+}
+
+internal static class MarkupSniffer
+{
+    /// <summary>A tag, comment or doctype somewhere in the first 64 KB.</summary>
+    public static bool LooksLikeHtml(string text)
+    {
+        var head = text.AsSpan(0, Math.Min(text.Length, 65536));
+        for (var i = head.IndexOf('<'); i >= 0 && i + 1 < head.Length; i = NextLt(head, i))
+        {
+            var next = head[i + 1];
+            if (char.IsAsciiLetter(next) || next is '!' or '/' or '?') return true;
+        }
+        return false;
+
+        static int NextLt(ReadOnlySpan<char> s, int from)
+        {
+            var j = s[(from + 1)..].IndexOf('<');
+            return j < 0 ? -1 : from + 1 + j;
+        }
+    }
+}

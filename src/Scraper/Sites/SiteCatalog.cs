@@ -1,0 +1,111 @@
+using System.Text.Json;
+
+namespace Scraper.Sites;
+
+/// <summary>The site rules in force: the embedded ones, plus any added or overridden with <c>--rules FILE</c>.</summary>
+public sealed class SiteCatalog
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public IReadOnlyList<SiteRule> Rules { get; }
+
+    public SiteCatalog(IEnumerable<SiteRule> rules) => Rules = rules.ToList();
+
+    /// <summary>The rules embedded in the binary (Sites/Rules/*.json).</summary>
+    public static SiteCatalog Default { get; } = new(LoadEmbedded());
+
+    public SiteRule? Find(string site) =>
+        Rules.FirstOrDefault(r => string.Equals(r.Site, site, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The rule whose hosts serve <paramref name="url"/>, or null for any other site.</summary>
+    public SiteRule? Match(Uri url)
+    {
+        var host = url.Host.ToLowerInvariant();
+        foreach (var rule in Rules)
+        {
+            foreach (var entry in rule.Hosts)
+            {
+                // An entry may carry a path prefix: subsites.chinadaily.com.cn/bizwnden serves one site among many.
+                var slash = entry.IndexOf('/');
+                var entryHost = slash < 0 ? entry : entry[..slash];
+                if (!string.Equals(entryHost, host, StringComparison.OrdinalIgnoreCase)) continue;
+                if (slash < 0 || url.AbsolutePath.StartsWith(entry[slash..], StringComparison.OrdinalIgnoreCase))
+                    return rule;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>This catalog with the rules of <paramref name="path"/> added, replacing rules of the same site.</summary>
+    /// <exception cref="InvalidDataException">The file is not a rule or a list of rules.</exception>
+    public SiteCatalog WithRulesFile(string path)
+    {
+        string json;
+        try { json = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"cannot read rules file {path}: {e.Message}");
+        }
+        var added = Parse(json, path);
+        var replaced = added.Select(r => r.Site).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new SiteCatalog(Rules.Where(r => !replaced.Contains(r.Site)).Concat(added));
+    }
+
+    public static IReadOnlyList<SiteRule> Parse(string json, string origin)
+    {
+        try
+        {
+            var trimmed = json.TrimStart();
+            var rules = trimmed.StartsWith('[')
+                ? JsonSerializer.Deserialize<List<SiteRule>>(json, JsonOptions) ?? []
+                : [JsonSerializer.Deserialize<SiteRule>(json, JsonOptions)!];
+            foreach (var rule in rules)
+            {
+                if (string.IsNullOrWhiteSpace(rule.Site) || rule.Hosts is null || rule.Hosts.Count == 0)
+                    throw new InvalidDataException($"{origin}: every rule needs a site and at least one host");
+                ValidateSelectors(rule, origin);
+            }
+            return rules;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{origin} is not valid site rules JSON: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{origin} has an invalid URL pattern: {e.Message}");
+        }
+    }
+
+    /// <summary>Bad selectors are found when the rules load, not on the first page that uses them.</summary>
+    private static void ValidateSelectors(SiteRule rule, string origin)
+    {
+        var parser = new AngleSharp.Css.Parser.CssSelectorParser();
+        var a = rule.Article;
+        foreach (var selector in a.Title.Concat(a.Subtitle).Concat(a.Breadcrumb).Concat(a.Info).Concat(a.Body)
+                     .Concat(a.Pager).Concat(a.Remove).Concat(rule.List.Links).Concat(rule.List.Pagination))
+        {
+            if (parser.ParseSelector(selector) is null)
+                throw new InvalidDataException($"{origin}: site {rule.Site} has an invalid CSS selector '{selector}'");
+        }
+        foreach (var pattern in a.DropText)
+            _ = new System.Text.RegularExpressions.Regex(pattern);
+    }
+
+    private static IEnumerable<SiteRule> LoadEmbedded()
+    {
+        var assembly = typeof(SiteCatalog).Assembly;
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Scraper.Sites.Rules.", StringComparison.Ordinal)).Order())
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            foreach (var rule in Parse(reader.ReadToEnd(), name))
+                yield return rule;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace Scraper.Sites;
+
+/// <summary>
+/// What the scraper knows of one site family, as data: its hosts, where crawling starts, which URLs are
+/// articles, and the CSS selectors of the article's parts. Loaded from embedded JSON (Sites/Rules/*.json);
+/// <c>--rules FILE</c> adds or overrides a site. Each selector list is tried in order, first match wins, so a
+/// rule can carry the selectors of several template generations.
+/// </summary>
+public sealed record SiteRule
+{
+    /// <summary>The family's name, as reported in <c>Article.Site</c>: <c>en.wuxi.gov.cn</c>, <c>wnd.gov.cn</c>.</summary>
+    public required string Site { get; init; }
+    /// <summary>Every host that serves this family (lower case, no port).</summary>
+    public required IReadOnlyList<string> Hosts { get; init; }
+    /// <summary>Language of the site's pages when a page does not declare one.</summary>
+    public string? Language { get; init; }
+    /// <summary>Section list pages the crawler starts from.</summary>
+    public IReadOnlyList<string> StartUrls { get; init; } = [];
+    /// <summary>Regex over the URL path of article pages (page 1 and continuation pages alike).</summary>
+    public string? ArticleUrl { get => _articleUrl; init { _articleUrl = value; ArticleUrlRegex = Compile(value); } }
+    /// <summary>Regex over the path of page 2, 3… of a multi-page article, with a <c>page</c> group.</summary>
+    public string? ContinuationUrl { get => _continuationUrl; init { _continuationUrl = value; ContinuationUrlRegex = Compile(value); } }
+    /// <summary>Regex over the path of section list pages.</summary>
+    public string? ListUrl { get => _listUrl; init { _listUrl = value; ListUrlRegex = Compile(value); } }
+    public ArticleSelectors Article { get; init; } = new();
+    public ListSelectors List { get; init; } = new();
+
+    // Compiled once when the pattern is set, so a rule copied with `with` never carries a stale regex.
+    private readonly string? _articleUrl, _continuationUrl, _listUrl;
+    [JsonIgnore] public Regex? ArticleUrlRegex { get; private init; }
+    [JsonIgnore] public Regex? ContinuationUrlRegex { get; private init; }
+    [JsonIgnore] public Regex? ListUrlRegex { get; private init; }
+
+    public bool IsArticle(Uri url) => ArticleUrlRegex?.IsMatch(url.AbsolutePath) == true;
+
+    /// <summary>The page number of a continuation page (2, 3…), or null for page 1 and other pages.</summary>
+    public int? ContinuationPage(Uri url)
+    {
+        var m = ContinuationUrlRegex?.Match(url.AbsolutePath);
+        return m is { Success: true } && int.TryParse(m.Groups["page"].Value, out var page) && page > 1 ? page : null;
+    }
+
+    private static Regex? Compile(string? pattern) => pattern is null
+        ? null
+        : new(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+}
+
+/// <summary>Selectors of an article's parts; every list is tried in order.</summary>
+public sealed record ArticleSelectors
+{
+    public IReadOnlyList<string> Title { get; init; } = [];
+    public IReadOnlyList<string> Subtitle { get; init; } = [];
+    /// <summary>The breadcrumb container; its last crumb is the section.</summary>
+    public IReadOnlyList<string> Breadcrumb { get; init; } = [];
+    /// <summary>Elements whose text carries the date, source and byline (<c>By X (source)Updated: date</c>); all matches are read.</summary>
+    public IReadOnlyList<string> Info { get; init; } = [];
+    public IReadOnlyList<string> Body { get; init; } = [];
+    /// <summary>Links of the pager under a multi-page article's body.</summary>
+    public IReadOnlyList<string> Pager { get; init; } = [];
+    /// <summary>Elements removed from the body before reading it (counters, share bars, the pager).</summary>
+    public IReadOnlyList<string> Remove { get; init; } = [];
+    /// <summary>Regexes matching a whole text block that is boilerplate even inside the body.</summary>
+    public IReadOnlyList<string> DropText { get; init; } = [];
+}
+
+/// <summary>Selectors of a section list page.</summary>
+public sealed record ListSelectors
+{
+    /// <summary>Links to articles.</summary>
+    public IReadOnlyList<string> Links { get; init; } = [];
+    /// <summary>Links of the list's own pagination.</summary>
+    public IReadOnlyList<string> Pagination { get; init; } = [];
+}
