@@ -119,12 +119,14 @@ public sealed class ArticleExtractor
         var meta = generic.Metadata;
         var body = generic.Body is { } found ? _bodyReader.Read(found, url) : null;
         if (body is null || body.Paragraphs.Count == 0) body = Baseline(document, url);
+        var title = ruleMetadata?.Title ?? meta.Title;
+        body = WithoutLeadingTitle(body, title);
         return new Article
         {
             Url = url.AbsoluteUri,
             Site = rule?.Site,
             Extractor = GenericName,
-            Title = ruleMetadata?.Title ?? meta.Title,
+            Title = title,
             Subtitle = ruleMetadata?.Subtitle,
             Section = ruleMetadata?.Section,
             Published = DateText.ToIso(ruleMetadata?.Info.Published) ?? meta.Published,
@@ -134,6 +136,14 @@ public sealed class ArticleExtractor
             Paragraphs = body.Paragraphs,
             Figures = body.Figures,
         };
+    }
+
+    /// <summary>A content element found by scoring often starts with the headline, which is the title, not a paragraph.</summary>
+    private static BodyContent WithoutLeadingTitle(BodyContent body, string? title)
+    {
+        if (title is null || body.Paragraphs.Count == 0 || !string.Equals(body.Paragraphs[0], title, StringComparison.OrdinalIgnoreCase))
+            return body;
+        return new BodyContent(body.Paragraphs.Skip(1).ToList(), body.Figures.Select(f => f with { Position = Math.Max(0, f.Position - 1) }).ToList());
     }
 
     /// <summary>The last resort: the whole page without its obvious chrome.</summary>

@@ -25,10 +25,10 @@ public sealed record InfoLine(string? Byline, string? Source, DateOnly? Publishe
         if (source is null && SourceLabel.Match(text) is { Success: true } label)
             source = label.Groups["source"].Value.Trim();
 
+        // "Posted by:" (the older CMS's header) first: its "by:" would otherwise read as a byline's "By".
         string? byline = null;
-        var by = ByPrefix.Match(text);
-        if (by.Success) byline = BylineText.Clean(by.Groups["names"].Value);
-        else if (PostedBy.Match(text) is { Success: true } posted) byline = BylineText.Clean(posted.Groups["names"].Value);
+        if (PostedBy.Match(text) is { Success: true } posted) byline = BylineText.Clean(posted.Groups["names"].Value);
+        else if (ByPrefix.Match(text) is { Success: true } by) byline = BylineText.Clean(by.Groups["names"].Value);
 
         return new InfoLine(byline, TextNormalizer.NullIfEmpty(source), DateText.Find(text));
     }

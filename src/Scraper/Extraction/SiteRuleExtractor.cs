@@ -23,7 +23,7 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
             foreach (var element in document.QuerySelectorAll(selector))
                 if (seen.Add(element) && !seen.Contains(element.ParentElement!))
                     info.Append(element.TextContent).Append(' ');
-        return new RuleMetadata(title, subtitle, Section(document, selectors.Breadcrumb, title), InfoLine.Parse(info.ToString()));
+        return new RuleMetadata(title, subtitle, Section(document, selectors.Breadcrumb), InfoLine.Parse(info.ToString()));
     }
 
     /// <summary>The body as the rules select it, or null when no body selector matches anything with text.</summary>
@@ -86,15 +86,14 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
         return null;
     }
 
-    private static string? Section(IDocument document, IReadOnlyList<string> selectors, string? title)
+    private static string? Section(IDocument document, IReadOnlyList<string> selectors)
     {
         foreach (var selector in selectors)
         {
             if (document.QuerySelector(selector) is not { } crumbs) continue;
             var parts = crumbs.TextContent.Split(CrumbSeparators)
                 .Select(TextNormalizer.Collapse).Where(p => p.Length > 0).ToList();
-            // Some templates end the trail with the article's own title: the section is the crumb before it.
-            if (parts.Count > 1 && parts[^1] == title) parts.RemoveAt(parts.Count - 1);
+            // The first crumb is the home page; the last one is the section or topic.
             if (parts.Count > 1) return parts[^1];
         }
         return null;

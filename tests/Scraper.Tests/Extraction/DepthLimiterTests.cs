@@ -1,0 +1,33 @@
+using Scraper.Extraction;
+
+namespace Scraper.Tests.Extraction;
+
+public sealed class DepthLimiterTests
+{
+    [Fact]
+    public void Ordinary_markup_is_returned_unchanged()
+    {
+        var html = "<html><body><div><p>One<p>Two<ul><li>a<li>b</ul><img src=x.jpg><br></div><script>if (a<b) {}</script></body></html>";
+        Assert.Same(html, DepthLimiter.Flatten(html, 3));
+    }
+
+    [Fact]
+    public void Tags_past_the_limit_are_dropped_and_their_text_kept()
+    {
+        var html = string.Concat(Enumerable.Repeat("<div>", 10)) + "deep text" + string.Concat(Enumerable.Repeat("</div>", 10));
+        var flat = DepthLimiter.Flatten(html, 4);
+        Assert.Equal(4, CountOf(flat, "<div>"));
+        Assert.Equal(4, CountOf(flat, "</div>"));
+        Assert.Contains("deep text", flat);
+    }
+
+    [Fact]
+    public void A_hundred_thousand_levels_parse_quickly_with_their_text()
+    {
+        var html = "<html><body>" + string.Concat(Enumerable.Repeat("<div><span>", 50_000)) + "bottom";
+        var document = new HtmlDocumentLoader().Parse(html);
+        Assert.Contains("bottom", document.Body!.TextContent);
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
+}

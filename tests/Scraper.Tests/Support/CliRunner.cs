@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Scraper.Cli;
+
+namespace Scraper.Tests.Support;
+
+public sealed record CliResult(int ExitCode, string Out, string Error);
+
+/// <summary>Runs the CLI in-process (fast) or as a real child process (for exit codes, signals and crashes).</summary>
+public static class CliRunner
+{
+    public static async Task<CliResult> RunAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await ScraperCli.RunAsync(args, stdout, stderr, CancellationToken.None);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The built <c>scraper.dll</c> beside the test binary, run with <c>dotnet</c>.</summary>
+    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "scraper.dll");
+
+    public static async Task<CliResult> RunProcessAsync(TimeSpan timeout, IDictionary<string, string>? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(CliDll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"scraper {string.Join(' ', args)} did not finish within {timeout}");
+        }
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+}
+
+/// <summary>A temporary folder removed after the test.</summary>
+public sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("scraper-test-").FullName;
+
+    public string File(string relative) => System.IO.Path.Combine(Path, relative);
+
+    public string Write(string relative, string content)
+    {
+        var path = File(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        System.IO.File.WriteAllText(path, content);
+        return path;
+    }
+
+    public string Write(string relative, byte[] content)
+    {
+        var path = File(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
