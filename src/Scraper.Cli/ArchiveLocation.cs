@@ -16,9 +16,11 @@ public static class ArchiveLocation
         HelpName = "PATH",
     };
 
-    public static string Resolve(string? option) =>
+    public static string Resolve(string? option) => Resolve(option, Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    public static string Resolve(string? option, string? environmentValue) =>
         !string.IsNullOrWhiteSpace(option) ? option
-        : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : !string.IsNullOrWhiteSpace(environmentValue) ? environmentValue
         : DefaultPath;
 
     /// <summary>Opens the archive; failures become one-line command errors with the documented exit codes.</summary>

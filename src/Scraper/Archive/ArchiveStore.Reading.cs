@@ -7,32 +7,36 @@ namespace Scraper.Archive;
 
 public sealed partial class ArchiveStore
 {
-    /// <summary>Finds a page by its id (digits) or by any spelling of its URL (canonicalised first).</summary>
+    /// <summary>
+    /// Finds a page by its id (digits) or by any spelling of its URL (canonicalised first). A URL not archived
+    /// under its own scheme is looked up under the other one: the sites serve every page on http and https.
+    /// </summary>
     public async Task<PageReference?> FindPageAsync(string urlOrId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(urlOrId);
         urlOrId = urlOrId.Trim();
-        string where;
-        object key;
         if (long.TryParse(urlOrId, out var id))
-            (where, key) = ("p.id = $key", id);
-        else if (CanonicalUrl.TryNormalize(urlOrId, out var url))
-            (where, key) = ("p.url = $key", url);
-        else
+            return await GuardAsync(() => FindPageWhereAsync("p.id = $key", id, cancellationToken));
+        if (!CanonicalUrl.TryNormalize(urlOrId, out var url))
             return null;
+        var otherScheme = url.StartsWith("https://", StringComparison.Ordinal) ? "http://" + url["https://".Length..] : "https://" + url["http://".Length..];
         return await GuardAsync(async () =>
-        {
-            await using var command = Command(
-                $"""
-                SELECT p.id, p.url, first.url, p.latest_revision_id IS NOT NULL
-                FROM pages p LEFT JOIN pages first ON first.id = p.continuation_of
-                WHERE {where}
-                """, ("$key", key));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken)
-                ? new PageReference(reader.GetInt64(0), reader.GetString(1), StringOrNull(reader, 2), reader.GetBoolean(3))
-                : null;
-        });
+            await FindPageWhereAsync("p.url = $key", url, cancellationToken)
+            ?? await FindPageWhereAsync("p.url = $key", otherScheme, cancellationToken));
+    }
+
+    private async Task<PageReference?> FindPageWhereAsync(string condition, object key, CancellationToken cancellationToken)
+    {
+        await using var command = Command(
+            $"""
+            SELECT p.id, p.url, first.url, p.latest_revision_id IS NOT NULL
+            FROM pages p LEFT JOIN pages first ON first.id = p.continuation_of
+            WHERE {condition}
+            """, ("$key", key));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new PageReference(reader.GetInt64(0), reader.GetString(1), StringOrNull(reader, 2), reader.GetBoolean(3))
+            : null;
     }
 
     /// <summary>Revision <paramref name="revision"/> of the page (its current one when null), or null if there is none.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Tests.Support;
 using static Scraper.Tests.Archive.ArchiveFixtures;
 
 namespace Scraper.Tests.Archive;

@@ -2,30 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Tests.Support;
 using Scraper.Extraction;
 
 namespace Scraper.Tests.Archive;
-
-/// <summary>A fresh folder under the system temp folder, deleted with everything in it afterwards.</summary>
-public sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = Directory.CreateTempSubdirectory("scraper-archive-").FullName;
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories))
-            System.IO.File.SetAttributes(file, FileAttributes.Normal);
-        Directory.Delete(Path, recursive: true);
-    }
-}
 
 /// <summary>Hand-built captures and articles shaped like the sites' pages.</summary>
 public static class ArchiveFixtures

@@ -1,4 +1,5 @@
 using Scraper.Archive;
+using Scraper.Tests.Support;
 using Scraper.Extraction;
 using static Scraper.Tests.Archive.ArchiveFixtures;
 
