@@ -1,8 +1,4 @@
 using BenchmarkDotNet.Running;
 
-namespace Scraper.Bench;
-
-public static class Program
-{
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-}
+// dotnet run -c Release --project bench/Scraper.Bench -- --filter '*Extraction*'
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

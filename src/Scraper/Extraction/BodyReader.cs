@@ -33,9 +33,11 @@ public sealed class BodyReader
     /// <summary>Text after an image this short is read as its caption even without other signs.</summary>
     private const int ShortCaptionInSameBlock = 300;
 
-    public BodyContent Read(IElement content, Uri pageUrl, IReadOnlyList<Regex>? dropText = null)
+    /// <param name="skipped">Elements left out with everything inside them (a site's counters, share bars, pager).</param>
+    public BodyContent Read(IElement content, Uri pageUrl, IReadOnlyList<Regex>? dropText = null, IReadOnlySet<IElement>? skipped = null)
     {
-        var state = new ReadState(pageUrl, dropText ?? []);
+        skipped ??= new HashSet<IElement>();
+        var state = new ReadState(pageUrl, dropText ?? [], skipped);
         var containers = FindContainers(content);
         // Each frame walks one container's children; inline children gather into the current run.
         var stack = new Stack<(INode Node, int Next)>();
@@ -54,7 +56,7 @@ public sealed class BodyReader
             var child = node.ChildNodes[next];
             if (child is IElement element)
             {
-                if (Skipped.Contains(element.LocalName)) continue;
+                if (Skipped.Contains(element.LocalName) || skipped.Contains(element)) continue;
                 if (element.LocalName.Equals("figure", StringComparison.OrdinalIgnoreCase))
                 {
                     state.Flush(run, node as IElement ?? owner);
@@ -112,7 +114,7 @@ public sealed class BodyReader
         return false;
     }
 
-    private sealed class ReadState(Uri pageUrl, IReadOnlyList<Regex> dropText)
+    private sealed class ReadState(Uri pageUrl, IReadOnlyList<Regex> dropText, IReadOnlySet<IElement> skipped)
     {
         public List<string> Paragraphs { get; } = [];
         public List<Figure> Figures { get; } = [];
@@ -144,8 +146,9 @@ public sealed class BodyReader
             var images = new List<IElement>();
             foreach (var node in figure.Descendants())
             {
+                if (InSkipped(node, figure)) continue;
                 if (node is IElement e && e.LocalName.Equals("img", StringComparison.OrdinalIgnoreCase)) images.Add(e);
-                else if (node is IText t && !InSkipped(t, figure)) caption.Append(t.Data).Append(' ');
+                else if (node is IText t) caption.Append(t.Data).Append(' ');
             }
             foreach (var image in images) AddFigure(image);
             var text = TextNormalizer.Collapse(caption.ToString());
@@ -177,7 +180,7 @@ public sealed class BodyReader
             return image.GetAttribute("src");
         }
 
-        private static (string Text, List<IElement> Images) Gather(List<INode> run)
+        private (string Text, List<IElement> Images) Gather(List<INode> run)
         {
             var sb = new StringBuilder();
             var images = new List<IElement>();
@@ -191,7 +194,7 @@ public sealed class BodyReader
                     case IText text:
                         sb.Append(text.Data);
                         break;
-                    case IElement e when Skipped.Contains(e.LocalName):
+                    case IElement e when Skipped.Contains(e.LocalName) || skipped.Contains(e):
                         break;
                     case IElement e when e.LocalName.Equals("img", StringComparison.OrdinalIgnoreCase):
                         images.Add(e);
@@ -209,10 +212,10 @@ public sealed class BodyReader
             return (sb.ToString(), images);
         }
 
-        private static bool InSkipped(INode node, IElement stopAt)
+        private bool InSkipped(INode node, IElement stopAt)
         {
-            for (var e = node.ParentElement; e is not null && e != stopAt; e = e.ParentElement)
-                if (Skipped.Contains(e.LocalName)) return true;
+            for (var e = node as IElement ?? node.ParentElement; e is not null && e != stopAt; e = e.ParentElement)
+                if (Skipped.Contains(e.LocalName) || skipped.Contains(e)) return true;
             return false;
         }
     }

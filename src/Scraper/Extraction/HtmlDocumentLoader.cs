@@ -18,7 +18,7 @@ public sealed class HtmlDocumentLoader
     public const long DefaultMaxBytes = 20L * 1024 * 1024;
     public const int MaxDepth = 512;
 
-    private readonly HtmlParser _parser = new(new HtmlParserOptions { IsScripting = false });
+    private readonly HtmlParser _parser = new(new HtmlParserOptions { IsScripting = false, SkipComments = true, SkipProcessingInstructions = true });
 
     public long MaxBytes { get; init; } = DefaultMaxBytes;
 

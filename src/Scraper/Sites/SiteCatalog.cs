@@ -85,16 +85,17 @@ public sealed class SiteCatalog
     /// <summary>Bad selectors are found when the rules load, not on the first page that uses them.</summary>
     private static void ValidateSelectors(SiteRule rule, string origin)
     {
-        var parser = new AngleSharp.Css.Parser.CssSelectorParser();
-        var a = rule.Article;
-        foreach (var selector in a.Title.Concat(a.Subtitle).Concat(a.Breadcrumb).Concat(a.Info).Concat(a.Body)
-                     .Concat(a.Pager).Concat(a.Remove).Concat(rule.List.Links).Concat(rule.List.Pagination))
+        try
         {
-            if (parser.ParseSelector(selector) is null)
-                throw new InvalidDataException($"{origin}: site {rule.Site} has an invalid CSS selector '{selector}'");
+            _ = new Extraction.CompiledRule(rule.Article);
+            var parser = new AngleSharp.Css.Parser.CssSelectorParser();
+            foreach (var selector in rule.List.Links.Concat(rule.List.Pagination))
+                if (parser.ParseSelector(selector) is null) throw new InvalidDataException($"invalid CSS selector '{selector}'");
         }
-        foreach (var pattern in a.DropText)
-            _ = new System.Text.RegularExpressions.Regex(pattern);
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{origin}: site {rule.Site} has an {e.Message}");
+        }
     }
 
     private static IEnumerable<SiteRule> LoadEmbedded()
