@@ -48,7 +48,6 @@ CREATE TABLE pages (
     last_changed_at    TEXT
 );
 CREATE INDEX pages_site ON pages (site);
-CREATE INDEX pages_continuation_of ON pages (continuation_of);
 
 -- Every fetch or import of a page whose body differed from the page's previous capture. The newest
 -- capture's etag/last_modified are the page's conditional-GET validators. revision_id is what the
@@ -67,9 +66,8 @@ CREATE TABLE captures (
     body_sha256   TEXT NOT NULL REFERENCES bodies (sha256),
     revision_id   INTEGER REFERENCES revisions (id)
 );
+-- Every capture lookup is per page; no other index, since each one costs a page write per stored capture.
 CREATE INDEX captures_page_time ON captures (page_id, captured_at);
-CREATE INDEX captures_revision ON captures (revision_id);
-CREATE INDEX captures_body ON captures (body_sha256);
 
 -- One row per distinct extracted article of a page, numbered 1, 2, … per page. content_sha256 covers
 -- only the article (see ArticleContentHash), so boilerplate changes add captures but no revision.
@@ -93,8 +91,8 @@ CREATE TABLE revisions (
     language       TEXT,
     paragraphs     TEXT NOT NULL,          -- JSON array of strings
     pages          INTEGER NOT NULL DEFAULT 1,
-    UNIQUE (page_id, content_sha256),
-    UNIQUE (page_id, number)
+    -- Also serves lookups by (page_id, number): a page has a handful of revisions.
+    UNIQUE (page_id, content_sha256)
 );
 
 -- Image bytes by sha256 (filled by the crawler).
@@ -147,8 +145,21 @@ CREATE TABLE errors (
 CREATE INDEX errors_run ON errors (run_id);
 CREATE INDEX errors_url ON errors (url);
 
--- Full-text index over the latest revision of each article page; rowid = pages.id.
-CREATE VIRTUAL TABLE search_index USING fts5 (title, text, tokenize = 'unicode61 remove_diacritics 2');
+-- Full-text index over the current revision of each article page; rowid = pages.id. The text is not stored
+-- twice: the index reads titles and texts for snippets from this view, and the store removes a page's entry
+-- (with the values it was indexed with) before its current revision changes.
+CREATE VIEW search_source AS
+SELECT p.id AS page_id,
+       coalesce(r.title, '') AS title,
+       -- Paragraphs joined as Article.Text joins them (no "group_concat(… ORDER BY …)": sqlite3 before 3.44 could
+       -- not read the schema).
+       (SELECT coalesce(group_concat(value, char(10, 10)), '') FROM (SELECT value FROM json_each(r.paragraphs) ORDER BY key)) AS text
+FROM pages p JOIN revisions r ON r.id = p.latest_revision_id;
+CREATE VIRTUAL TABLE search_index USING fts5 (
+    title, text,
+    content = 'search_source', content_rowid = 'page_id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
 -- Ranking: bm25 with a match in the title counting four times one in the text.
 INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(4.0, 1.0)');
 

@@ -27,7 +27,7 @@ public sealed partial class ArchiveStore
 
     private async Task<PageReference?> FindPageWhereAsync(string condition, object key, CancellationToken cancellationToken)
     {
-        await using var command = Command(
+        var command = Command(
             $"""
             SELECT p.id, p.url, first.url, p.latest_revision_id IS NOT NULL
             FROM pages p LEFT JOIN pages first ON first.id = p.continuation_of
@@ -45,7 +45,7 @@ public sealed partial class ArchiveStore
         return await GuardAsync(async () =>
         {
             var condition = revision is null ? "r.id = p.latest_revision_id" : "r.number = $number";
-            await using var command = Command(ArticleSelect + $" WHERE p.id = $page AND {condition}", ("$page", pageId), ("$number", revision));
+            var command = Command(ArticleSelect + $" WHERE p.id = $page AND {condition}", ("$page", pageId), ("$number", revision));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken) ? await ReadArticleAsync(reader, cancellationToken) : null;
         });
@@ -56,10 +56,10 @@ public sealed partial class ArchiveStore
     {
         return await GuardAsync(async () =>
         {
-            await using var command = Command(
+            var command = Command(
                 """
                 SELECT r.number, r.first_seen, r.created_at, r.extractor, r.content_sha256, r.title,
-                       (SELECT count(*) FROM captures c WHERE c.revision_id = r.id), r.id = p.latest_revision_id
+                       (SELECT count(*) FROM captures c WHERE c.page_id = r.page_id AND c.revision_id = r.id), r.id = p.latest_revision_id
                 FROM revisions r JOIN pages p ON p.id = r.page_id
                 WHERE r.page_id = $page
                 ORDER BY r.number
@@ -80,7 +80,7 @@ public sealed partial class ArchiveStore
 
     private async IAsyncEnumerable<ArchivedPage> ListPagesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var command = Command(
+        await using var command = NewCommand(
             """
             SELECT p.id, p.url, p.site, r.title, r.published, r.extractor,
                    (SELECT count(*) FROM revisions WHERE page_id = p.id),
@@ -108,7 +108,7 @@ public sealed partial class ArchiveStore
     private async IAsyncEnumerable<ArchivedArticle> ReadArticlesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var which = filter.AllRevisions ? "r.page_id = p.id AND p.latest_revision_id IS NOT NULL" : "r.id = p.latest_revision_id";
-        await using var command = Command(
+        await using var command = NewCommand(
             ArticleSelect + $" WHERE {which} AND ($site IS NULL OR p.site = $site) AND ($since IS NULL OR p.last_changed_at >= $since) ORDER BY p.id, r.number",
             ("$site", filter.Site), ("$since", filter.ChangedSince is { } since ? FormatTime(since) : null));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -130,7 +130,7 @@ public sealed partial class ArchiveStore
             throw new ArchiveException(ArchiveFailure.InvalidQuery, "the search query is empty");
         try
         {
-            await using var command = Command(
+            var command = Command(
                 """
                 SELECT p.id, p.url, s.title, snippet(search_index, -1, $open, $close, '…', 16), s.rank
                 FROM search_index s JOIN pages p ON p.id = s.rowid
@@ -166,7 +166,7 @@ public sealed partial class ArchiveStore
             async Task<Dictionary<string, long>> Groups(string sql)
             {
                 var groups = new Dictionary<string, long>();
-                await using var command = Command(sql);
+                var command = Command(sql);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                     groups[StringOrNull(reader, 0) ?? "(none)"] = reader.GetInt64(1);
@@ -203,7 +203,7 @@ public sealed partial class ArchiveStore
     {
         return await GuardAsync(async () =>
         {
-            await using var command = Command(
+            var command = Command(
                 """
                 SELECT c.id, c.page_id, p.url, c.captured_at, c.content_type, p.continuation_of IS NOT NULL
                 FROM captures c JOIN pages p ON p.id = c.page_id
@@ -233,7 +233,7 @@ public sealed partial class ArchiveStore
         var canonical = CanonicalUrl.Normalize(url);
         return await GuardAsync(async () =>
         {
-            await using var command = Command(
+            var command = Command(
                 """
                 SELECT c.id, c.content_type FROM captures c JOIN pages p ON p.id = c.page_id
                 WHERE p.url = $url ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
@@ -252,7 +252,7 @@ public sealed partial class ArchiveStore
         var canonical = CanonicalUrl.Normalize(url);
         return await GuardAsync(async () =>
         {
-            await using var command = Command(
+            var command = Command(
                 """
                 SELECT c.etag, c.last_modified FROM captures c JOIN pages p ON p.id = c.page_id
                 WHERE p.url = $url ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
@@ -266,7 +266,7 @@ public sealed partial class ArchiveStore
 
     private async Task<byte[]?> LoadBodyWhereAsync(string condition, object key, CancellationToken cancellationToken)
     {
-        await using var command = Command(
+        var command = Command(
             $"SELECT b.compression, b.data, b.size FROM captures c JOIN bodies b ON b.sha256 = c.body_sha256 WHERE {condition}",
             ("$key", key));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -288,9 +288,9 @@ public sealed partial class ArchiveStore
     {
         var revisionId = reader.GetInt64(7);
         var figures = new List<Figure>();
-        await using (var command = Command(
+        var command = Command(
             "SELECT src, alt, caption, credit, position FROM figures WHERE revision_id = $revision ORDER BY ordinal",
-            ("$revision", revisionId)))
+            ("$revision", revisionId));
         await using (var figureReader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await figureReader.ReadAsync(cancellationToken))

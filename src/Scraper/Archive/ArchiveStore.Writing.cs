@@ -110,9 +110,8 @@ public sealed partial class ArchiveStore
 
     private async Task<(long Id, bool Added)> GetOrAddPageAsync(string url, string? site, string seenAt, CancellationToken ct)
     {
-        await using (var find = Command("SELECT id FROM pages WHERE url = $url", ("$url", url)))
         {
-            if (await find.ExecuteScalarAsync(ct) is long id)
+            if (await Command("SELECT id FROM pages WHERE url = $url", ("$url", url)).ExecuteScalarAsync(ct) is long id)
             {
                 await ExecuteAsync(
                     "UPDATE pages SET site = coalesce(site, $site), first_seen = min(first_seen, $at) WHERE id = $id", ct,
@@ -129,9 +128,9 @@ public sealed partial class ArchiveStore
     private async Task<(long CaptureId, bool CaptureAdded, bool BodyAdded)> AddCaptureAsync(
         long pageId, PageCapture capture, string capturedAt, string bodySha256, (string Compression, byte[] Data)? compressed, CancellationToken ct)
     {
-        await using (var newest = Command(
+        var newest = Command(
             "SELECT id, body_sha256 FROM captures WHERE page_id = $page ORDER BY captured_at DESC, id DESC LIMIT 1",
-            ("$page", pageId)))
+            ("$page", pageId));
         await using (var reader = await newest.ExecuteReaderAsync(ct))
         {
             // Nothing new was seen: the newest capture already holds this body.
@@ -168,9 +167,9 @@ public sealed partial class ArchiveStore
         long revisionId;
         int number;
         bool added;
-        await using (var find = Command(
+        var find = Command(
             "SELECT id, number FROM revisions WHERE page_id = $page AND content_sha256 = $sha",
-            ("$page", pageId), ("$sha", prepared.ContentSha256)))
+            ("$page", pageId), ("$sha", prepared.ContentSha256));
         await using (var reader = await find.ExecuteReaderAsync(ct))
         {
             added = !await reader.ReadAsync(ct);
@@ -195,7 +194,7 @@ public sealed partial class ArchiveStore
                 ("$title", article.Title), ("$subtitle", article.Subtitle), ("$section", article.Section),
                 ("$published", article.Published), ("$source", article.Source), ("$byline", article.Byline),
                 ("$language", article.Language), ("$paragraphs", prepared.ParagraphsJson), ("$pages", article.Pages));
-            await using var figure = Command(
+            var figure = Command(
                 """
                 INSERT INTO figures (revision_id, ordinal, src, alt, caption, credit, position)
                 VALUES ($revision, $ordinal, $src, $alt, $caption, $credit, $position)
@@ -230,12 +229,12 @@ public sealed partial class ArchiveStore
     {
         long? latest = null;
         string? lastChanged = null;
-        await using (var captures = Command(
+        var captures = Command(
             """
             SELECT revision_id, captured_at FROM captures
             WHERE page_id = $page AND revision_id IS NOT NULL
             ORDER BY captured_at DESC, id DESC
-            """, ("$page", pageId)))
+            """, ("$page", pageId));
         await using (var reader = await captures.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -249,19 +248,24 @@ public sealed partial class ArchiveStore
         }
 
         var previous = await ScalarAsync<long?>("SELECT latest_revision_id FROM pages WHERE id = $id", ct, ("$id", pageId));
+        if (previous == latest)
+        {
+            await ExecuteAsync("UPDATE pages SET last_changed_at = $changed WHERE id = $id", ct, ("$changed", lastChanged), ("$id", pageId));
+            return;
+        }
+        // The index holds no copy of the text: an entry is removed with exactly the values it was added with.
+        if (previous is not null)
+            await ExecuteAsync(
+                """
+                INSERT INTO search_index (search_index, rowid, title, text)
+                SELECT 'delete', page_id, title, text FROM search_source WHERE page_id = $page
+                """, ct, ("$page", pageId));
         await ExecuteAsync(
             "UPDATE pages SET latest_revision_id = $latest, last_changed_at = $changed WHERE id = $id", ct,
             ("$latest", latest), ("$changed", lastChanged), ("$id", pageId));
-        if (previous == latest)
-            return;
-        await ExecuteAsync("DELETE FROM search_index WHERE rowid = $page", ct, ("$page", pageId));
         if (latest is not null)
             await ExecuteAsync(
-                """
-                INSERT INTO search_index (rowid, title, text)
-                SELECT $page, coalesce(title, ''),
-                       (SELECT coalesce(group_concat(value, char(10, 10) ORDER BY key), '') FROM json_each(revisions.paragraphs))
-                FROM revisions WHERE id = $revision
-                """, ct, ("$page", pageId), ("$revision", latest));
+                "INSERT INTO search_index (rowid, title, text) SELECT page_id, title, text FROM search_source WHERE page_id = $page", ct,
+                ("$page", pageId));
     }
 }

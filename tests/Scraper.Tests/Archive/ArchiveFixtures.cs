@@ -77,14 +77,37 @@ public static class ArchiveFixtures
         return Convert.ToInt64(command.ExecuteScalar());
     }
 
-    /// <summary><c>PRAGMA integrity_check</c> and <c>foreign_key_check</c> via a separate read-only connection.</summary>
+    /// <summary>
+    /// <c>PRAGMA integrity_check</c>, <c>foreign_key_check</c> and FTS5's own check that the search index matches
+    /// the current revisions, via a separate plain SQLite connection (the store must be closed).
+    /// </summary>
     public static void AssertIntegrity(string dbPath)
     {
-        using var connection = new SqliteConnection($"Data Source={dbPath};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={dbPath};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA integrity_check";
         Assert.Equal("ok", command.ExecuteScalar());
+        command.CommandText = "INSERT INTO search_index (search_index) VALUES ('integrity-check')";
+        command.ExecuteNonQuery();
+        // The index must hold exactly the tokens of the current revisions: rebuilt from them in a temporary
+        // table, token for token (term, page, column, offset) the two must agree.
+        command.CommandText =
+            """
+            CREATE VIRTUAL TABLE temp.expected_index USING fts5 (title, text, tokenize = 'unicode61 remove_diacritics 2');
+            INSERT INTO temp.expected_index (rowid, title, text) SELECT page_id, title, text FROM search_source;
+            CREATE VIRTUAL TABLE temp.actual_tokens USING fts5vocab (main, search_index, instance);
+            CREATE VIRTUAL TABLE temp.expected_tokens USING fts5vocab (temp, expected_index, instance);
+            """;
+        command.ExecuteNonQuery();
+        command.CommandText =
+            """
+            SELECT (SELECT count(*) FROM (SELECT term, doc, col, offset FROM temp.actual_tokens
+                                          EXCEPT SELECT term, doc, col, offset FROM temp.expected_tokens))
+                 + (SELECT count(*) FROM (SELECT term, doc, col, offset FROM temp.expected_tokens
+                                          EXCEPT SELECT term, doc, col, offset FROM temp.actual_tokens))
+            """;
+        Assert.Equal(0L, command.ExecuteScalar());
         command.CommandText = "PRAGMA foreign_key_check";
         using var reader = command.ExecuteReader();
         Assert.False(reader.Read(), "foreign key violations in " + dbPath);
