@@ -226,6 +226,13 @@ public sealed class Crawler
                 await _store.CompleteAsync(item.Url, new FrontierOutcome("skipped"), state.Start.RunId, new RunCounts());
                 return;
             }
+            // Honouring robots.txt is the crawl working as it should: the URL is skipped, not failed.
+            if (fetched.Error == FetchErrorKind.DisallowedByRobots)
+            {
+                await _store.CompleteAsync(item.Url, new FrontierOutcome("skipped", null, item.UnchangedCount), state.Start.RunId, new RunCounts());
+                state.Report(item.Url, "skipped", fetched.ErrorMessage, new RunCounts());
+                return;
+            }
             var error = new CrawlError(ErrorKind(fetched), fetched.ErrorMessage ?? $"HTTP {fetched.StatusCode}", fetched.StatusCode);
             await _store.CompleteAsync(item.Url, new FrontierOutcome("failed", now + RevisitSchedule.FirstBackoff, item.UnchangedCount, error),
                 state.Start.RunId, new RunCounts(Errors: 1));
