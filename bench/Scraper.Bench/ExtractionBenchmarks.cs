@@ -25,6 +25,7 @@ public class ExtractionBenchmarks
         _url = SamplePaths.UrlForFile(seed)!;
         _page60K = GrowTo(File.ReadAllText(seed), 60 * 1024);
         _samples = Directory.EnumerateFiles(BenchPaths.Samples, "*.verified.json", SearchOption.AllDirectories)
+            .Where(v => !v.EndsWith(".links.verified.json", StringComparison.Ordinal))
             .Select(v => Directory.EnumerateFiles(Path.GetDirectoryName(v)!, Path.GetFileName(v)[..^".verified.json".Length] + ".*htm*").First())
             .Select(p => (SamplePaths.UrlForFile(p)!, File.ReadAllBytes(p)))
             .ToArray();

@@ -43,7 +43,9 @@ public static class ExtractCommand
             catch (InvalidDataException e) { throw new UsageException(e.Message); }
         }
         var extractor = new ArticleExtractor(sites);
-        using var web = new WebPageSource();
+        // URLs go through the crawler's downloader: robots.txt, politeness and retries apply to one-off fetches too.
+        using var http = new HttpPageSource();
+        var downloader = new Downloader(http);
         var failed = 0;
         foreach (var input in inputs)
         {
@@ -52,10 +54,10 @@ public static class ExtractCommand
             try
             {
                 article = IsUrl(input)
-                    ? await ExtractUrlAsync(extractor, web, new Uri(input), cancellationToken)
+                    ? await ExtractUrlAsync(extractor, downloader, new Uri(input), cancellationToken)
                     : await ExtractFileAsync(extractor, input, givenUrl, cancellationToken);
             }
-            catch (Exception e) when (e is UnreadablePageException or IOException or UnauthorizedAccessException or HttpRequestException or InputException)
+            catch (Exception e) when (e is UnreadablePageException or IOException or UnauthorizedAccessException or InputException)
             {
                 failed++;
                 context.Error.WriteLine($"scraper: {input}: {OneLine(e.Message)}");
@@ -91,13 +93,15 @@ public static class ExtractCommand
         }, cancellationToken);
     }
 
-    private static async Task<Article> ExtractUrlAsync(ArticleExtractor extractor, WebPageSource web, Uri url, CancellationToken cancellationToken)
+    private static async Task<Article> ExtractUrlAsync(ArticleExtractor extractor, Downloader downloader, Uri url, CancellationToken cancellationToken)
     {
-        var page = await web.GetAsync(url, cancellationToken);
-        return await extractor.ExtractJoinedAsync(page.Url, page.Body, page.ContentType, async (sibling, ct) =>
+        var page = await downloader.FetchAsync(new FetchRequest(url), cancellationToken);
+        if (!page.IsSuccess) throw new InputException(page.ErrorMessage ?? $"HTTP {page.StatusCode}");
+        if (page.Truncated) throw new InputException($"the body is larger than {FetchOptions.DefaultMaxBodyBytes / 1048576} MB");
+        return await extractor.ExtractJoinedAsync(page.FinalUrl, page.Body, page.ContentType, async (sibling, ct) =>
         {
-            try { return (await web.GetAsync(sibling, ct)).Body; }
-            catch (HttpRequestException) { return null; }
+            var result = await downloader.FetchAsync(new FetchRequest(sibling), ct);
+            return result.IsSuccess && !result.Truncated ? result.Body : null;
         }, cancellationToken);
     }
 

@@ -178,3 +178,45 @@ public sealed class ExtractCommandTests
         Assert.Contains("charset=gb2312", Encoding.Latin1.GetString(File.ReadAllBytes(Sample("www.wnd.gov.cn/doc/2024/05/20/1234567.shtml"))), StringComparison.OrdinalIgnoreCase);
     }
 }
+
+/// <summary><c>scraper extract URL</c> against a real server on 127.0.0.1 serving the samples.</summary>
+public sealed class ExtractUrlTests
+{
+    [Fact]
+    public async Task A_url_is_fetched_and_its_sibling_pages_joined()
+    {
+        await using var site = await LoopbackSite.StartAsync(RepoPaths.Samples, "www.wuxinews.com.cn");
+        using var temp = new TempFolder();
+        // The site rules of en.wuxi.gov.cn, for the loopback host.
+        var rules = temp.Write("rules.json", """
+            { "site": "en.wuxi.gov.cn", "hosts": ["127.0.0.1"],
+              "articleUrl": "^/\\d{4}-\\d{2}/\\d{2}/(?:c|content)_\\d+(?:_\\d+)?\\.htm$",
+              "continuationUrl": "^/\\d{4}-\\d{2}/\\d{2}/(?:c|content)_\\d+_(?<page>\\d+)\\.htm$",
+              "article": { "title": ["h1.art-title"], "breadcrumb": [".crumb"], "info": [".art-info", ".art-source"],
+                           "body": ["#Content"], "pager": ["#div_currpage a"], "remove": ["#div_currpage", ".art-views"] } }
+            """);
+        var url = site.Url("/2019-03/28/content_37452825.htm").AbsoluteUri;
+        var result = await CliRunner.RunAsync("extract", url, "--rules", rules);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        Assert.Equal(3, json.RootElement.GetProperty("pages").GetInt32());
+        Assert.Equal("Chen Liubing and Ma Zhiping", json.RootElement.GetProperty("byline").GetString());
+        Assert.Single(site.RequestsTo("/robots.txt"));
+        Assert.Single(site.RequestsTo("/2019-03/28/content_37452825_3.htm"));
+        Assert.StartsWith("scraper/", site.RequestsTo("/2019-03/28/content_37452825.htm")[0].UserAgent);
+    }
+
+    [Fact]
+    public async Task A_missing_url_fails_alone_with_one_line()
+    {
+        await using var site = await LoopbackSite.StartAsync(RepoPaths.Samples, "www.wuxinews.com.cn");
+        var missing = site.Url("/2019-03/28/no_such_page.htm").AbsoluteUri;
+        var good = Path.Combine(RepoPaths.Samples, "en.wuxi.gov.cn", "overview.html");
+        var result = await CliRunner.RunAsync("extract", missing, good);
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Trim().Split('\n'));
+        Assert.StartsWith($"scraper: {missing}: ", line);
+        Assert.Contains("404", line);
+        Assert.Single(result.Out.Trim().Split('\n'));
+    }
+}

@@ -1,0 +1,81 @@
+using AngleSharp.Css.Parser;
+using AngleSharp.Dom;
+using Scraper.Extraction;
+using Scraper.Sites;
+
+namespace Scraper.Crawling;
+
+/// <summary>What a section list page offers the crawler: article links, and the list's other pages.</summary>
+public sealed record ListPage(Uri Url, IReadOnlyList<ListEntry> Entries, IReadOnlyList<Uri> Pages)
+{
+    public IEnumerable<Uri> Articles => Entries.Select(e => e.Url);
+}
+
+/// <summary>An article link of a list page, with the date the list shows beside it, if any.</summary>
+public sealed record ListEntry(Uri Url, DateOnly? Date);
+
+/// <summary>
+/// Reads a section list page with the site's list selectors. Article links must also match the site's article
+/// URL pattern; when the selectors find none (a changed template), every link on the page that matches the
+/// pattern is taken instead, so discovery degrades rather than stops.
+/// </summary>
+public sealed class ListPageReader
+{
+    private readonly CssSelectorParser _selectors = new();
+
+    public ListPage Read(IDocument document, Uri pageUrl, SiteRule rule, IReadOnlySet<string>? scopeHosts = null)
+    {
+        bool InScope(Uri u) => scopeHosts?.Contains(u.Host.ToLowerInvariant()) ?? string.Equals(u.Host, pageUrl.Host, StringComparison.OrdinalIgnoreCase);
+
+        var articles = Links(document, pageUrl, rule.List.Links)
+            .Where(l => InScope(l.Url) && rule.IsArticle(l.Url) && rule.ContinuationPage(l.Url) is null)
+            .ToList();
+        if (articles.Count == 0)
+        {
+            articles = Links(document, pageUrl, ["a[href]"])
+                .Where(l => InScope(l.Url) && rule.IsArticle(l.Url) && rule.ContinuationPage(l.Url) is null)
+                .ToList();
+        }
+        var section = SectionStem(pageUrl);
+        var pages = Links(document, pageUrl, rule.List.Pagination)
+            .Select(l => l.Url)
+            .Where(u => InScope(u) && rule.ListUrlRegex?.IsMatch(u.AbsolutePath) != false && SectionStem(u) == section && u.AbsolutePath != pageUrl.AbsolutePath)
+            .Distinct()
+            .ToList();
+        var entries = articles.GroupBy(l => l.Url).Select(g => new ListEntry(g.Key, g.Select(l => DateOf(l.Link)).FirstOrDefault(d => d is not null))).ToList();
+        return new ListPage(pageUrl, entries, pages);
+    }
+
+    /// <summary><c>/bizupdates_2.html</c> and <c>/bizupdates.html</c> are pages of one section list.</summary>
+    public static string SectionStem(Uri url)
+    {
+        var path = url.AbsolutePath;
+        var dot = path.LastIndexOf('.');
+        if (dot > path.LastIndexOf('/')) path = path[..dot];
+        var underscore = path.LastIndexOf('_');
+        return underscore > path.LastIndexOf('/') && path[(underscore + 1)..].All(char.IsAsciiDigit) && underscore + 1 < path.Length
+            ? path[..underscore]
+            : path;
+    }
+
+    /// <summary>The date printed in the link's list item (<c>&lt;li&gt;&lt;a&gt;…&lt;/a&gt;&lt;span&gt;2023-02-06&lt;/span&gt;&lt;/li&gt;</c>).</summary>
+    private static DateOnly? DateOf(IElement link)
+    {
+        var item = link.Closest("li, tr, dd") ?? link.ParentElement;
+        return item is null ? null : DateText.Find(item.TextContent.Replace(link.TextContent, " "));
+    }
+
+    private IEnumerable<(Uri Url, IElement Link)> Links(IDocument document, Uri pageUrl, IEnumerable<string> selectors)
+    {
+        foreach (var text in selectors)
+        {
+            if (_selectors.ParseSelector(text) is not { } selector) continue;
+            foreach (var link in document.ChildNodes.QuerySelectorAll(selector))
+            {
+                if (link.GetAttribute("href") is not { Length: > 0 } href) continue;
+                if (!Uri.TryCreate(pageUrl, ImageUrl.Encode(href.Trim()), out var target) || target.Scheme is not ("http" or "https")) continue;
+                yield return (new UriBuilder(target) { Fragment = "" }.Uri, link);
+            }
+        }
+    }
+}

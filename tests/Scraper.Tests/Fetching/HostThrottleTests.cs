@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Scraper.Fetching;
+
+namespace Scraper.Tests.Fetching;
+
+public sealed class HostThrottleTests
+{
+    [Fact]
+    public async Task Starts_on_one_host_are_spaced_by_the_interval()
+    {
+        var throttle = new HostThrottle();
+        var clock = Stopwatch.StartNew();
+        var starts = new List<TimeSpan>();
+
+        for (var i = 0; i < 3; i++)
+        {
+            using (await throttle.AcquireAsync("a.test", TimeSpan.FromMilliseconds(150), CancellationToken.None))
+                starts.Add(clock.Elapsed);
+        }
+
+        Assert.True(starts[1] - starts[0] >= TimeSpan.FromMilliseconds(145), $"{starts[1] - starts[0]}");
+        Assert.True(starts[2] - starts[1] >= TimeSpan.FromMilliseconds(145), $"{starts[2] - starts[1]}");
+    }
+
+    [Fact]
+    public async Task One_host_allows_one_request_in_flight_by_default()
+    {
+        var throttle = new HostThrottle();
+        var first = await throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None);
+
+        var second = throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        Assert.False(second.IsCompleted);
+
+        first.Dispose();
+        (await second.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+    }
+
+    [Fact]
+    public async Task Other_hosts_do_not_wait()
+    {
+        var throttle = new HostThrottle();
+        using var held = await throttle.AcquireAsync("a.test", TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        var other = throttle.AcquireAsync("b.test", TimeSpan.FromSeconds(30), CancellationToken.None).AsTask();
+
+        (await other.WaitAsync(TimeSpan.FromSeconds(2))).Dispose();
+    }
+
+    [Fact]
+    public async Task A_wait_cancelled_during_the_interval_gives_its_place_back()
+    {
+        var throttle = new HostThrottle();
+        (await throttle.AcquireAsync("a.test", TimeSpan.FromMilliseconds(300), CancellationToken.None)).Dispose();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        // This waiter holds the host's only slot while it waits out the interval, and is cancelled there.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            async () => await throttle.AcquireAsync("a.test", TimeSpan.Zero, cancel.Token));
+
+        // A leaked slot would keep the next waiter out for good.
+        var next = throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None).AsTask();
+        (await next.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+    }
+
+    [Fact]
+    public async Task Defer_holds_the_host_back()
+    {
+        var throttle = new HostThrottle();
+        throttle.Defer("a.test", TimeSpan.FromMilliseconds(300));
+        var clock = Stopwatch.StartNew();
+
+        using (await throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None)) { }
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(280), $"{clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_zero_interval_does_not_wait()
+    {
+        var throttle = new HostThrottle();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < 20; i++)
+            using (await throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None)) { }
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{clock.Elapsed}");
+    }
+}
