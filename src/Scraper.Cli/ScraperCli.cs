@@ -16,6 +16,7 @@ public static class ScraperCli
             + ExitCodeHelp);
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Add(ExtractCommand.Create(context));
+        root.Add(DiffCommand.Create(context));
         return root;
     }
 
