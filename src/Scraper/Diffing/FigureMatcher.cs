@@ -65,6 +65,7 @@ internal sealed class FigureMatcher(WordBags bags)
     private void PairBySimilarCaption(IReadOnlyList<Figure> a, IReadOnlyList<Figure> b, int[] match, bool[] taken)
     {
         var candidates = new List<(double Similarity, int From, int To)>();
+        var captionsB = b.Select(f => bags.Of(Clean(f.Caption))).ToArray();
         for (var i = 0; i < a.Count; i++)
         {
             if (match[i] >= 0 || Clean(a[i].Caption) is null) continue;
@@ -72,7 +73,7 @@ internal sealed class FigureMatcher(WordBags bags)
             for (var j = 0; j < b.Count; j++)
             {
                 if (taken[j] || Clean(b[j].Caption) is null) continue;
-                var similarity = WordBags.Similarity(bagA, bags.Of(b[j].Caption));
+                var similarity = WordBags.Similarity(bagA, captionsB[j]);
                 if (similarity >= SimilarCaption) candidates.Add((similarity, i, j));
             }
         }
