@@ -8,7 +8,7 @@ namespace Scraper.Diffing;
 public sealed record RevisionInfo(int Revision, DateTimeOffset CapturedAt, string ContentSha256);
 
 /// <summary>One stored revision of a page: its article and its place in the history.</summary>
-public sealed record StoredRevision(long PageId, string Url, Article Article, RevisionInfo Info);
+public sealed record StoredRevision(Article Article, RevisionInfo Info);
 
 /// <summary>A page's revision history as <c>scraper diff</c> needs it.</summary>
 /// <param name="RevisionNumbers">The page's revision numbers, oldest first.</param>

@@ -40,7 +40,7 @@ public sealed class DiffCommandTests
         {
             if (!_pages.TryGetValue(pageId, out var page) || revision < 1 || revision > page.Revisions.Count) return Task.FromResult<StoredRevision?>(null);
             var info = new RevisionInfo(revision, new DateTimeOffset(2024, 1, revision, 12, 0, 0, TimeSpan.Zero), $"{revision:D2}".PadRight(64, 'f'));
-            return Task.FromResult<StoredRevision?>(new StoredRevision(pageId, page.Url, page.Revisions[revision - 1], info));
+            return Task.FromResult<StoredRevision?>(new StoredRevision(page.Revisions[revision - 1], info));
         }
     }
 
