@@ -1,2 +1,166 @@
--- The archive's schema: the single source of truth, embedded in the binary and applied on open.
--- Filled in by the archive stage (issue: "The SQLite archive").
+-- The archive's schema: the single source of truth, embedded in the binary and applied to a new archive on open.
+-- An archive made by an older build is brought up to date step by step by the migrations in
+-- src/Scraper/Archive/ArchiveSchema.cs; the final state must equal this file (a test checks it).
+-- Times are UTC text 'YYYY-MM-DDTHH:MM:SS.fffZ', so they sort and compare as strings.
+-- Hashes are lower-case hex sha256.
+
+-- Marks the file as a scraper archive, so any other SQLite file is refused untouched.
+PRAGMA application_id = 1399026288; -- "Scrp"
+
+-- Raw response bodies, uncompressed sha256 as key: a body seen again (same page or another) is kept once.
+CREATE TABLE bodies (
+    sha256      TEXT PRIMARY KEY,
+    size        INTEGER NOT NULL,           -- uncompressed bytes
+    compression TEXT NOT NULL CHECK (compression IN ('br', 'none')),
+    data        BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- Crawl runs (filled by the crawler): one row per `scraper crawl`; a run still 'running' when the next
+-- one starts was killed and becomes 'interrupted'.
+CREATE TABLE runs (
+    id                INTEGER PRIMARY KEY,
+    started_at        TEXT NOT NULL,
+    ended_at          TEXT,
+    status            TEXT NOT NULL DEFAULT 'running'
+                      CHECK (status IN ('running', 'ok', 'partial', 'failed', 'interrupted')),
+    discovered        INTEGER NOT NULL DEFAULT 0,
+    fetched           INTEGER NOT NULL DEFAULT 0,
+    unchanged         INTEGER NOT NULL DEFAULT 0,
+    new_pages         INTEGER NOT NULL DEFAULT 0,
+    new_revisions     INTEGER NOT NULL DEFAULT 0,
+    errors            INTEGER NOT NULL DEFAULT 0,
+    generic_fallbacks INTEGER NOT NULL DEFAULT 0
+);
+
+-- One row per canonical URL (see CanonicalUrl). A continuation page (page 2, 3 … of a split article)
+-- points at its page 1 and never gets revisions of its own.
+-- latest_revision_id and last_changed_at are kept by the store in the same transaction as the capture
+-- that changes them: they are the revision of the newest capture that has one, and when that content
+-- was first seen in the newest run of captures showing it.
+CREATE TABLE pages (
+    id                 INTEGER PRIMARY KEY,
+    url                TEXT NOT NULL UNIQUE,
+    site               TEXT,
+    first_seen         TEXT NOT NULL,
+    last_checked_at    TEXT,               -- last fetch, including 304s and unchanged bodies
+    continuation_of    INTEGER REFERENCES pages (id),
+    latest_revision_id INTEGER REFERENCES revisions (id),
+    last_changed_at    TEXT
+);
+CREATE INDEX pages_site ON pages (site);
+
+-- Every fetch or import of a page whose body differed from the page's previous capture. The newest
+-- capture's etag/last_modified are the page's conditional-GET validators. revision_id is what the
+-- current extractors make of the body (null for continuation pages and pages without an article);
+-- reextract may move it to a newer revision.
+CREATE TABLE captures (
+    id            INTEGER PRIMARY KEY,
+    page_id       INTEGER NOT NULL REFERENCES pages (id),
+    captured_at   TEXT NOT NULL,
+    origin        TEXT NOT NULL CHECK (origin IN ('fetch', 'import')),
+    run_id        INTEGER REFERENCES runs (id),
+    http_status   INTEGER,
+    etag          TEXT,
+    last_modified TEXT,
+    content_type  TEXT,
+    body_sha256   TEXT NOT NULL REFERENCES bodies (sha256),
+    revision_id   INTEGER REFERENCES revisions (id)
+);
+-- Every capture lookup is per page; no other index, since each one costs a page write per stored capture.
+CREATE INDEX captures_page_time ON captures (page_id, captured_at);
+
+-- One row per distinct extracted article of a page, numbered 1, 2, … per page. content_sha256 covers
+-- only the article (see ArticleContentHash), so boilerplate changes add captures but no revision.
+-- first_seen is the capture time of the earliest capture showing this content; created_at is when
+-- the row was written (later than first_seen for revisions made by reextract).
+CREATE TABLE revisions (
+    id             INTEGER PRIMARY KEY,
+    page_id        INTEGER NOT NULL REFERENCES pages (id),
+    number         INTEGER NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    extractor      TEXT NOT NULL,
+    capture_id     INTEGER NOT NULL REFERENCES captures (id),
+    first_seen     TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    title          TEXT,
+    subtitle       TEXT,
+    section        TEXT,
+    published      TEXT,
+    source         TEXT,
+    byline         TEXT,
+    language       TEXT,
+    paragraphs     TEXT NOT NULL,          -- JSON array of strings
+    pages          INTEGER NOT NULL DEFAULT 1,
+    -- Also serves lookups by (page_id, number): a page has a handful of revisions.
+    UNIQUE (page_id, content_sha256)
+);
+
+-- Image bytes by sha256 (filled by the crawler).
+CREATE TABLE images (
+    sha256       TEXT PRIMARY KEY,
+    content_type TEXT,
+    size         INTEGER NOT NULL,
+    data         BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- The figures of a revision in document order; position is the index of the paragraph the figure precedes.
+CREATE TABLE figures (
+    revision_id  INTEGER NOT NULL REFERENCES revisions (id),
+    ordinal      INTEGER NOT NULL,
+    src          TEXT NOT NULL,
+    alt          TEXT,
+    caption      TEXT,
+    credit       TEXT,
+    position     INTEGER NOT NULL,
+    image_sha256 TEXT REFERENCES images (sha256),
+    PRIMARY KEY (revision_id, ordinal)
+) WITHOUT ROWID;
+
+-- The crawl frontier (filled by the crawler): every URL discovered and what is due next. Each state
+-- change is its own transaction, so a crawl killed at any point resumes from here ('fetching' rows
+-- left by a killed crawl are retried).
+CREATE TABLE frontier (
+    url             TEXT PRIMARY KEY,      -- canonical
+    state           TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (state IN ('pending', 'fetching', 'done', 'failed', 'skipped')),
+    discovered_at   TEXT NOT NULL,
+    discovered_from TEXT,
+    next_check_at   TEXT,
+    unchanged_count INTEGER NOT NULL DEFAULT 0,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT
+) WITHOUT ROWID;
+CREATE INDEX frontier_due ON frontier (state, next_check_at);
+
+-- Fetch and extraction errors per URL per run (filled by the crawler).
+CREATE TABLE errors (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER REFERENCES runs (id),
+    url         TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    kind        TEXT NOT NULL,             -- e.g. http, timeout, network, robots, extraction
+    http_status INTEGER,
+    message     TEXT NOT NULL
+);
+CREATE INDEX errors_run ON errors (run_id);
+CREATE INDEX errors_url ON errors (url);
+
+-- Full-text index over the current revision of each article page; rowid = pages.id. The text is not stored
+-- twice: the index reads titles and texts for snippets from this view, and the store removes a page's entry
+-- (with the values it was indexed with) before its current revision changes.
+CREATE VIEW search_source AS
+SELECT p.id AS page_id,
+       coalesce(r.title, '') AS title,
+       -- Paragraphs joined as Article.Text joins them (no "group_concat(… ORDER BY …)": sqlite3 before 3.44 could
+       -- not read the schema).
+       (SELECT coalesce(group_concat(value, char(10, 10)), '') FROM (SELECT value FROM json_each(r.paragraphs) ORDER BY key)) AS text
+FROM pages p JOIN revisions r ON r.id = p.latest_revision_id;
+CREATE VIRTUAL TABLE search_index USING fts5 (
+    title, text,
+    content = 'search_source', content_rowid = 'page_id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+-- Ranking: bm25 with a match in the title counting four times one in the text.
+INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(4.0, 1.0)');
+
+PRAGMA user_version = 1;

@@ -16,6 +16,13 @@ public static class ScraperCli
             + ExitCodeHelp);
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Add(ExtractCommand.Create(context));
+        root.Add(ImportCommand.Create(context));
+        root.Add(ListCommand.Create(context));
+        root.Add(ShowCommand.Create(context));
+        root.Add(HistoryCommand.Create(context));
+        root.Add(SearchCommand.Create(context));
+        root.Add(StatsCommand.Create(context));
+        root.Add(ReextractCommand.Create(context));
         root.Add(DiffCommand.Create(context));
         return root;
     }

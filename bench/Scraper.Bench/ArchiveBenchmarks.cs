@@ -1,0 +1,221 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BenchmarkDotNet.Attributes;
+using Scraper.Archive;
+using Scraper.Extraction;
+
+namespace Scraper.Bench;
+
+/// <summary>
+/// Storing pages: one operation is one <see cref="ArchiveStore.StorePageAsync"/> of a changed page (new body,
+/// new capture, new revision, figures, search index update) in its own durable transaction, so
+/// revisions/s = 1 s / mean. Each iteration stores 10,000 revisions (2,000 pages × 5 versions) into a fresh archive.
+/// </summary>
+public class ArchiveStoreBenchmarks
+{
+    private const int Pages = 2_000;
+    private const int VersionsPerPage = 5;
+    private (PageCapture Capture, Article Article)[] _pages = null!;
+    private string _folder = null!;
+    private ArchiveStore _store = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // The seed sample's HTML (13 KB of real template) with the generated article in place of its body.
+        var template = File.ReadAllText(Path.Combine(BenchPaths.Samples, "en.wuxi.gov.cn", "2023-11", "23", "c_941797.htm"));
+        var news = new SyntheticNews(seed: 7);
+        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        _pages = new (PageCapture, Article)[Pages * VersionsPerPage];
+        for (var version = 0; version < VersionsPerPage; version++)
+        {
+            for (var page = 0; page < Pages; page++)
+            {
+                var url = $"https://en.wuxi.gov.cn/2024-01/{1 + page % 28:00}/c_{100000 + page}.htm";
+                var article = news.Article(url);
+                var body = Encoding.UTF8.GetBytes(SyntheticNews.Render(template, article));
+                var capture = new PageCapture(new Uri(url), start.AddHours(version).AddSeconds(page), body, CaptureOrigin.Fetch)
+                {
+                    HttpStatus = 200, ContentType = "text/html; charset=utf-8", ETag = $"\"{page}-{version}\"",
+                };
+                _pages[version * Pages + page] = (capture, article);
+            }
+        }
+    }
+
+    [IterationSetup]
+    public void OpenFreshArchive()
+    {
+        _folder = Directory.CreateTempSubdirectory("scraper-bench-store-").FullName;
+        _store = ArchiveStore.OpenAsync(Path.Combine(_folder, "archive.db"), ArchiveAccess.ReadWrite).GetAwaiter().GetResult();
+    }
+
+    [IterationCleanup]
+    public void DeleteArchive()
+    {
+        var revisions = _store.GetStatsAsync().GetAwaiter().GetResult().Revisions;
+        _store.Dispose();
+        Directory.Delete(_folder, recursive: true);
+        if (revisions != Pages * VersionsPerPage)
+            throw new InvalidOperationException($"stored {revisions} revisions, expected {Pages * VersionsPerPage}");
+    }
+
+    [Benchmark(OperationsPerInvoke = Pages * VersionsPerPage)]
+    public async Task StoreRevision()
+    {
+        foreach (var (capture, article) in _pages)
+            await _store.StorePageAsync(capture, article);
+    }
+}
+
+/// <summary>
+/// <c>scraper search</c> over 100,000 archived articles (about 300 words each, Zipf-distributed vocabulary):
+/// one operation is one ranked query returning the top 20 with snippets. The archive is generated once into the
+/// temp folder and reused by later runs.
+/// </summary>
+public class ArchiveSearchBenchmarks
+{
+    private const int Articles = 100_000;
+    private const string CorpusVersion = "v1";
+    private ArchiveStore _store = null!;
+
+    /// <summary>A common word, a rarer one, two words, a phrase, a prefix, a title-only word.</summary>
+    [Params("investment", "semiconductor", "district enterprises", "\"foreign investment\"", "manufact*", "title:wuxi")]
+    public string Query { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"scraper-bench-search-{Articles}-{CorpusVersion}.db");
+        if (!IsComplete(path))
+            Generate(path);
+        _store = ArchiveStore.OpenAsync(path, ArchiveAccess.ReadOnly).GetAwaiter().GetResult();
+        if (_store.SearchAsync(Query).GetAwaiter().GetResult().Count == 0)
+            throw new InvalidOperationException($"'{Query}' finds nothing; the benchmark would measure an empty search");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _store.Dispose();
+
+    [Benchmark]
+    public Task<IReadOnlyList<SearchHit>> Search() => _store.SearchAsync(Query, limit: 20);
+
+    private static bool IsComplete(string path)
+    {
+        if (!File.Exists(path)) return false;
+        try
+        {
+            using var store = ArchiveStore.OpenAsync(path, ArchiveAccess.ReadOnly).GetAwaiter().GetResult();
+            return store.GetStatsAsync().GetAwaiter().GetResult().ArticlePages == Articles;
+        }
+        catch (ArchiveException)
+        {
+            return false;
+        }
+    }
+
+    private static void Generate(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            File.Delete(file);
+        var news = new SyntheticNews(seed: 11);
+        var start = new DateTimeOffset(2015, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        // The real store path, one transaction per page; only the per-page fsync is skipped to make setup quicker.
+        using var store = ArchiveStore.OpenAsync(path, ArchiveAccess.ReadWrite, new ArchiveOptions(DurableCommits: false)).GetAwaiter().GetResult();
+        for (var i = 0; i < Articles; i++)
+        {
+            var url = $"https://www.wndonline.cn/{2015 + i / 10000}-{1 + i % 12:00}/{1 + i % 28:00}/c_{1000000 + i}.htm";
+            var article = news.Article(url) with { Site = "wnd.gov.cn", Extractor = "site:wnd.gov.cn" };
+            var body = Encoding.UTF8.GetBytes("<html><body><h1>" + article.Title + "</h1><p>" + string.Join("</p><p>", article.Paragraphs) + "</p></body></html>");
+            store.StorePageAsync(new PageCapture(new Uri(url), start.AddMinutes(i), body, CaptureOrigin.Fetch), article).GetAwaiter().GetResult();
+            if ((i + 1) % 10_000 == 0)
+                Console.WriteLine($"// generated {i + 1:N0} of {Articles:N0} archived articles into {path}");
+        }
+    }
+}
+
+/// <summary>
+/// Deterministic news-like articles: words drawn Zipf-style from a vocabulary whose most frequent ranks are the
+/// words of the bundled samples (by their frequency there) followed by 40,000 made-up rarer words.
+/// </summary>
+public sealed partial class SyntheticNews
+{
+    private readonly Random _random;
+    private readonly string[] _vocabulary;
+    private readonly double[] _cumulative;
+
+    public SyntheticNews(int seed)
+    {
+        _random = new Random(seed);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(BenchPaths.Samples, "*.verified.json", SearchOption.AllDirectories))
+        {
+            using var expected = JsonDocument.Parse(File.ReadAllText(file));
+            var text = expected.RootElement.GetProperty("title").GetString() + " "
+                + string.Join(" ", expected.RootElement.GetProperty("paragraphs").EnumerateArray().Select(p => p.GetString()));
+            foreach (Match word in Word().Matches(text))
+                counts[word.Value.ToLowerInvariant()] = counts.GetValueOrDefault(word.Value.ToLowerInvariant()) + 1;
+        }
+        var syllables = new[] { "ka", "lo", "mi", "ren", "tu", "sha", "vel", "dor", "qi", "an", "zu", "po", "ler", "xin", "ma" };
+        var made = new HashSet<string>(StringComparer.Ordinal);
+        while (made.Count < 40_000)
+            made.Add(string.Concat(Enumerable.Range(0, 2 + _random.Next(3)).Select(_ => syllables[_random.Next(syllables.Length)])));
+        _vocabulary = counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Key)
+            .Concat(made.Where(w => !counts.ContainsKey(w)))
+            .ToArray();
+        _cumulative = new double[_vocabulary.Length];
+        var sum = 0.0;
+        for (var rank = 0; rank < _vocabulary.Length; rank++)
+            _cumulative[rank] = sum += 1.0 / Math.Pow(rank + 1, 1.05);
+        for (var rank = 0; rank < _cumulative.Length; rank++)
+            _cumulative[rank] /= sum;
+    }
+
+    public Article Article(string url)
+    {
+        var paragraphs = Enumerable.Range(0, 5 + _random.Next(4)).Select(_ => Sentence(30 + _random.Next(30))).ToList();
+        return new Article
+        {
+            Url = url,
+            Site = "en.wuxi.gov.cn",
+            Extractor = "site:en.wuxi.gov.cn",
+            Title = Sentence(5 + _random.Next(6)).TrimEnd('.'),
+            Section = "News",
+            Published = "2024-01-15",
+            Source = "chinadaily.com.cn",
+            Language = "en",
+            Paragraphs = paragraphs,
+            Figures = _random.Next(2) == 0 ? [] : [new Figure($"{url}/../img_{_random.Next(100000)}.jpg", null, Sentence(10), "Photo/wnd.gov.cn", 1)],
+        };
+    }
+
+    /// <summary>The template page with its article body replaced by <paramref name="article"/>.</summary>
+    public static string Render(string template, Article article)
+    {
+        var bodyStart = template.IndexOf("<div class=\"art-content\" id=\"Content\">", StringComparison.Ordinal);
+        var bodyEnd = template.IndexOf("<div class=\"art-views\">", bodyStart, StringComparison.Ordinal);
+        var body = "<div class=\"art-content\" id=\"Content\">\n<p>" + string.Join("</p>\n<p>", article.Paragraphs) + "</p>\n    </div>\n    ";
+        return template[..bodyStart] + body + template[bodyEnd..];
+    }
+
+    private string Sentence(int words)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < words; i++)
+        {
+            var word = _vocabulary[Rank()];
+            text.Append(i == 0 ? char.ToUpperInvariant(word[0]) + word[1..] : " " + word);
+        }
+        return text.Append('.').ToString();
+    }
+
+    private int Rank()
+    {
+        var index = Array.BinarySearch(_cumulative, _random.NextDouble());
+        return Math.Min(index < 0 ? ~index : index, _cumulative.Length - 1);
+    }
+
+    [GeneratedRegex("[A-Za-z]{3,}")]
+    private static partial Regex Word();
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using Scraper.Archive;
+
+namespace Scraper.Cli;
+
+/// <summary>Where the archive commands find the archive (<c>--db</c>, else <c>SCRAPER_DB</c>, else <c>./archive.db</c>) and how they open it.</summary>
+public static class ArchiveLocation
+{
+    public const string DefaultPath = "archive.db";
+    public const string EnvironmentVariable = "SCRAPER_DB";
+
+    public static Option<string?> CreateOption() => new("--db")
+    {
+        Description = $"The archive file (default: ${EnvironmentVariable}, else ./{DefaultPath})",
+        HelpName = "PATH",
+    };
+
+    public static string Resolve(string? option) => Resolve(option, Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    public static string Resolve(string? option, string? environmentValue) =>
+        !string.IsNullOrWhiteSpace(option) ? option
+        : !string.IsNullOrWhiteSpace(environmentValue) ? environmentValue
+        : DefaultPath;
+
+    /// <summary>Opens the archive; failures become one-line command errors with the documented exit codes.</summary>
+    public static async Task<ArchiveStore> OpenAsync(string? option, ArchiveAccess access, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ArchiveStore.OpenAsync(Resolve(option), access, null, cancellationToken);
+        }
+        catch (ArchiveException e)
+        {
+            throw ToCommandFailure(e);
+        }
+    }
+
+    /// <summary>Exit codes: a bad path or query is a usage error (2), a lock is 3, everything else 4.</summary>
+    public static Exception ToCommandFailure(ArchiveException e) => e.Failure switch
+    {
+        ArchiveFailure.BadPath or ArchiveFailure.InvalidQuery => new UsageException(e.Message),
+        ArchiveFailure.Locked => new CommandFailedException(e.Message, ExitCodes.Locked),
+        _ => new CommandFailedException(e.Message, ExitCodes.Failed),
+    };
+
+    /// <summary>A date (<c>2024-03-15</c>, midnight UTC) or an ISO 8601 date-time.</summary>
+    public static DateTimeOffset? ParseSince(string? text, string optionName)
+    {
+        if (text is null)
+            return null;
+        if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+            return date;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            return time;
+        throw new UsageException($"{optionName} '{text}' is not a date (use YYYY-MM-DD or an ISO 8601 date-time)");
+    }
+
+    /// <summary>Times as the archive commands print them in tables: UTC to the minute.</summary>
+    public static string ShortTime(DateTimeOffset? time) =>
+        time?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "-";
+
+    /// <summary>Times in JSON: ISO 8601 UTC with milliseconds, as stored.</summary>
+    public static string? JsonTime(DateTimeOffset? time) =>
+        time?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

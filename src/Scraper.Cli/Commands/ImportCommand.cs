@@ -1,0 +1,139 @@
+using System.CommandLine;
+using Scraper.Archive;
+using Scraper.Extraction;
+using Scraper.Sites;
+
+namespace Scraper.Cli.Commands;
+
+/// <summary><c>scraper import &lt;file-or-folder&gt;... [--url URL]</c>: archives saved HTML pages.</summary>
+public static class ImportCommand
+{
+    private static readonly string[] PageExtensions = [".htm", ".html", ".shtml", ".xhtml"];
+
+    public static Command Create(CliContext context)
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "Saved HTML files, or folders laid out like samples/ (<host>/<path>)", Arity = ArgumentArity.OneOrMore };
+        var url = new Option<string?>("--url") { Description = "The original URL of a single file input (by default a samples/-like path gives it)" };
+        var db = ArchiveLocation.CreateOption();
+        var command = new Command("import",
+            "Archive saved HTML pages: each page's raw body, and its article as a new revision when the content is new. "
+            + "Importing the same content again records nothing.\n" + ScraperCli.ExitCodeHelp)
+        {
+            inputs, url, db,
+        };
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(context, parse.GetValue(inputs)!, parse.GetValue(url), parse.GetValue(db), cancellationToken));
+        return command;
+    }
+
+    private sealed record ImportFile(string Path, Uri? Url);
+
+    private static async Task<int> RunAsync(CliContext context, string[] inputs, string? urlOption, string? dbOption, CancellationToken cancellationToken)
+    {
+        Uri? givenUrl = null;
+        if (urlOption is not null)
+        {
+            if (inputs.Length != 1 || Directory.Exists(inputs[0]))
+                throw new UsageException("--url applies to a single file input");
+            if (!Uri.TryCreate(urlOption, UriKind.Absolute, out givenUrl) || givenUrl.Scheme is not ("http" or "https"))
+                throw new UsageException($"--url '{urlOption}' is not an http(s) URL");
+        }
+
+        var failed = 0;
+        var files = new List<ImportFile>();
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => PageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal)
+                    .Select(f => new ImportFile(f, SamplePaths.UrlForFile(f))));
+            }
+            else if (File.Exists(input))
+            {
+                files.Add(new ImportFile(input, givenUrl ?? SamplePaths.UrlForFile(input)));
+            }
+            else
+            {
+                context.Error.WriteLine($"scraper: {input}: no such file or folder");
+                failed++;
+            }
+        }
+        if (files.Count == 0)
+        {
+            if (failed == 0)
+                context.Error.WriteLine("scraper: no HTML files (.htm, .html, .shtml) in the given folders");
+            return ExitCodes.Failed;
+        }
+
+        // Sibling pages of a multi-page article are found among the inputs first, then in the archive.
+        var byUrl = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files.Where(f => f.Url is not null))
+            byUrl.TryAdd(SchemelessKey(file.Url!), file.Path);
+
+        await using var store = await ArchiveLocation.OpenAsync(dbOption, ArchiveAccess.ReadWrite, cancellationToken);
+        var archiver = new ArticleArchiver(store, new ArticleExtractor(SiteCatalog.Default));
+        var loader = new HtmlDocumentLoader();
+        int imported = 0, newPages = 0, newRevisions = 0, unchanged = 0;
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (file.Url is null)
+            {
+                context.Error.WriteLine($"scraper: {file.Path}: cannot tell the page's URL from its path (no <host>/ folder above it); pass --url");
+                failed++;
+                continue;
+            }
+            try
+            {
+                if (new FileInfo(file.Path).Length > loader.MaxBytes)
+                    throw new UnreadablePageException($"larger than the {loader.MaxBytes / 1048576} MB limit for one page");
+                var body = await File.ReadAllBytesAsync(file.Path, cancellationToken);
+                var capture = new PageCapture(file.Url, DateTimeOffset.UtcNow, body, CaptureOrigin.Import);
+                var (stored, reading) = await archiver.ArchiveAsync(capture, (sibling, ct) => LoadSiblingAsync(byUrl, file.Path, sibling, ct), cancellationToken);
+                imported++;
+                if (stored.PageAdded) newPages++;
+                if (stored.RevisionAdded) newRevisions++;
+                if (!stored.CaptureAdded && !stored.RevisionAdded) unchanged++;
+                context.Out.WriteLine($"{Describe(stored, reading),-12} {stored.Url}");
+            }
+            catch (Exception e) when (e is UnreadablePageException or IOException or UnauthorizedAccessException)
+            {
+                context.Error.WriteLine($"scraper: {file.Path}: {e.Message.ReplaceLineEndings(" ")}");
+                failed++;
+            }
+            catch (ArchiveException e)
+            {
+                context.Error.WriteLine($"scraper: {imported} file(s) were imported before the error");
+                throw ArchiveLocation.ToCommandFailure(e);
+            }
+        }
+        context.Out.WriteLine(
+            $"Imported {imported} file(s) into {store.Path}: {newPages} new page(s), {newRevisions} new revision(s), {unchanged} unchanged"
+            + (failed > 0 ? $", {failed} failed." : "."));
+        return failed == 0 ? ExitCodes.Ok : imported > 0 ? ExitCodes.Partial : ExitCodes.Failed;
+    }
+
+    private static string Describe(StoreResult stored, PageReading reading) =>
+        reading.ContinuationOf is not null ? (stored.CaptureAdded ? "continuation" : "unchanged")
+        : stored.PageAdded ? "new"
+        : stored.RevisionAdded ? $"revision {stored.RevisionNumber}"
+        : stored.CaptureAdded ? "recaptured"
+        : "unchanged";
+
+    /// <summary>A sibling page among the inputs, else beside the file being imported (as <c>extract</c> finds it).</summary>
+    private static async Task<ReadOnlyMemory<byte>?> LoadSiblingAsync(Dictionary<string, string> byUrl, string importing, Uri sibling, CancellationToken cancellationToken)
+    {
+        if (!byUrl.TryGetValue(SchemelessKey(sibling), out var path))
+            path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(importing))!, Uri.UnescapeDataString(sibling.Segments[^1]));
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+    }
+
+    // Saved pages' links may say http:// where the folder layout says https://; the page is the same.
+    private static string SchemelessKey(Uri url)
+    {
+        var canonical = CanonicalUrl.Normalize(url);
+        return canonical[canonical.IndexOf("://", StringComparison.Ordinal)..];
+    }
+}

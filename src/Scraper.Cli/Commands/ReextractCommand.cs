@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Scraper.Archive;
+using Scraper.Extraction;
+using Scraper.Sites;
+
+namespace Scraper.Cli.Commands;
+
+/// <summary><c>scraper reextract</c>: the current extractors over every stored raw capture, without refetching.</summary>
+public static class ReextractCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var db = ArchiveLocation.CreateOption();
+        var command = new Command("reextract",
+            "Run the current extractors again over every stored raw capture; a revision is added only where the article changed.\n"
+            + ScraperCli.ExitCodeHelp)
+        {
+            db,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(context, parse.GetValue(db), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, string? dbOption, CancellationToken cancellationToken)
+    {
+        await using var store = await ArchiveLocation.OpenAsync(dbOption, ArchiveAccess.ReadWrite, cancellationToken);
+        var archiver = new ArticleArchiver(store, new ArticleExtractor(SiteCatalog.Default));
+        int done = 0, newRevisions = 0, changedPages = 0, failed = 0;
+        try
+        {
+            var captures = await store.ListCapturesAsync(cancellationToken);
+            foreach (var capture in captures)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    var (result, _) = await archiver.ReextractAsync(capture, cancellationToken);
+                    done++;
+                    if (result.RevisionAdded)
+                    {
+                        newRevisions++;
+                        context.Out.WriteLine($"revision {result.RevisionNumber,-3} {capture.Url} (capture of {ArchiveLocation.ShortTime(capture.CapturedAt)} UTC)");
+                    }
+                    if (result.LatestChanged)
+                        changedPages++;
+                }
+                catch (UnreadablePageException e)
+                {
+                    failed++;
+                    context.Error.WriteLine($"scraper: {capture.Url}: capture {capture.CaptureId} left as it was: {e.Message.ReplaceLineEndings(" ")}");
+                }
+            }
+            context.Out.WriteLine(
+                $"Re-extracted {done} of {captures.Count} capture(s): {newRevisions} new revision(s), {changedPages} page(s) with a new current revision"
+                + (failed > 0 ? $", {failed} unreadable." : "."));
+        }
+        catch (ArchiveException e)
+        {
+            context.Error.WriteLine($"scraper: {done} capture(s) were re-extracted before the error");
+            throw ArchiveLocation.ToCommandFailure(e);
+        }
+        return failed == 0 ? ExitCodes.Ok : done > 0 ? ExitCodes.Partial : ExitCodes.Failed;
+    }
+}

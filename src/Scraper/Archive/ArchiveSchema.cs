@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+
+namespace Scraper.Archive;
+
+/// <summary>
+/// The schema embedded from <c>archive-schema.sql</c> and the steps that bring older archives up to it.
+/// The file describes the newest version; <c>PRAGMA user_version</c> in it is that version's number.
+/// </summary>
+public static partial class ArchiveSchema
+{
+    /// <summary>The value of <c>PRAGMA application_id</c> that marks a file as a scraper archive ("Scrp").</summary>
+    public const long ApplicationId = 0x53637270;
+
+    public static string Sql { get; } = LoadEmbeddedSchema();
+
+    /// <summary>The schema version this build writes, as declared by the file.</summary>
+    public static int Version { get; } = int.Parse(UserVersionPragma().Match(Sql).Groups[1].Value);
+
+    /// <summary>
+    /// Upgrade steps: <c>Migrations[v]</c> turns a version-<c>v</c> archive into version <c>v + 1</c>
+    /// (each step sets <c>user_version</c> itself and runs in the same transaction as the others).
+    /// Version 1 is the first released schema, so there are none yet.
+    /// </summary>
+    internal static IReadOnlyDictionary<int, string> Migrations { get; } = new Dictionary<int, string>();
+
+    private static string LoadEmbeddedSchema()
+    {
+        using var stream = typeof(ArchiveSchema).Assembly.GetManifestResourceStream("Scraper.Archive.archive-schema.sql")
+            ?? throw new InvalidOperationException("archive-schema.sql is not embedded in this build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    [GeneratedRegex(@"^\s*PRAGMA\s+user_version\s*=\s*(\d+)\s*;", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex UserVersionPragma();
+}

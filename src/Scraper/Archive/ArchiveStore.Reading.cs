@@ -1,0 +1,351 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Scraper.Extraction;
+
+namespace Scraper.Archive;
+
+public sealed partial class ArchiveStore
+{
+    /// <summary>
+    /// Finds a page by its id (digits) or by any spelling of its URL (canonicalised first). A URL not archived
+    /// under its own scheme is looked up under the other one: the sites serve every page on http and https.
+    /// </summary>
+    public async Task<PageReference?> FindPageAsync(string urlOrId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(urlOrId);
+        urlOrId = urlOrId.Trim();
+        if (long.TryParse(urlOrId, out var id))
+            return await GuardAsync(() => FindPageWhereAsync("p.id = $key", id, cancellationToken));
+        if (!CanonicalUrl.TryNormalize(urlOrId, out var url))
+            return null;
+        var otherScheme = url.StartsWith("https://", StringComparison.Ordinal) ? "http://" + url["https://".Length..] : "https://" + url["http://".Length..];
+        return await GuardAsync(async () =>
+            await FindPageWhereAsync("p.url = $key", url, cancellationToken)
+            ?? await FindPageWhereAsync("p.url = $key", otherScheme, cancellationToken));
+    }
+
+    private async Task<PageReference?> FindPageWhereAsync(string condition, object key, CancellationToken cancellationToken)
+    {
+        var command = Command(
+            $"""
+            SELECT p.id, p.url, first.url, p.latest_revision_id IS NOT NULL
+            FROM pages p LEFT JOIN pages first ON first.id = p.continuation_of
+            WHERE {condition}
+            """, ("$key", key));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new PageReference(reader.GetInt64(0), reader.GetString(1), StringOrNull(reader, 2), reader.GetBoolean(3))
+            : null;
+    }
+
+    /// <summary>Revision <paramref name="revision"/> of the page (its current one when null), or null if there is none.</summary>
+    public async Task<ArchivedArticle?> GetArticleAsync(long pageId, int? revision = null, CancellationToken cancellationToken = default)
+    {
+        return await GuardAsync(async () =>
+        {
+            var condition = revision is null ? "r.id = p.latest_revision_id" : "r.number = $number";
+            var command = Command(ArticleSelect + $" WHERE p.id = $page AND {condition}", ("$page", pageId), ("$number", revision));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? await ReadArticleAsync(reader, cancellationToken) : null;
+        });
+    }
+
+    /// <summary>The page's revisions, oldest first.</summary>
+    public async Task<IReadOnlyList<RevisionSummary>> GetHistoryAsync(long pageId, CancellationToken cancellationToken = default)
+    {
+        return await GuardAsync(async () =>
+        {
+            var command = Command(
+                """
+                SELECT r.number, r.first_seen, r.created_at, r.extractor, r.content_sha256, r.title,
+                       (SELECT count(*) FROM captures c WHERE c.page_id = r.page_id AND c.revision_id = r.id), r.id = p.latest_revision_id
+                FROM revisions r JOIN pages p ON p.id = r.page_id
+                WHERE r.page_id = $page
+                ORDER BY r.number
+                """, ("$page", pageId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var history = new List<RevisionSummary>();
+            while (await reader.ReadAsync(cancellationToken))
+                history.Add(new RevisionSummary(
+                    reader.GetInt32(0), ParseTime(reader.GetString(1)), ParseTime(reader.GetString(2)), reader.GetString(3),
+                    reader.GetString(4), StringOrNull(reader, 5), reader.GetInt32(6), reader.GetBoolean(7)));
+            return history;
+        });
+    }
+
+    /// <summary>The pages that have an article, in the order they were first archived.</summary>
+    public IAsyncEnumerable<ArchivedPage> ListPagesAsync(PageFilter? filter = null, CancellationToken cancellationToken = default) =>
+        Guarded(ListPagesCoreAsync(filter ?? new PageFilter(), cancellationToken), cancellationToken);
+
+    private async IAsyncEnumerable<ArchivedPage> ListPagesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = NewCommand(
+            """
+            SELECT p.id, p.url, p.site, r.title, r.published, r.extractor,
+                   (SELECT count(*) FROM revisions WHERE page_id = p.id),
+                   (SELECT count(*) FROM captures WHERE page_id = p.id),
+                   p.first_seen, p.last_changed_at
+            FROM pages p JOIN revisions r ON r.id = p.latest_revision_id
+            WHERE ($site IS NULL OR p.site = $site) AND ($since IS NULL OR p.last_changed_at >= $since)
+            ORDER BY p.id
+            """,
+            ("$site", filter.Site), ("$since", filter.ChangedSince is { } since ? FormatTime(since) : null));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            yield return new ArchivedPage(
+                reader.GetInt64(0), reader.GetString(1), StringOrNull(reader, 2), StringOrNull(reader, 3), StringOrNull(reader, 4),
+                reader.GetString(5), reader.GetInt32(6), reader.GetInt32(7), ParseTime(reader.GetString(8)), ParseTimeOrNull(reader, 9));
+    }
+
+    /// <summary>
+    /// Streams articles with their archive facts: each page's current revision, or with
+    /// <see cref="PageFilter.AllRevisions"/> every revision (pages in archive order, revisions oldest first).
+    /// </summary>
+    public IAsyncEnumerable<ArchivedArticle> ReadArticlesAsync(PageFilter? filter = null, CancellationToken cancellationToken = default) =>
+        Guarded(ReadArticlesCoreAsync(filter ?? new PageFilter(), cancellationToken), cancellationToken);
+
+    private async IAsyncEnumerable<ArchivedArticle> ReadArticlesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var which = filter.AllRevisions ? "r.page_id = p.id AND p.latest_revision_id IS NOT NULL" : "r.id = p.latest_revision_id";
+        await using var command = NewCommand(
+            ArticleSelect + $" WHERE {which} AND ($site IS NULL OR p.site = $site) AND ($since IS NULL OR p.last_changed_at >= $since) ORDER BY p.id, r.number",
+            ("$site", filter.Site), ("$since", filter.ChangedSince is { } since ? FormatTime(since) : null));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            yield return await ReadArticleAsync(reader, cancellationToken);
+    }
+
+    /// <summary>
+    /// Full-text search (FTS5 query syntax) over the title and text of each page's current revision, best first.
+    /// The query is bound as a parameter, never spliced into SQL; FTS5 rejects bad syntax with
+    /// <see cref="ArchiveFailure.InvalidQuery"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(
+        string query, int limit = 20, string? site = null, string highlightStart = "**", string highlightEnd = "**",
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        if (string.IsNullOrWhiteSpace(query))
+            throw new ArchiveException(ArchiveFailure.InvalidQuery, "the search query is empty");
+        try
+        {
+            var command = Command(
+                """
+                SELECT p.id, p.url, s.title, snippet(search_index, -1, $open, $close, '…', 16), s.rank
+                FROM search_index s JOIN pages p ON p.id = s.rowid
+                WHERE search_index MATCH $query AND ($site IS NULL OR p.site = $site)
+                ORDER BY s.rank
+                LIMIT $limit
+                """,
+                ("$query", query), ("$open", highlightStart), ("$close", highlightEnd), ("$site", site), ("$limit", limit));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var hits = new List<SearchHit>();
+            while (await reader.ReadAsync(cancellationToken))
+                hits.Add(new SearchHit(reader.GetInt64(0), reader.GetString(1), NullIfEmpty(reader.GetString(2)), reader.GetString(3), reader.GetDouble(4)));
+            return hits;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1)
+        {
+            // SQLITE_ERROR from a MATCH is FTS5 refusing the query: "fts5: syntax error near …", "no such column: …".
+            var reason = e.Message.Replace("SQLite Error 1: ", "").Trim('\'', '.', ' ');
+            throw new ArchiveException(ArchiveFailure.InvalidQuery,
+                $"invalid search query ({reason}); put words in double quotes to search for them literally", e);
+        }
+        catch (SqliteException e)
+        {
+            throw ArchiveException.From(e, displayPath);
+        }
+    }
+
+    public async Task<ArchiveStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        return await GuardAsync(async () =>
+        {
+            async Task<long> Count(string sql) => await ScalarAsync<long>(sql, cancellationToken);
+            async Task<Dictionary<string, long>> Groups(string sql)
+            {
+                var groups = new Dictionary<string, long>();
+                var command = Command(sql);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                    groups[StringOrNull(reader, 0) ?? "(none)"] = reader.GetInt64(1);
+                return groups;
+            }
+            var first = await ScalarAsync<string?>("SELECT min(captured_at) FROM captures", cancellationToken);
+            var last = await ScalarAsync<string?>("SELECT max(captured_at) FROM captures", cancellationToken);
+            return new ArchiveStats(
+                Path,
+                new FileInfo(Path).Length,
+                (int)await Count("PRAGMA user_version"),
+                Pages: await Count("SELECT count(*) FROM pages"),
+                ArticlePages: await Count("SELECT count(*) FROM pages WHERE latest_revision_id IS NOT NULL"),
+                ContinuationPages: await Count("SELECT count(*) FROM pages WHERE continuation_of IS NOT NULL"),
+                Captures: await Count("SELECT count(*) FROM captures"),
+                Revisions: await Count("SELECT count(*) FROM revisions"),
+                Figures: await Count("SELECT count(*) FROM figures"),
+                Bodies: await Count("SELECT count(*) FROM bodies"),
+                BodyBytes: await Count("SELECT coalesce(sum(size), 0) FROM bodies"),
+                StoredBodyBytes: await Count("SELECT coalesce(sum(length(data)), 0) FROM bodies"),
+                Images: await Count("SELECT count(*) FROM images"),
+                Runs: await Count("SELECT count(*) FROM runs"),
+                FrontierUrls: await Count("SELECT count(*) FROM frontier"),
+                FirstCapture: first is null ? null : ParseTime(first),
+                LastCapture: last is null ? null : ParseTime(last),
+                PagesBySite: await Groups("SELECT site, count(*) FROM pages WHERE latest_revision_id IS NOT NULL GROUP BY site ORDER BY site"),
+                LatestRevisionsByExtractor: await Groups(
+                    "SELECT r.extractor, count(*) FROM pages p JOIN revisions r ON r.id = p.latest_revision_id GROUP BY r.extractor ORDER BY r.extractor"));
+        });
+    }
+
+    /// <summary>Every stored capture, page by page and oldest first, for re-extraction.</summary>
+    public async Task<IReadOnlyList<StoredCapture>> ListCapturesAsync(CancellationToken cancellationToken = default)
+    {
+        return await GuardAsync(async () =>
+        {
+            var command = Command(
+                """
+                SELECT c.id, c.page_id, p.url, c.captured_at, c.content_type, p.continuation_of IS NOT NULL
+                FROM captures c JOIN pages p ON p.id = c.page_id
+                ORDER BY c.page_id, c.captured_at, c.id
+                """);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var captures = new List<StoredCapture>();
+            while (await reader.ReadAsync(cancellationToken))
+                captures.Add(new StoredCapture(
+                    reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), ParseTime(reader.GetString(3)),
+                    StringOrNull(reader, 4), reader.GetBoolean(5)));
+            return captures;
+        });
+    }
+
+    /// <summary>The raw (decompressed) body of a capture.</summary>
+    public async Task<byte[]> LoadBodyAsync(long captureId, CancellationToken cancellationToken = default)
+    {
+        return await GuardAsync(async () =>
+            await LoadBodyWhereAsync("c.id = $key", captureId, cancellationToken)
+            ?? throw new ArchiveException(ArchiveFailure.NotFound, $"capture {captureId} is not in the archive"));
+    }
+
+    /// <summary>The body and Content-Type of the newest capture of a URL, or null when it was never captured.</summary>
+    public async Task<(byte[] Body, string? ContentType)?> LoadLatestBodyAsync(Uri url, CancellationToken cancellationToken = default)
+    {
+        var canonical = CanonicalUrl.Normalize(url);
+        return await GuardAsync(async () =>
+        {
+            var command = Command(
+                """
+                SELECT c.id, c.content_type FROM captures c JOIN pages p ON p.id = c.page_id
+                WHERE p.url = $url ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
+                """, ("$url", canonical));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+                return ((byte[], string?)?)null;
+            var body = await LoadBodyWhereAsync("c.id = $key", reader.GetInt64(0), cancellationToken);
+            return body is null ? null : (body, StringOrNull(reader, 1));
+        });
+    }
+
+    /// <summary>The ETag and Last-Modified of the page's newest capture, for a conditional GET.</summary>
+    public async Task<ConditionalGetValidators?> GetValidatorsAsync(Uri url, CancellationToken cancellationToken = default)
+    {
+        var canonical = CanonicalUrl.Normalize(url);
+        return await GuardAsync(async () =>
+        {
+            var command = Command(
+                """
+                SELECT c.etag, c.last_modified FROM captures c JOIN pages p ON p.id = c.page_id
+                WHERE p.url = $url ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
+                """, ("$url", canonical));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new ConditionalGetValidators(StringOrNull(reader, 0), StringOrNull(reader, 1))
+                : null;
+        });
+    }
+
+    private async Task<byte[]?> LoadBodyWhereAsync(string condition, object key, CancellationToken cancellationToken)
+    {
+        var command = Command(
+            $"SELECT b.compression, b.data, b.size FROM captures c JOIN bodies b ON b.sha256 = c.body_sha256 WHERE {condition}",
+            ("$key", key));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        return BodyCompression.Decompress(reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt64(2));
+    }
+
+    private const string ArticleSelect =
+        """
+        SELECT p.id, p.url, p.site, p.first_seen, p.last_changed_at, r.id = p.latest_revision_id,
+               (SELECT count(*) FROM revisions WHERE page_id = p.id),
+               r.id, r.number, r.content_sha256, r.extractor, r.first_seen, r.created_at,
+               r.title, r.subtitle, r.section, r.published, r.source, r.byline, r.language, r.paragraphs, r.pages
+        FROM pages p JOIN revisions r ON r.page_id = p.id
+        """;
+
+    private async Task<ArchivedArticle> ReadArticleAsync(SqliteDataReader reader, CancellationToken cancellationToken)
+    {
+        var revisionId = reader.GetInt64(7);
+        var figures = new List<Figure>();
+        var command = Command(
+            "SELECT src, alt, caption, credit, position FROM figures WHERE revision_id = $revision ORDER BY ordinal",
+            ("$revision", revisionId));
+        await using (var figureReader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await figureReader.ReadAsync(cancellationToken))
+                figures.Add(new Figure(
+                    figureReader.GetString(0), StringOrNull(figureReader, 1), StringOrNull(figureReader, 2),
+                    StringOrNull(figureReader, 3), figureReader.GetInt32(4)));
+        }
+        var article = new Article
+        {
+            Url = reader.GetString(1),
+            Site = StringOrNull(reader, 2),
+            Extractor = reader.GetString(10),
+            Title = StringOrNull(reader, 13),
+            Subtitle = StringOrNull(reader, 14),
+            Section = StringOrNull(reader, 15),
+            Published = StringOrNull(reader, 16),
+            Source = StringOrNull(reader, 17),
+            Byline = StringOrNull(reader, 18),
+            Language = StringOrNull(reader, 19),
+            Paragraphs = JsonSerializer.Deserialize<List<string>>(reader.GetString(20)) ?? [],
+            Figures = figures,
+            Pages = reader.GetInt32(21),
+        };
+        return new ArchivedArticle(
+            article,
+            PageId: reader.GetInt64(0),
+            Revision: reader.GetInt32(8),
+            Revisions: reader.GetInt32(6),
+            ContentSha256: reader.GetString(9),
+            CapturedAt: ParseTime(reader.GetString(11)),
+            CreatedAt: ParseTime(reader.GetString(12)),
+            FirstSeen: ParseTime(reader.GetString(3)),
+            LastChanged: ParseTimeOrNull(reader, 4),
+            IsLatest: reader.GetBoolean(5));
+    }
+
+    private async IAsyncEnumerable<T> Guarded<T>(IAsyncEnumerable<T> source, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var items = source.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            T item;
+            try
+            {
+                if (!await items.MoveNextAsync())
+                    yield break;
+                item = items.Current;
+            }
+            catch (SqliteException e)
+            {
+                throw ArchiveException.From(e, displayPath);
+            }
+            yield return item;
+        }
+    }
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+}

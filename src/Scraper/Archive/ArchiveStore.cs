@@ -1,0 +1,306 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Scraper.Archive;
+
+public enum ArchiveAccess
+{
+    /// <summary>Opens the file with SQLite's read-only flag: works on a read-only file and never changes it.</summary>
+    ReadOnly,
+    /// <summary>Creates the archive if the file is missing or empty and upgrades an older schema.</summary>
+    ReadWrite,
+}
+
+/// <param name="BusyTimeout">How long to wait for another process's write lock before failing with <see cref="ArchiveFailure.Locked"/>.</param>
+/// <param name="Clock">Source of <c>created_at</c> times.</param>
+/// <param name="DurableCommits">
+/// True (the default): every stored page is on disk when the call returns (<c>synchronous = FULL</c>). False
+/// (<c>NORMAL</c>) saves an fsync per page for bulk loads: a power cut may then lose the last pages stored, but
+/// never corrupts the archive or splits a page.
+/// </param>
+public sealed record ArchiveOptions(TimeSpan? BusyTimeout = null, TimeProvider? Clock = null, bool DurableCommits = true)
+{
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// The SQLite archive: one connection, one transaction per stored page, all SQL parameterised.
+/// Not thread-safe: a pipeline stage owns one store (a second process may open its own; WAL lets readers
+/// run beside the one writer).
+/// </summary>
+public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
+{
+    private readonly SqliteConnection connection;
+    private readonly TimeProvider clock;
+    private readonly string displayPath;
+    private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+    private SqliteTransaction? transaction;
+
+    private ArchiveStore(SqliteConnection connection, string path, string displayPath, ArchiveAccess access, TimeProvider clock)
+    {
+        this.connection = connection;
+        this.displayPath = displayPath;
+        Path = path;
+        Access = access;
+        this.clock = clock;
+    }
+
+    /// <summary>The archive file's full path.</summary>
+    public string Path { get; }
+
+    public ArchiveAccess Access { get; }
+
+    /// <summary>For tests that need to reach below the store (integrity checks, simulated faults).</summary>
+    internal SqliteConnection Connection => connection;
+
+    /// <summary>
+    /// Opens (and with <see cref="ArchiveAccess.ReadWrite"/>, creates or upgrades) the archive at <paramref name="path"/>.
+    /// Nothing is written before the file is known to be a scraper archive of a version this build understands.
+    /// </summary>
+    /// <exception cref="ArchiveException">The path, file or schema is unusable.</exception>
+    public static async Task<ArchiveStore> OpenAsync(string path, ArchiveAccess access, ArchiveOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        options ??= new ArchiveOptions();
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+            throw new ArchiveException(ArchiveFailure.BadPath, $"{path} is a folder, not an archive file");
+        var folder = System.IO.Path.GetDirectoryName(fullPath);
+        if (folder is not null && !Directory.Exists(folder))
+            throw new ArchiveException(ArchiveFailure.BadPath, $"cannot create {path}: folder {folder} does not exist");
+        if (access == ArchiveAccess.ReadOnly && !File.Exists(fullPath))
+            throw new ArchiveException(ArchiveFailure.Missing, $"no archive at {path} (import or crawl something first, or pass --db)");
+
+        var busyTimeout = options.BusyTimeout ?? ArchiveOptions.DefaultBusyTimeout;
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = access == ArchiveAccess.ReadOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            // Pooling would keep the file open after Dispose, and so the WAL unmerged and the file changing later.
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        var store = new ArchiveStore(connection, fullPath, path, access, options.Clock ?? TimeProvider.System);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await store.PrepareAsync((int)busyTimeout.TotalMilliseconds, options.DurableCommits, cancellationToken);
+            return store;
+        }
+        catch (SqliteException e)
+        {
+            await store.DisposeAsync();
+            throw ArchiveException.From(e, path);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task PrepareAsync(int busyTimeoutMs, bool durableCommits, CancellationToken cancellationToken)
+    {
+        // Only reads until the file is known to be ours: a foreign file must come out byte-for-byte unchanged.
+        var applicationId = await ScalarAsync<long>("PRAGMA application_id", cancellationToken);
+        var version = await ScalarAsync<long>("PRAGMA user_version", cancellationToken);
+        var objects = await ScalarAsync<long>("SELECT count(*) FROM sqlite_schema", cancellationToken);
+
+        var isNew = applicationId == 0 && version == 0 && objects == 0;
+        if (!isNew && applicationId != ArchiveSchema.ApplicationId)
+            throw new ArchiveException(ArchiveFailure.NotAnArchive,
+                $"{displayPath} is not a scraper archive (an SQLite database of another application)");
+        if (isNew && Access == ArchiveAccess.ReadOnly)
+            throw new ArchiveException(ArchiveFailure.NotAnArchive, $"{displayPath} is not a scraper archive (empty file)");
+        if (version > ArchiveSchema.Version)
+            throw new ArchiveException(ArchiveFailure.NewerSchema,
+                $"{displayPath} was written by a newer scraper (schema version {version}; this build knows up to {ArchiveSchema.Version}); upgrade scraper to use it");
+        if (!isNew && version < ArchiveSchema.Version && Access == ArchiveAccess.ReadOnly)
+            throw new ArchiveException(ArchiveFailure.OlderSchema,
+                $"{displayPath} has schema version {version} and needs an upgrade to {ArchiveSchema.Version}; run a writing command (e.g. scraper reextract) once");
+
+        await ExecuteAsync($"PRAGMA busy_timeout = {busyTimeoutMs}", cancellationToken);
+        await ExecuteAsync("PRAGMA foreign_keys = ON", cancellationToken);
+        if (Access == ArchiveAccess.ReadOnly)
+        {
+            await ExecuteAsync("PRAGMA query_only = ON", cancellationToken);
+            return;
+        }
+
+        // WAL: readers never block the writer; a crash loses at most the transaction in flight.
+        await ScalarAsync<string>("PRAGMA journal_mode = WAL", cancellationToken);
+        // FULL: each page is durable once StorePageAsync returns, even across a power cut.
+        await ExecuteAsync(durableCommits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", cancellationToken);
+        if (isNew || version < ArchiveSchema.Version)
+            await CreateOrUpgradeAsync(cancellationToken);
+    }
+
+    private async Task CreateOrUpgradeAsync(CancellationToken cancellationToken)
+    {
+        await InTransactionAsync(async ct =>
+        {
+            // Looked at again under the write lock: another process may have created or upgraded it meanwhile.
+            var applicationId = await ScalarAsync<long>("PRAGMA application_id", ct);
+            var version = await ScalarAsync<long>("PRAGMA user_version", ct);
+            if (applicationId == 0)
+            {
+                await ExecuteAsync(ArchiveSchema.Sql, ct);
+                return 0;
+            }
+            for (var v = (int)version; v < ArchiveSchema.Version; v++)
+            {
+                if (!ArchiveSchema.Migrations.TryGetValue(v, out var step))
+                    throw new ArchiveException(ArchiveFailure.Other, $"no upgrade from schema version {v}");
+                await ExecuteAsync(step, ct);
+            }
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs SQLite's integrity and foreign-key checks; returns the problems found (none = healthy).</summary>
+    public async Task<IReadOnlyList<string>> CheckIntegrityAsync(CancellationToken cancellationToken = default)
+    {
+        return await GuardAsync(async () =>
+        {
+            var problems = new List<string>();
+            var check = Command("PRAGMA integrity_check");
+            await using (var reader = await check.ExecuteReaderAsync(cancellationToken))
+                while (await reader.ReadAsync(cancellationToken))
+                    if (reader.GetString(0) != "ok")
+                        problems.Add(reader.GetString(0));
+            check = Command("PRAGMA foreign_key_check");
+            await using (var reader = await check.ExecuteReaderAsync(cancellationToken))
+                while (await reader.ReadAsync(cancellationToken))
+                    problems.Add($"foreign key violation in {reader.GetString(0)} row {reader.GetValue(1)} -> {reader.GetString(2)}");
+            if (Access == ArchiveAccess.ReadWrite)
+            {
+                // FTS5's own check of the search index's structure.
+                try { await ExecuteAsync("INSERT INTO search_index (search_index) VALUES ('integrity-check')", cancellationToken); }
+                catch (SqliteException e) when (e.SqliteErrorCode == 11) { problems.Add("search index: " + e.Message); }
+            }
+            return problems;
+        });
+    }
+
+    public void Dispose()
+    {
+        transaction?.Dispose();
+        foreach (var command in commands.Values)
+            command.Dispose();
+        commands.Clear();
+        connection.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (transaction is not null)
+            await transaction.DisposeAsync();
+        foreach (var command in commands.Values)
+            await command.DisposeAsync();
+        commands.Clear();
+        await connection.DisposeAsync();
+    }
+
+    // ---- plumbing shared by the reading and writing halves ----
+
+    /// <summary>
+    /// The command for <paramref name="sql"/>, prepared once per store and reused: preparing costs more than running
+    /// most of these statements. Not to be disposed by the caller, nor used again while its reader is open.
+    /// </summary>
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            commands[sql] = command;
+        }
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    /// <summary>A command of its own, for readers that stay open while the caller uses the store (streams); dispose it.</summary>
+    private SqliteCommand NewCommand(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await Command(sql, parameters).ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var command = Command(sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction: all of it is stored, or none of it.</summary>
+    private async Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        // IMMEDIATE takes the write lock up front, so a busy archive fails before any work instead of at commit.
+        transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var result = await work(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch
+        {
+            // SQLite may already have rolled back (SQLITE_FULL); a second rollback must not hide the first error.
+            try { await transaction.RollbackAsync(CancellationToken.None); }
+            catch (SqliteException) { }
+            catch (InvalidOperationException) { }
+            throw;
+        }
+        finally
+        {
+            await transaction.DisposeAsync();
+            transaction = null;
+        }
+    }
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (SqliteException e)
+        {
+            throw ArchiveException.From(e, displayPath);
+        }
+    }
+
+    private void EnsureWritable()
+    {
+        if (Access != ArchiveAccess.ReadWrite)
+            throw new InvalidOperationException("the archive was opened read-only");
+    }
+
+    private string Now() => FormatTime(clock.GetUtcNow());
+
+    internal static string FormatTime(DateTimeOffset time) =>
+        time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    internal static DateTimeOffset ParseTime(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private static DateTimeOffset? ParseTimeOrNull(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : ParseTime(reader.GetString(ordinal));
+
+    private static string? StringOrNull(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

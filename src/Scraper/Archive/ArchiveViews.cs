@@ -1,0 +1,90 @@
+using Scraper.Extraction;
+
+namespace Scraper.Archive;
+
+/// <summary>A page of the archive that has an article, as <c>list</c> shows it.</summary>
+/// <param name="LastChanged">When the page's current content was first seen.</param>
+public sealed record ArchivedPage(
+    long PageId,
+    string Url,
+    string? Site,
+    string? Title,
+    string? Published,
+    string Extractor,
+    int Revisions,
+    int Captures,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset? LastChanged);
+
+/// <summary>One revision of a page as an <see cref="Article"/>, with where it sits in the page's history.</summary>
+/// <param name="Revision">The revision's number (1 = the first article seen for the page).</param>
+/// <param name="CapturedAt">When this revision's content was first captured.</param>
+/// <param name="FirstSeen">When the page was first captured.</param>
+/// <param name="LastChanged">When the page's current content was first seen.</param>
+/// <param name="IsLatest">Whether this is the page's current revision.</param>
+public sealed record ArchivedArticle(
+    Article Article,
+    long PageId,
+    int Revision,
+    int Revisions,
+    string ContentSha256,
+    DateTimeOffset CapturedAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset? LastChanged,
+    bool IsLatest);
+
+/// <summary>A line of a page's history.</summary>
+/// <param name="FirstSeen">When this content was first captured.</param>
+/// <param name="CreatedAt">When the revision was written (later than FirstSeen for revisions made by reextract).</param>
+/// <param name="Captures">How many captures currently show this revision.</param>
+public sealed record RevisionSummary(
+    int Number,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset CreatedAt,
+    string Extractor,
+    string ContentSha256,
+    string? Title,
+    int Captures,
+    bool IsLatest);
+
+/// <summary>How a page is addressed: its id, canonical URL, and page 1's URL when it is a continuation page.</summary>
+public sealed record PageReference(long PageId, string Url, string? ContinuationOf, bool HasArticle);
+
+/// <param name="Snippet">Text around the best match, matched terms between the requested markers.</param>
+/// <param name="Score">bm25 score (lower is better).</param>
+public sealed record SearchHit(long PageId, string Url, string? Title, string Snippet, double Score);
+
+/// <summary>A stored capture to re-extract.</summary>
+public sealed record StoredCapture(long CaptureId, long PageId, string Url, DateTimeOffset CapturedAt, string? ContentType, bool IsContinuation);
+
+/// <summary>The validators for a conditional GET of a page (from its newest capture).</summary>
+public sealed record ConditionalGetValidators(string? ETag, string? LastModified);
+
+/// <summary>Counts and sizes for <c>scraper stats</c>.</summary>
+public sealed record ArchiveStats(
+    string Path,
+    long FileBytes,
+    int SchemaVersion,
+    long Pages,
+    long ArticlePages,
+    long ContinuationPages,
+    long Captures,
+    long Revisions,
+    long Figures,
+    long Bodies,
+    long BodyBytes,
+    long StoredBodyBytes,
+    long Images,
+    long Runs,
+    long FrontierUrls,
+    DateTimeOffset? FirstCapture,
+    DateTimeOffset? LastCapture,
+    IReadOnlyDictionary<string, long> PagesBySite,
+    IReadOnlyDictionary<string, long> LatestRevisionsByExtractor);
+
+/// <summary>Which pages <see cref="ArchiveStore.ListPagesAsync"/> and <see cref="ArchiveStore.ReadArticlesAsync"/> return.</summary>
+/// <param name="Site">Only this site family.</param>
+/// <param name="ChangedSince">Only pages whose current content was first seen at or after this time.</param>
+/// <param name="AllRevisions">Every revision, oldest first per page, instead of only the latest.</param>
+public sealed record PageFilter(string? Site = null, DateTimeOffset? ChangedSince = null, bool AllRevisions = false);

@@ -1,0 +1,41 @@
+namespace Scraper.Archive;
+
+public enum CaptureOrigin
+{
+    /// <summary>Fetched from the site by the crawler or <c>fetch</c>.</summary>
+    Fetch,
+    /// <summary>Read from a saved file by <c>import</c>.</summary>
+    Import,
+}
+
+/// <summary>One fetch or import of a page: the raw body and the HTTP facts that came with it.</summary>
+/// <param name="Url">The URL the body was fetched from (canonicalised by the store).</param>
+public sealed record PageCapture(Uri Url, DateTimeOffset CapturedAt, ReadOnlyMemory<byte> Body, CaptureOrigin Origin)
+{
+    public int? HttpStatus { get; init; }
+    public string? ETag { get; init; }
+    public string? LastModified { get; init; }
+    public string? ContentType { get; init; }
+    /// <summary>The crawl run that fetched it, if any.</summary>
+    public long? RunId { get; init; }
+    /// <summary>For page 2, 3 … of a split article: the URL of page 1. Such captures get no revision.</summary>
+    public Uri? ContinuationOf { get; init; }
+}
+
+/// <summary>What storing one capture changed in the archive.</summary>
+/// <param name="Url">The canonical URL the page is stored under.</param>
+/// <param name="CaptureAdded">False when the body equalled the page's newest capture (nothing new was seen).</param>
+/// <param name="BodyAdded">False when an identical body was already stored (for this page or another).</param>
+/// <param name="RevisionNumber">The page's revision the article is, or null when no article was stored.</param>
+public sealed record StoreResult(
+    long PageId,
+    string Url,
+    long CaptureId,
+    bool PageAdded,
+    bool CaptureAdded,
+    bool BodyAdded,
+    int? RevisionNumber,
+    bool RevisionAdded);
+
+/// <summary>What re-extracting one stored capture changed.</summary>
+public sealed record ReextractResult(long CaptureId, int? RevisionNumber, bool RevisionAdded, bool LatestChanged);

@@ -1,0 +1,74 @@
+using Microsoft.Data.Sqlite;
+using Scraper.Archive;
+using Scraper.Tests.Support;
+
+namespace Scraper.Tests.Archive;
+
+public class ArchiveSchemaTests
+{
+    [Fact]
+    public async Task A_new_archive_has_exactly_the_schema_of_archive_schema_sql()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("archive.db");
+        await using (await ArchiveFixtures.OpenAsync(path)) { }
+
+        // The file at the top of the repository, applied by plain SQLite, is the reference.
+        var fileSql = File.ReadAllText(Path.Combine(RepoPaths.Root, "archive-schema.sql"));
+        using var reference = new SqliteConnection("Data Source=:memory:");
+        reference.Open();
+        using (var apply = reference.CreateCommand())
+        {
+            apply.CommandText = fileSql;
+            apply.ExecuteNonQuery();
+        }
+        using var archive = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        archive.Open();
+
+        Assert.Equal(SchemaOf(reference), SchemaOf(archive));
+        Assert.Equal(Pragma(reference, "user_version"), Pragma(archive, "user_version"));
+        Assert.Equal(Pragma(reference, "application_id"), Pragma(archive, "application_id"));
+        Assert.Equal(ArchiveSchema.Version, Pragma(archive, "user_version"));
+        Assert.Equal(ArchiveSchema.ApplicationId, Pragma(archive, "application_id"));
+        Assert.Equal("wal", PragmaText(archive, "journal_mode"));
+        Assert.Equal(fileSql.ReplaceLineEndings(), ArchiveSchema.Sql.ReplaceLineEndings());
+    }
+
+    [Fact]
+    public void The_schema_declares_the_tables_later_stages_fill()
+    {
+        using var reference = new SqliteConnection("Data Source=:memory:");
+        reference.Open();
+        using var apply = reference.CreateCommand();
+        apply.CommandText = ArchiveSchema.Sql;
+        apply.ExecuteNonQuery();
+        var tables = SchemaOf(reference).Where(o => o.Type == "table").Select(o => o.Name).ToHashSet();
+        foreach (var table in new[] { "pages", "captures", "bodies", "revisions", "figures", "images", "search_index", "frontier", "runs", "errors" })
+            Assert.Contains(table, tables);
+    }
+
+    private static List<(string Type, string Name, string? Sql)> SchemaOf(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name";
+        using var reader = command.ExecuteReader();
+        var objects = new List<(string, string, string?)>();
+        while (reader.Read())
+            objects.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        return objects;
+    }
+
+    private static long Pragma(SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA " + name;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static string PragmaText(SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA " + name;
+        return (string)command.ExecuteScalar()!;
+    }
+}

@@ -1,0 +1,346 @@
+using Scraper.Archive;
+using Scraper.Tests.Support;
+using Scraper.Extraction;
+using static Scraper.Tests.Archive.ArchiveFixtures;
+
+namespace Scraper.Tests.Archive;
+
+public class ArchiveStoreTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+    private string Db => folder.File("archive.db");
+
+    public void Dispose()
+    {
+        AssertIntegrity(Db);
+        folder.Dispose();
+    }
+
+    [Fact]
+    public async Task An_article_round_trips_with_every_field()
+    {
+        var article = WuxiArticle() with { Subtitle = "Deals worth billions", Pages = 2 };
+        await using (var store = await OpenAsync(Db))
+        {
+            var result = await store.StorePageAsync(Capture(article, T0), article);
+            Assert.True(result.PageAdded && result.CaptureAdded && result.BodyAdded && result.RevisionAdded);
+            Assert.Equal(1, result.RevisionNumber);
+            Assert.Equal("http://en.wuxi.gov.cn/2023-11/23/c_941797.htm", result.Url);
+        }
+
+        await using var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly);
+        var page = await reader.FindPageAsync("HTTP://en.wuxi.gov.cn:80/2023-11/23/c_941797.htm?utm_source=x");
+        Assert.NotNull(page);
+        var stored = await reader.GetArticleAsync(page.PageId);
+        Assert.NotNull(stored);
+        AssertSameArticle(article, stored.Article);
+        Assert.Equal(1, stored.Revision);
+        Assert.Equal(ArticleContentHash.Compute(article), stored.ContentSha256);
+        Assert.Equal(T0, stored.CapturedAt);
+        Assert.Equal(T0, stored.FirstSeen);
+        Assert.Equal(T0, stored.LastChanged);
+        Assert.True(stored.IsLatest);
+
+        var body = await reader.LoadLatestBodyAsync(new Uri(article.Url!));
+        Assert.NotNull(body);
+        Assert.Equal(Html(article), body.Value.Body);
+        Assert.Equal("text/html; charset=utf-8", body.Value.ContentType);
+        var validators = await reader.GetValidatorsAsync(new Uri(article.Url!));
+        Assert.Equal(Capture(article, T0).ETag, validators!.ETag);
+    }
+
+    [Fact]
+    public async Task Storing_the_same_page_again_records_nothing_new()
+    {
+        var article = WuxiArticle();
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(article, T0), article);
+        var again = await store.StorePageAsync(Capture(article, T0.AddDays(1)), article);
+        Assert.False(again.PageAdded || again.CaptureAdded || again.BodyAdded || again.RevisionAdded);
+        Assert.Equal(1, again.RevisionNumber);
+        await store.DisposeAsync();
+
+        Assert.Equal(1, Count(Db, "SELECT count(*) FROM pages"));
+        Assert.Equal(1, Count(Db, "SELECT count(*) FROM captures"));
+        Assert.Equal(1, Count(Db, "SELECT count(*) FROM bodies"));
+        Assert.Equal(1, Count(Db, "SELECT count(*) FROM revisions"));
+    }
+
+    [Fact]
+    public async Task A_boilerplate_only_change_adds_a_capture_but_no_revision()
+    {
+        var article = WuxiArticle();
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(article, T0, boilerplate: "8.03K"), article);
+        // Same article, the view counter moved: the extractor returns an equal article from a different body.
+        var result = await store.StorePageAsync(Capture(article, T0.AddHours(6), boilerplate: "8.41K"), article with { Extractor = "site:en.wuxi.gov.cn" });
+        Assert.True(result.CaptureAdded);
+        Assert.True(result.BodyAdded);
+        Assert.False(result.RevisionAdded);
+        Assert.Equal(1, result.RevisionNumber);
+
+        var history = await store.GetHistoryAsync(result.PageId);
+        var only = Assert.Single(history);
+        Assert.Equal(2, only.Captures);
+        var latest = await store.GetArticleAsync(result.PageId);
+        Assert.Equal(T0, latest!.LastChanged);
+        await store.DisposeAsync();
+        Assert.Equal(2, Count(Db, "SELECT count(*) FROM captures"));
+        Assert.Equal(1, Count(Db, "SELECT count(*) FROM revisions"));
+    }
+
+    [Fact]
+    public async Task A_content_change_adds_exactly_one_revision_and_updates_search()
+    {
+        var first = WuxiArticle();
+        var second = first with { Paragraphs = [.. first.Paragraphs, "Correction: the forum was held in Xinwu district."] };
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(first, T0), first);
+        var result = await store.StorePageAsync(Capture(second, T0.AddDays(2)), second);
+        Assert.True(result.RevisionAdded);
+        Assert.Equal(2, result.RevisionNumber);
+        // Seeing the new content again changes nothing.
+        var repeat = await store.StorePageAsync(Capture(second, T0.AddDays(3)), second);
+        Assert.False(repeat.CaptureAdded || repeat.RevisionAdded);
+
+        var history = await store.GetHistoryAsync(result.PageId);
+        Assert.Equal([1, 2], history.Select(h => h.Number));
+        Assert.Equal([T0, T0.AddDays(2)], history.Select(h => h.FirstSeen));
+        Assert.Equal([false, true], history.Select(h => h.IsLatest));
+        Assert.Equal(ArticleContentHash.Compute(second), history[1].ContentSha256);
+
+        var old = await store.GetArticleAsync(result.PageId, revision: 1);
+        AssertSameArticle(first, old!.Article);
+        Assert.False(old.IsLatest);
+        var latest = await store.GetArticleAsync(result.PageId);
+        AssertSameArticle(second, latest!.Article);
+        Assert.Equal(T0.AddDays(2), latest.LastChanged);
+        Assert.Equal(T0, latest.FirstSeen);
+
+        var hits = await store.SearchAsync("Xinwu");
+        Assert.Equal(result.PageId, Assert.Single(hits).PageId);
+        Assert.Contains("**Xinwu**", hits[0].Snippet);
+        await store.DisposeAsync();
+        Assert.Equal(1, Count(Db, "SELECT count(*) FROM search_index"));
+    }
+
+    [Fact]
+    public async Task Content_reverting_to_an_earlier_revision_makes_it_current_again_without_a_new_revision()
+    {
+        var a = WuxiArticle();
+        var b = a with { Title = "Wuxi hosts international innovation forum (updated)" };
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(a, T0), a);
+        await store.StorePageAsync(Capture(b, T0.AddDays(1)), b);
+        var back = await store.StorePageAsync(Capture(a, T0.AddDays(2), boilerplate: "9K"), a);
+        Assert.False(back.RevisionAdded);
+        Assert.Equal(1, back.RevisionNumber);
+        var latest = await store.GetArticleAsync(back.PageId);
+        Assert.Equal(1, latest!.Revision);
+        Assert.Equal(T0.AddDays(2), latest.LastChanged);
+        Assert.Empty(await store.SearchAsync("updated"));
+        Assert.Single(await store.SearchAsync("innovation"));
+    }
+
+    [Fact]
+    public async Task Identical_bodies_are_stored_once_across_pages()
+    {
+        var a = WuxiArticle("http://en.wuxi.gov.cn/2023-11/23/c_1.htm");
+        var b = a with { Url = "http://www.wuxinews.com.cn/2023-11/23/c_1.htm" };
+        await using var store = await OpenAsync(Db);
+        var first = await store.StorePageAsync(Capture(a, T0), a);
+        var second = await store.StorePageAsync(Capture(b, T0), b);
+        Assert.True(first.BodyAdded);
+        Assert.True(second.PageAdded && second.CaptureAdded && !second.BodyAdded);
+        var stats = await store.GetStatsAsync();
+        Assert.Equal(2, stats.Pages);
+        Assert.Equal(2, stats.Captures);
+        Assert.Equal(1, stats.Bodies);
+        Assert.True(stats.StoredBodyBytes < stats.BodyBytes);
+    }
+
+    [Fact]
+    public async Task A_capture_without_an_article_is_kept_without_a_revision()
+    {
+        var listPage = new PageCapture(new Uri("http://en.wuxi.gov.cn/bizupdates_18.html"), T0, "<html>list</html>"u8.ToArray(), CaptureOrigin.Fetch);
+        await using var store = await OpenAsync(Db);
+        var result = await store.StorePageAsync(listPage, null);
+        Assert.True(result.CaptureAdded);
+        Assert.Null(result.RevisionNumber);
+        var page = await store.FindPageAsync(result.Url);
+        Assert.False(page!.HasArticle);
+        Assert.Null(await store.GetArticleAsync(result.PageId));
+        Assert.Empty(await ToListAsync(store.ListPagesAsync()));
+    }
+
+    [Fact]
+    public async Task Continuation_pages_are_captured_and_flagged_but_get_no_revision()
+    {
+        var first = WuxiArticle("http://en.wuxi.gov.cn/2019-06/04/content_37477000.htm") with { Pages = 2 };
+        var second = first with { Url = "http://en.wuxi.gov.cn/2019-06/04/content_37477000_2.htm", Paragraphs = ["Page two text."] };
+        await using var store = await OpenAsync(Db);
+        // Page 2 may be stored before page 1.
+        var continuation = await store.StorePageAsync(Capture(second, T0) with { ContinuationOf = new Uri(first.Url!) }, second);
+        Assert.True(continuation.CaptureAdded);
+        Assert.Null(continuation.RevisionNumber);
+        await store.StorePageAsync(Capture(first, T0), first);
+
+        var page2 = await store.FindPageAsync(second.Url!);
+        Assert.Equal(first.Url, page2!.ContinuationOf);
+        Assert.False(page2.HasArticle);
+        var pages = await ToListAsync(store.ListPagesAsync());
+        Assert.Equal(first.Url, Assert.Single(pages).Url);
+        var stats = await store.GetStatsAsync();
+        Assert.Equal(1, stats.ContinuationPages);
+        Assert.Equal(2, stats.Captures);
+    }
+
+    [Fact]
+    public async Task Reextract_adds_a_revision_only_where_the_article_changed()
+    {
+        var changed = WuxiArticle("http://en.wuxi.gov.cn/2023-11/23/c_1.htm");
+        var same = WuxiArticle("http://en.wuxi.gov.cn/2023-11/23/c_2.htm");
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(changed, T0), changed with { Extractor = "generic", Title = "Home > Latest Wuxi hosts international innovation forum" });
+        await store.StorePageAsync(Capture(same, T0), same);
+
+        // A better extractor now cleans the first title; the second page comes out the same.
+        var results = new List<ReextractResult>();
+        foreach (var capture in await store.ListCapturesAsync())
+        {
+            var article = capture.Url == changed.Url ? changed : same with { Extractor = "site:en.wuxi.gov.cn" };
+            Assert.Equal(Html(capture.Url == changed.Url ? changed : same), await store.LoadBodyAsync(capture.CaptureId));
+            results.Add(await store.ApplyExtractionAsync(capture.CaptureId, article));
+        }
+        Assert.Equal([true, false], results.Select(r => r.RevisionAdded));
+        Assert.Equal([true, false], results.Select(r => r.LatestChanged));
+
+        var page = await store.FindPageAsync(changed.Url!);
+        var history = await store.GetHistoryAsync(page!.PageId);
+        Assert.Equal(["generic", "site:en.wuxi.gov.cn"], history.Select(h => h.Extractor));
+        Assert.Equal([0, 1], history.Select(h => h.Captures));
+        // The re-extracted revision's content dates from the capture, not from the re-extraction.
+        Assert.Equal(T0, history[1].FirstSeen);
+        var latest = await store.GetArticleAsync(page.PageId);
+        Assert.Equal(changed.Title, latest!.Article.Title);
+        var forumHits = await store.SearchAsync("\"innovation forum\"");
+        Assert.Equal(changed.Title, forumHits.Single(h => h.PageId == page.PageId).Title);
+
+        // Running it again changes nothing.
+        foreach (var capture in await store.ListCapturesAsync())
+            Assert.False((await store.ApplyExtractionAsync(capture.CaptureId, capture.Url == changed.Url ? changed : same)).RevisionAdded);
+        await store.DisposeAsync();
+        Assert.Equal(3, Count(Db, "SELECT count(*) FROM revisions"));
+    }
+
+    [Theory]
+    [InlineData("forum")]
+    [InlineData("\"innovation forum\"")]
+    [InlineData("forum NOT correction")]
+    [InlineData("title:forum")]
+    [InlineData("innov*")]
+    [InlineData("无锡")]
+    public async Task Search_accepts_fts5_syntax(string query)
+    {
+        var article = WuxiArticle();
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(article, T0), article);
+        var hit = Assert.Single(await store.SearchAsync(query));
+        Assert.Equal(article.Url, hit.Url);
+        Assert.Equal(article.Title, hit.Title);
+    }
+
+    [Theory]
+    [InlineData("\"unbalanced")]
+    [InlineData("forum AND")]
+    [InlineData("nosuchcolumn:forum")]
+    [InlineData("'; DROP TABLE pages; --")]
+    [InlineData("forum) OR (1=1")]
+    [InlineData("*")]
+    public async Task Search_refuses_bad_queries_with_a_one_line_error_and_never_runs_them_as_sql(string query)
+    {
+        var article = WuxiArticle();
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(article, T0), article);
+        var error = await Assert.ThrowsAsync<ArchiveException>(() => store.SearchAsync(query));
+        Assert.Equal(ArchiveFailure.InvalidQuery, error.Failure);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Equal(1, (await store.GetStatsAsync()).Pages);
+    }
+
+    [Theory]
+    [InlineData("\"'; DROP TABLE pages; --\"")]
+    [InlineData("\"O'Brien\"")]
+    public async Task Quoted_sql_fragments_are_just_words(string query)
+    {
+        var article = WuxiArticle() with { Paragraphs = ["O'Brien wrote: '; DROP TABLE pages; -- and nothing happened."] };
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(article, T0), article);
+        Assert.Single(await store.SearchAsync(query));
+        Assert.Equal(1, (await store.GetStatsAsync()).Pages);
+    }
+
+    [Fact]
+    public async Task List_filters_by_site_and_change_time_and_read_articles_streams_revisions()
+    {
+        var wuxi = WuxiArticle();
+        var wnd = WuxiArticle("http://www.wndonline.cn/2022-03/10/c_773019.htm") with { Site = "wnd.gov.cn", Extractor = "site:wnd.gov.cn" };
+        var wnd2 = wnd with { Byline = "By Zhang" };
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(wuxi, T0), wuxi);
+        await store.StorePageAsync(Capture(wnd, T0), wnd);
+        await store.StorePageAsync(Capture(wnd2, T0.AddDays(5)), wnd2);
+
+        Assert.Equal(2, (await ToListAsync(store.ListPagesAsync())).Count);
+        var wndPages = await ToListAsync(store.ListPagesAsync(new PageFilter(Site: "wnd.gov.cn")));
+        Assert.Equal(wnd.Url, Assert.Single(wndPages).Url);
+        Assert.Equal(2, wndPages[0].Revisions);
+        var recent = await ToListAsync(store.ListPagesAsync(new PageFilter(ChangedSince: T0.AddDays(1))));
+        Assert.Equal(wnd.Url, Assert.Single(recent).Url);
+
+        var latest = await ToListAsync(store.ReadArticlesAsync());
+        Assert.Equal([wuxi.Url, wnd.Url], latest.Select(a => a.Article.Url));
+        var all = await ToListAsync(store.ReadArticlesAsync(new PageFilter(AllRevisions: true)));
+        Assert.Equal([(wuxi.Url, 1), (wnd.Url, 1), (wnd.Url, 2)], all.Select(a => (a.Article.Url, a.Revision)));
+        Assert.Equal("By Zhang", all[2].Article.Byline);
+    }
+
+    [Fact]
+    public async Task A_capture_stored_late_with_an_older_time_does_not_displace_the_newer_content()
+    {
+        var old = WuxiArticle();
+        var current = old with { Title = "Newer title" };
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(current, T0.AddDays(1)), current);
+        await store.StorePageAsync(Capture(old, T0), old);
+        var latest = await store.GetArticleAsync((await store.FindPageAsync(old.Url!))!.PageId);
+        Assert.Equal("Newer title", latest!.Article.Title);
+        Assert.Equal(T0, latest.FirstSeen);
+    }
+
+    internal static void AssertSameArticle(Article expected, Article actual)
+    {
+        Assert.Equal(expected.Url, actual.Url);
+        Assert.Equal(expected.Site, actual.Site);
+        Assert.Equal(expected.Extractor, actual.Extractor);
+        Assert.Equal(expected.Title, actual.Title);
+        Assert.Equal(expected.Subtitle, actual.Subtitle);
+        Assert.Equal(expected.Section, actual.Section);
+        Assert.Equal(expected.Published, actual.Published);
+        Assert.Equal(expected.Source, actual.Source);
+        Assert.Equal(expected.Byline, actual.Byline);
+        Assert.Equal(expected.Language, actual.Language);
+        Assert.Equal(expected.Paragraphs, actual.Paragraphs);
+        Assert.Equal(expected.Text, actual.Text);
+        Assert.Equal(expected.Figures, actual.Figures);
+        Assert.Equal(expected.Pages, actual.Pages);
+    }
+
+    internal static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+            list.Add(item);
+        return list;
+    }
+}
