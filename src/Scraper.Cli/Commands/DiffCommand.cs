@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Scraper.Archive;
 using Scraper.Diffing;
 
 namespace Scraper.Cli.Commands;
@@ -33,7 +34,7 @@ public static class DiffCommand
         };
         format.AcceptOnlyFromAmong("text", "json", "html");
         var output = new Option<string?>("--out") { Description = "Write the diff to this file instead of the standard output", HelpName = "FILE" };
-        var archive = new Option<string?>("--db") { Description = "The archive file (default: $SCRAPER_DB, else ./archive.db)", HelpName = "PATH" };
+        var archive = ArchiveLocation.CreateOption();
         var command = new Command("diff",
             "Show what changed between two revisions of an archived page: title, subtitle, date, byline, paragraphs "
             + "(matched across insertions, deletions and moves, words marked inside an edited one) and figures. "
@@ -51,6 +52,10 @@ public static class DiffCommand
                 var colour = request.Format == "text" && request.OutFile is null
                     && UseColour(ReferenceEquals(context.Out, Console.Out) && !Console.IsOutputRedirected, Environment.GetEnvironmentVariable("NO_COLOR"));
                 return await RunAsync(context, source, request, colour, cancellationToken);
+            }
+            catch (ArchiveException e)
+            {
+                throw ArchiveLocation.ToCommandFailure(e);
             }
             finally
             {
@@ -134,10 +139,7 @@ public static class DiffCommand
         : numbers.Zip(numbers.Skip(1)).All(p => p.Second == p.First + 1) ? $"revisions {numbers[0]}–{numbers[^1]}"
         : "revisions " + string.Join(", ", numbers);
 
-    /// <summary>
-    /// The archive's revisions. The archive stage (src/Scraper/Archive) is built on another branch; until it is merged
-    /// this is where it plugs in, and diff ends with a one-line error rather than pretending.
-    /// </summary>
-    private static Task<IRevisionSource> OpenArchiveAsync(string? archivePath, CancellationToken cancellationToken) =>
-        throw new CommandFailedException("the archive is not part of this build yet, so there are no revisions to diff", ExitCodes.Failed);
+    /// <summary>The archive named by <c>--db</c> (else <c>SCRAPER_DB</c>, else <c>./archive.db</c>), read-only.</summary>
+    private static async Task<IRevisionSource> OpenArchiveAsync(string? archivePath, CancellationToken cancellationToken) =>
+        new ArchiveRevisionSource(await ArchiveLocation.OpenAsync(archivePath, ArchiveAccess.ReadOnly, cancellationToken));
 }
