@@ -24,7 +24,9 @@ public class DiffBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        // Article snapshots only: the list pages' "*.links.verified.json" are not articles.
         var samples = Directory.EnumerateFiles(BenchPaths.Samples, "*.verified.json", SearchOption.AllDirectories).Order()
+            .Where(path => !path.EndsWith(".links.verified.json", StringComparison.Ordinal))
             .Select(path => JsonSerializer.Deserialize<Article>(File.ReadAllText(path), ArticleFormatter.Json)!)
             .ToList();
         var pool = samples.SelectMany(a => a.Paragraphs).Where(p => p.Contains(' ')).Distinct().ToList();
