@@ -117,12 +117,17 @@ CREATE TABLE figures (
 ) WITHOUT ROWID;
 
 -- The crawl frontier (filled by the crawler): every URL discovered and what is due next. Each state
--- change is its own transaction, so a crawl killed at any point resumes from here ('fetching' rows
--- left by a killed crawl are retried).
+-- change is its own transaction (a page's completion is in the same transaction as its capture), so a
+-- crawl killed at any point resumes from here ('fetching' rows left by a killed crawl are retried).
+-- A crawl pass numbers the rows it queues: a pass ends when no row is pending; the next crawl then
+-- starts pass + 1, while a crawl that finds pending rows resumes their pass.
 CREATE TABLE frontier (
     url             TEXT PRIMARY KEY,      -- canonical
+    kind            TEXT NOT NULL DEFAULT 'page' CHECK (kind IN ('list', 'page', 'sitemap')),
+    site            TEXT,                  -- the site rules that apply (a loopback test host has none of its own)
     state           TEXT NOT NULL DEFAULT 'pending'
                     CHECK (state IN ('pending', 'fetching', 'done', 'failed', 'skipped')),
+    pass            INTEGER NOT NULL DEFAULT 0,
     discovered_at   TEXT NOT NULL,
     discovered_from TEXT,
     next_check_at   TEXT,
@@ -131,6 +136,7 @@ CREATE TABLE frontier (
     last_error      TEXT
 ) WITHOUT ROWID;
 CREATE INDEX frontier_due ON frontier (state, next_check_at);
+CREATE INDEX frontier_pass ON frontier (pass, state);
 
 -- Fetch and extraction errors per URL per run (filled by the crawler).
 CREATE TABLE errors (

@@ -23,6 +23,7 @@ public static class ScraperCli
         root.Add(SearchCommand.Create(context));
         root.Add(StatsCommand.Create(context));
         root.Add(ReextractCommand.Create(context));
+        root.Add(CrawlCommand.Create(context));
         root.Add(DiffCommand.Create(context));
         return root;
     }
@@ -32,7 +33,14 @@ public static class ScraperCli
         var context = new CliContext(stdout, stderr);
         var root = Build(context);
         var parse = root.Parse(args);
-        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        var invocation = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+            // The crawl handles SIGINT/SIGTERM itself, to finish the page in flight and record the run.
+            ProcessTerminationTimeout = null,
+        };
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

@@ -19,7 +19,9 @@ public sealed partial class ArchiveStore
     /// revisions (by <see cref="ArticleContentHash"/>) adds no revision.
     /// </summary>
     /// <param name="article">The extracted article, or null when the page has none (list pages, failed extraction).</param>
-    public async Task<StoreResult> StorePageAsync(PageCapture capture, Article? article, CancellationToken cancellationToken = default)
+    /// <param name="alsoInTransaction">More writes that must commit with the page or not at all (the crawler's frontier and run counts).</param>
+    public async Task<StoreResult> StorePageAsync(PageCapture capture, Article? article, CancellationToken cancellationToken = default,
+        Func<StoreResult, CancellationToken, Task>? alsoInTransaction = null)
     {
         ArgumentNullException.ThrowIfNull(capture);
         EnsureWritable();
@@ -60,7 +62,9 @@ public sealed partial class ArchiveStore
                     (revisionNumber, revisionAdded) = await AttachRevisionAsync(pageId, captureId, prepared, ct);
                     await RefreshLatestAsync(pageId, ct);
                 }
-                return new StoreResult(pageId, url, captureId, pageAdded, captureAdded, bodyAdded, revisionNumber, revisionAdded);
+                var result = new StoreResult(pageId, url, captureId, pageAdded, captureAdded, bodyAdded, revisionNumber, revisionAdded);
+                if (alsoInTransaction is not null) await alsoInTransaction(result, ct);
+                return result;
             }, cancellationToken);
         });
     }

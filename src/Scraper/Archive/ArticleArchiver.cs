@@ -53,7 +53,7 @@ public sealed class ArticleArchiver(ArchiveStore store, ArticleExtractor extract
     }
 
     /// <summary>Page 1 as the pager links it, or else the continuation URL without its <c>_N</c> suffix.</summary>
-    private static Uri FirstPageOf(Uri url, PageExtraction page, SiteRule rule)
+    internal static Uri FirstPageOf(Uri url, PageExtraction page, SiteRule rule)
     {
         foreach (var sibling in page.SiblingPages)
             if (rule.ContinuationPage(sibling) is null)

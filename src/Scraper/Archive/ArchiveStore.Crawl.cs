@@ -1,0 +1,305 @@
+namespace Scraper.Archive;
+
+/// <summary>What a frontier row stands for: a section list page, a page to archive, or a sitemap.</summary>
+public enum FrontierKind { List, Page, Sitemap }
+
+/// <summary>How queuing treats a URL the frontier already holds from an earlier pass.</summary>
+public enum QueueMode
+{
+    /// <summary>Queue it again for this pass (list pages and sitemaps are read at every crawl).</summary>
+    Again,
+    /// <summary>Only if it has not been archived: done pages wait for their revisit; failed ones are retried.</summary>
+    UnlessArchived,
+}
+
+/// <summary>Which archived pages a crawl checks again (<c>--revisit</c>).</summary>
+public enum RevisitMode { Due, All, None }
+
+public sealed record FrontierEntry(string Url, FrontierKind Kind, string? Site, string? DiscoveredFrom);
+
+/// <summary>A claimed frontier row, now in state <c>fetching</c>.</summary>
+public sealed record FrontierItem(string Url, FrontierKind Kind, string? Site, int UnchangedCount, int Attempts)
+{
+    /// <summary>The archived capture's ETag and Last-Modified, for a conditional GET.</summary>
+    public ConditionalGetValidators? Validators { get; init; }
+}
+
+/// <summary>How a frontier row ends this pass, and the error to record, if any.</summary>
+public sealed record FrontierOutcome(string State, DateTimeOffset? NextCheckAt = null, int UnchangedCount = 0, CrawlError? Error = null);
+
+public sealed record CrawlError(string Kind, string Message, int? HttpStatus = null);
+
+/// <summary>The counters of a crawl run; the store adds deltas to the run's row.</summary>
+public sealed record RunCounts(int Discovered = 0, int Fetched = 0, int Unchanged = 0, int NewPages = 0, int NewRevisions = 0, int Errors = 0, int GenericFallbacks = 0)
+{
+    public static RunCounts operator +(RunCounts a, RunCounts b) => new(
+        a.Discovered + b.Discovered, a.Fetched + b.Fetched, a.Unchanged + b.Unchanged, a.NewPages + b.NewPages,
+        a.NewRevisions + b.NewRevisions, a.Errors + b.Errors, a.GenericFallbacks + b.GenericFallbacks);
+}
+
+/// <summary>The crawl's start: its run, the pass it works on, and whether it resumes a killed crawl's pass.</summary>
+public sealed record CrawlStart(long RunId, int Pass, bool Resumed, int Pending);
+
+/// <summary>The crawler's half of the store: runs, the frontier, errors and images. Plain SQL, one transaction per change.</summary>
+public sealed partial class ArchiveStore
+{
+    /// <summary>
+    /// Starts a run: runs still marked running were killed and become interrupted, rows a killed crawl left
+    /// fetching are pending again, and the pass is the unfinished one if rows are pending, else a new one.
+    /// </summary>
+    public async Task<CrawlStart> BeginCrawlAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        return await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            var now = Now();
+            await ExecuteAsync("UPDATE runs SET status = 'interrupted', ended_at = coalesce(ended_at, $now) WHERE status = 'running'", ct, ("$now", now));
+            await ExecuteAsync("UPDATE frontier SET state = 'pending' WHERE state = 'fetching'", ct);
+            var pending = await ScalarAsync<long>("SELECT count(*) FROM frontier WHERE state = 'pending'", ct);
+            var lastPass = await ScalarAsync<long>("SELECT coalesce(max(pass), 0) FROM frontier", ct);
+            var runId = await ScalarAsync<long>("INSERT INTO runs (started_at) VALUES ($now) RETURNING id", ct, ("$now", now));
+            return pending > 0
+                ? new CrawlStart(runId, (int)lastPass, true, (int)pending)
+                : new CrawlStart(runId, (int)lastPass + 1, false, 0);
+        }, cancellationToken));
+    }
+
+    public async Task EndRunAsync(long runId, string status, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            await ExecuteAsync("UPDATE runs SET status = $status, ended_at = $now WHERE id = $id", ct,
+                ("$status", status), ("$now", Now()), ("$id", runId));
+            return 0;
+        }, cancellationToken));
+    }
+
+    /// <summary>Adds URLs to this pass of the frontier; returns how many were queued (new or queued again).</summary>
+    public async Task<int> QueueAsync(IEnumerable<FrontierEntry> entries, int pass, QueueMode mode, long runId, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        var list = entries.ToList();
+        if (list.Count == 0) return 0;
+        return await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            var queued = 0;
+            var now = Now();
+            foreach (var entry in list)
+            {
+                var changed = await ScalarAsync<long>("""
+                    INSERT INTO frontier (url, kind, site, pass, discovered_at, discovered_from)
+                    VALUES ($url, $kind, $site, $pass, $now, $from)
+                    ON CONFLICT (url) DO UPDATE SET state = 'pending', pass = excluded.pass, kind = excluded.kind,
+                        site = coalesce(excluded.site, frontier.site)
+                    WHERE frontier.pass <> excluded.pass AND frontier.state NOT IN ('pending', 'fetching')
+                      AND ($mode = 'again' OR frontier.state = 'failed')
+                    RETURNING 1
+                    """, ct, ("$url", entry.Url), ("$kind", KindName(entry.Kind)), ("$site", entry.Site), ("$pass", pass),
+                    ("$now", now), ("$from", entry.DiscoveredFrom), ("$mode", mode == QueueMode.Again ? "again" : "unless-archived"));
+                queued += (int)changed;
+            }
+            var pages = list.Count(e => e.Kind == FrontierKind.Page);
+            if (queued > 0 && pages > 0)
+                await ExecuteAsync("UPDATE runs SET discovered = discovered + $n WHERE id = $id", ct,
+                    ("$n", Math.Min(queued, pages)), ("$id", runId));
+            return queued;
+        }, cancellationToken));
+    }
+
+    /// <summary>Queues the archived pages due for a check (<paramref name="mode"/>), for this pass.</summary>
+    public async Task<int> QueueRevisitsAsync(int pass, RevisitMode mode, IReadOnlyCollection<string> sites, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        if (mode == RevisitMode.None) return 0;
+        return await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            var total = 0;
+            foreach (var site in sites)
+            {
+                total += await Command("""
+                    UPDATE frontier SET state = 'pending', pass = $pass
+                    WHERE kind = 'page' AND state IN ('done', 'failed') AND site = $site AND pass <> $pass
+                      AND ($all = 1 OR next_check_at IS NULL OR next_check_at <= $now)
+                    """, ("$site", site), ("$pass", pass), ("$all", mode == RevisitMode.All ? 1 : 0), ("$now", Now()))
+                    .ExecuteNonQueryAsync(ct);
+            }
+            return total;
+        }, cancellationToken));
+    }
+
+    /// <summary>Takes up to <paramref name="max"/> pending rows of the pass (sitemaps and lists first) and marks them fetching.</summary>
+    public async Task<IReadOnlyList<FrontierItem>> ClaimAsync(int pass, int max, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        return await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            var items = new List<FrontierItem>();
+            var select = Command("""
+                SELECT url, kind, site, unchanged_count, attempts FROM frontier
+                WHERE state = 'pending' AND pass = $pass
+                ORDER BY CASE kind WHEN 'sitemap' THEN 0 WHEN 'list' THEN 1 ELSE 2 END, discovered_at, url
+                LIMIT $max
+                """, ("$pass", pass), ("$max", max));
+            await using (var reader = await select.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                    items.Add(new FrontierItem(reader.GetString(0), ParseKind(reader.GetString(1)), StringOrNull(reader, 2), reader.GetInt32(3), reader.GetInt32(4)));
+            }
+            foreach (var item in items)
+                await ExecuteAsync("UPDATE frontier SET state = 'fetching', attempts = attempts + 1 WHERE url = $url", ct, ("$url", item.Url));
+            return items;
+        }, cancellationToken));
+    }
+
+    /// <summary>Records how a row ended, with the run's counters and any error, in one transaction.</summary>
+    public async Task CompleteAsync(string url, FrontierOutcome outcome, long runId, RunCounts delta, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            await WriteCompletionAsync(url, outcome, runId, delta, ct);
+            return 0;
+        }, cancellationToken));
+    }
+
+    /// <summary>The same, inside the transaction that stores the page (pass to <see cref="StorePageAsync"/>).</summary>
+    public Task CompleteInTransactionAsync(string url, FrontierOutcome outcome, long runId, RunCounts delta, CancellationToken cancellationToken) =>
+        WriteCompletionAsync(url, outcome, runId, delta, cancellationToken);
+
+    private async Task WriteCompletionAsync(string url, FrontierOutcome outcome, long runId, RunCounts delta, CancellationToken ct)
+    {
+        var now = Now();
+        await ExecuteAsync("""
+            UPDATE frontier SET state = $state, next_check_at = $next, unchanged_count = $unchanged, last_error = $error
+            WHERE url = $url
+            """, ct, ("$state", outcome.State), ("$next", outcome.NextCheckAt is { } next ? FormatTime(next) : null),
+            ("$unchanged", outcome.UnchangedCount), ("$error", outcome.Error?.Message), ("$url", url));
+        if (outcome.Error is { } error)
+        {
+            await ExecuteAsync("""
+                INSERT INTO errors (run_id, url, occurred_at, kind, http_status, message) VALUES ($run, $url, $now, $kind, $status, $message)
+                """, ct, ("$run", runId), ("$url", url), ("$now", now), ("$kind", error.Kind), ("$status", error.HttpStatus), ("$message", error.Message));
+        }
+        if (delta.Unchanged > 0 || delta.Fetched > 0)
+            await ExecuteAsync("UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $now) WHERE url = $url", ct, ("$now", now), ("$url", url));
+        await ExecuteAsync("""
+            UPDATE runs SET discovered = discovered + $discovered, fetched = fetched + $fetched, unchanged = unchanged + $unchanged,
+                new_pages = new_pages + $pages, new_revisions = new_revisions + $revisions, errors = errors + $errors,
+                generic_fallbacks = generic_fallbacks + $generic
+            WHERE id = $id
+            """, ct, ("$discovered", delta.Discovered), ("$fetched", delta.Fetched), ("$unchanged", delta.Unchanged),
+            ("$pages", delta.NewPages), ("$revisions", delta.NewRevisions), ("$errors", delta.Errors),
+            ("$generic", delta.GenericFallbacks), ("$id", runId));
+    }
+
+    public async Task<int> CountPendingAsync(int pass, CancellationToken cancellationToken = default) =>
+        await GuardAsync(() => ScalarAsync<int>("SELECT count(*) FROM frontier WHERE pass = $pass AND state IN ('pending', 'fetching')",
+            cancellationToken, ("$pass", pass)));
+
+    /// <summary>The publication date of a page's latest revision, for its revisit schedule.</summary>
+    public async Task<DateOnly?> GetPublishedAsync(string url, CancellationToken cancellationToken = default)
+    {
+        var text = await GuardAsync(() => ScalarAsync<string?>(
+            "SELECT r.published FROM pages p JOIN revisions r ON r.id = p.latest_revision_id WHERE p.url = $url", cancellationToken, ("$url", url)));
+        return DateOnly.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var date) ? date : null;
+    }
+
+    /// <summary>Distinct image addresses of figures (of these sites' pages) that have no stored image yet.</summary>
+    public async Task<IReadOnlyList<string>> ListFiguresWithoutImageAsync(IReadOnlyCollection<string> sites, CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () =>
+        {
+            var sources = new List<string>();
+            foreach (var site in sites)
+            {
+                var command = Command("""
+                    SELECT DISTINCT f.src FROM figures f
+                    JOIN revisions r ON r.id = f.revision_id JOIN pages p ON p.id = r.page_id
+                    WHERE f.image_sha256 IS NULL AND p.site = $site AND NOT EXISTS
+                        (SELECT 1 FROM figures g WHERE g.src = f.src AND g.image_sha256 IS NOT NULL)
+                    ORDER BY f.src
+                    """, ("$site", site));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) sources.Add(reader.GetString(0));
+            }
+            return sources;
+        });
+
+    /// <summary>An error outside the frontier (an image), counted in the run.</summary>
+    public async Task RecordErrorAsync(long runId, string url, CrawlError error, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            await ExecuteAsync("""
+                INSERT INTO errors (run_id, url, occurred_at, kind, http_status, message) VALUES ($run, $url, $now, $kind, $status, $message)
+                """, ct, ("$run", runId), ("$url", url), ("$now", Now()), ("$kind", error.Kind), ("$status", error.HttpStatus), ("$message", error.Message));
+            await ExecuteAsync("UPDATE runs SET errors = errors + 1 WHERE id = $id", ct, ("$id", runId));
+            return 0;
+        }, cancellationToken));
+    }
+
+    /// <summary>A page's frontier state and whether the archive holds an article for it.</summary>
+    public async Task<bool> IsArchivedAsync(string url, CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () => await ScalarAsync<long>("""
+            SELECT (SELECT count(*) FROM pages WHERE url = $url AND latest_revision_id IS NOT NULL)
+                 + (SELECT count(*) FROM frontier WHERE url = $url AND state = 'done')
+            """, cancellationToken, ("$url", url)) > 0);
+
+    public async Task<RunCounts> GetRunCountsAsync(long runId, CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () =>
+        {
+            var command = Command("""
+                SELECT discovered, fetched, unchanged, new_pages, new_revisions, errors, generic_fallbacks FROM runs WHERE id = $id
+                """, ("$id", runId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new RunCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6))
+                : new RunCounts();
+        });
+
+    /// <summary>The sha256 of an image already stored for <paramref name="src"/>, if any.</summary>
+    public async Task<string?> FindImageAsync(string src, CancellationToken cancellationToken = default) =>
+        await GuardAsync(() => ScalarAsync<string?>(
+            "SELECT image_sha256 FROM figures WHERE src = $src AND image_sha256 IS NOT NULL LIMIT 1", cancellationToken, ("$src", src)));
+
+    /// <summary>Stores an image once by its sha256 and links every figure showing <paramref name="src"/> to it.</summary>
+    public async Task<string> StoreImageAsync(string src, byte[] data, string? contentType, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data));
+        await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            await ExecuteAsync("INSERT OR IGNORE INTO images (sha256, content_type, size, data) VALUES ($sha, $type, $size, $data)", ct,
+                ("$sha", sha), ("$type", contentType), ("$size", data.Length), ("$data", data));
+            await ExecuteAsync("UPDATE figures SET image_sha256 = $sha WHERE src = $src AND image_sha256 IS NULL", ct, ("$sha", sha), ("$src", src));
+            return 0;
+        }, cancellationToken));
+        return sha;
+    }
+
+    /// <summary>Links figures showing <paramref name="src"/> to an image already stored.</summary>
+    public async Task LinkImageAsync(string src, string sha256, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            await ExecuteAsync("UPDATE figures SET image_sha256 = $sha WHERE src = $src AND image_sha256 IS NULL", ct, ("$sha", sha256), ("$src", src));
+            return 0;
+        }, cancellationToken));
+    }
+
+    private static string KindName(FrontierKind kind) => kind switch
+    {
+        FrontierKind.List => "list",
+        FrontierKind.Sitemap => "sitemap",
+        _ => "page",
+    };
+
+    private static FrontierKind ParseKind(string kind) => kind switch
+    {
+        "list" => FrontierKind.List,
+        "sitemap" => FrontierKind.Sitemap,
+        _ => FrontierKind.Page,
+    };
+}

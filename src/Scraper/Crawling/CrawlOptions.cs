@@ -1,0 +1,36 @@
+using Scraper.Archive;
+using Scraper.Sites;
+
+namespace Scraper.Crawling;
+
+/// <summary>What one crawl does; the CLI builds it from <c>scraper crawl</c>'s options.</summary>
+public sealed record CrawlOptions
+{
+    /// <summary>The rules of the crawled sites. With <c>--start</c>, their hosts are the start URLs' hosts.</summary>
+    public required IReadOnlyList<SiteRule> Sites { get; init; }
+    /// <summary>Section list pages (or single pages) the pass starts from.</summary>
+    public required IReadOnlyList<Uri> StartUrls { get; init; }
+    /// <summary>Articles the lists date before this are not fetched, and paging stops at them.</summary>
+    public DateOnly? Since { get; init; }
+    /// <summary>Stop after fetching this many pages; the rest stays queued for the next crawl.</summary>
+    public int? MaxPages { get; init; }
+    public RevisitMode Revisit { get; init; } = RevisitMode.Due;
+    /// <summary>Fetches in flight at once (across hosts: each host still gets one request at a time by default).</summary>
+    public int Concurrency { get; init; } = 4;
+    /// <summary>Download each figure's image once, by sha256.</summary>
+    public bool Images { get; init; }
+    /// <summary>Read robots.txt's Sitemap lines and /sitemap.xml of every host in scope.</summary>
+    public bool Sitemaps { get; init; } = true;
+    /// <summary>After a stop is requested, how long pages in flight may take to finish.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>How a crawl ended.</summary>
+public sealed record CrawlSummary(long RunId, string Status, bool Resumed, RunCounts Counts, int Changed, TimeSpan Elapsed, int Pending)
+{
+    public double PagesPerSecond => Elapsed.TotalSeconds > 0 ? Counts.Fetched / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>One thing the crawl did, for the progress display and log lines.</summary>
+/// <param name="Outcome">new, changed, unchanged, not-modified, error, list, sitemap, continuation, image, skipped</param>
+public sealed record CrawlEvent(string Url, string Outcome, string? Detail, RunCounts Totals, int Changed, TimeSpan Elapsed);
