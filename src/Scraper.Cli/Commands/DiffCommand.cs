@@ -49,6 +49,7 @@ public static class DiffCommand
             var source = await openSource(parse.GetValue(archive), cancellationToken);
             try
             {
+                // Colour only when writing to the real console (tests pass string writers) and it is a terminal.
                 var colour = request.Format == "text" && request.OutFile is null
                     && UseColour(ReferenceEquals(context.Out, Console.Out) && !Console.IsOutputRedirected, Environment.GetEnvironmentVariable("NO_COLOR"));
                 return await RunAsync(context, source, request, colour, cancellationToken);
