@@ -24,6 +24,7 @@ public static class ScraperCli
         root.Add(StatsCommand.Create(context));
         root.Add(ReextractCommand.Create(context));
         root.Add(CrawlCommand.Create(context));
+        root.Add(DiffCommand.Create(context));
         return root;
     }
 
