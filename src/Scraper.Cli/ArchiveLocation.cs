@@ -36,6 +36,20 @@ public static class ArchiveLocation
         }
     }
 
+    /// <summary>Opens the archive read-only and runs <paramref name="read"/> on it, with archive failures mapped as <see cref="OpenAsync"/> maps them.</summary>
+    public static async Task<T> ReadAsync<T>(string? option, Func<ArchiveStore, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var store = await OpenAsync(option, ArchiveAccess.ReadOnly, cancellationToken);
+        try
+        {
+            return await read(store);
+        }
+        catch (ArchiveException e)
+        {
+            throw ToCommandFailure(e);
+        }
+    }
+
     /// <summary>Exit codes: a bad path or query is a usage error (2), a lock is 3, everything else 4.</summary>
     public static Exception ToCommandFailure(ArchiveException e) => e.Failure switch
     {
@@ -44,16 +58,20 @@ public static class ArchiveLocation
         _ => new CommandFailedException(e.Message, ExitCodes.Failed),
     };
 
-    /// <summary>A date (<c>2024-03-15</c>, midnight UTC) or an ISO 8601 date-time.</summary>
-    public static DateTimeOffset? ParseSince(string? text, string optionName)
+    /// <summary>A date (<c>2024-03-15</c>, midnight UTC), an ISO 8601 date-time, or a window back from now (<c>24h</c>, <c>7d</c>).</summary>
+    public static DateTimeOffset? ParseSince(string? text, string optionName) => ParseSince(text, optionName, DateTimeOffset.UtcNow);
+
+    public static DateTimeOffset? ParseSince(string? text, string optionName, DateTimeOffset now)
     {
         if (text is null)
             return null;
+        if (Durations.TryParse(text, out var window))
+            return now - window;
         if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
             return date;
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
             return time;
-        throw new UsageException($"{optionName} '{text}' is not a date (use YYYY-MM-DD or an ISO 8601 date-time)");
+        throw new UsageException($"{optionName} '{text}' is not a date (use YYYY-MM-DD, an ISO 8601 date-time, or a window such as 24h or 7d)");
     }
 
     /// <summary>Times as the archive commands print them in tables: UTC to the minute.</summary>

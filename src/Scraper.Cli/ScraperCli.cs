@@ -25,6 +25,9 @@ public static class ScraperCli
         root.Add(ReextractCommand.Create(context));
         root.Add(CrawlCommand.Create(context));
         root.Add(DiffCommand.Create(context));
+        root.Add(RunsCommand.Create(context));
+        root.Add(ErrorsCommand.Create(context));
+        root.Add(ChangesCommand.Create(context));
         return root;
     }
 

@@ -31,25 +31,43 @@ public static class CrawlCommand
         var format = new Option<string>("--format") { Description = "Summary as text (default) or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var wait = new Option<bool>("--wait") { Description = "If another crawl holds the archive, wait for it instead of exiting with code 3" };
+        var every = new Option<string?>("--every")
+        {
+            Description = "Watch mode: crawl, then again every DURATION (e.g. 6h, 30m, 1d) from the start of the previous crawl, "
+                          + "holding the archive's lock throughout, until SIGINT or SIGTERM",
+            HelpName = "DURATION",
+        };
         var command = new Command("crawl",
             "Discover, fetch politely and archive the sites' articles; resumes a crawl that was killed.\n" + ScraperCli.ExitCodeHelp
-            + " A crawl stopped by SIGINT or SIGTERM finishes the page in flight and exits 130 or 143.")
+            + " A crawl stopped by SIGINT or SIGTERM finishes the page in flight, records the run as interrupted and exits 130 or 143.")
         {
-            site, db, sections, since, maxPages, revisit, concurrency, delay, start, mirror, images, userAgent, quiet, format, wait,
+            site, db, sections, since, maxPages, revisit, concurrency, delay, start, mirror, images, userAgent, quiet, format, wait, every,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(context, new Settings(
             parse.GetValue(site)!, parse.GetValue(db), parse.GetValue(sections), parse.GetValue(since), parse.GetValue(maxPages),
             parse.GetValue(revisit)!, parse.GetValue(concurrency), parse.GetValue(delay), parse.GetValue(start) ?? [], parse.GetValue(mirror),
-            parse.GetValue(images), parse.GetValue(userAgent), parse.GetValue(quiet), parse.GetValue(format)!, parse.GetValue(wait)), cancellationToken));
+            parse.GetValue(images), parse.GetValue(userAgent), parse.GetValue(quiet), parse.GetValue(format)!, parse.GetValue(wait),
+            parse.GetValue(every)), cancellationToken));
         return command;
     }
 
     private sealed record Settings(string Site, string? Db, string? Sections, string? Since, int? MaxPages, string Revisit, int Concurrency,
-        int? Delay, string[] Start, string? Mirror, bool Images, string? UserAgent, bool Quiet, string Format, bool Wait);
+        int? Delay, string[] Start, string? Mirror, bool Images, string? UserAgent, bool Quiet, string Format, bool Wait,
+        string? Every);
+
+    /// <summary>Watch mode's shortest interval: shorter ones are typos for minutes or hours, and would hammer the sites.</summary>
+    private static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(1);
 
     private static async Task<int> RunAsync(CliContext context, Settings settings, CancellationToken cancellationToken)
     {
         var options = BuildOptions(settings);
+        TimeSpan? interval = null;
+        if (settings.Every is not null)
+        {
+            if (!Durations.TryParse(settings.Every, out var parsed) || parsed < MinimumInterval)
+                throw new UsageException($"--every '{settings.Every}' is not a duration of at least 1s (e.g. 6h, 30m, 1d)");
+            interval = parsed;
+        }
         if (settings.Mirror is not null && !Directory.Exists(settings.Mirror))
             throw new UsageException($"--mirror {settings.Mirror}: no such folder");
         var fetchOptions = new FetchOptions
@@ -75,32 +93,50 @@ public static class CrawlCommand
         await using var store = await ArchiveLocation.OpenAsync(settings.Db, ArchiveAccess.ReadWrite, CancellationToken.None);
         using var http = settings.Mirror is null ? new HttpPageSource() : null;
         IPageSource source = settings.Mirror is null ? http! : new MirrorPageSource(settings.Mirror);
-        var downloader = new Downloader(source, fetchOptions);
-        var crawler = new Crawler(store, downloader, options);
+        var live = !Console.IsErrorRedirected && ReferenceEquals(context.Error, Console.Error);
 
-        var display = new CrawlDisplay(context.Error, settings.Quiet, live: !Console.IsErrorRedirected && ReferenceEquals(context.Error, Console.Error));
-        CrawlSummary summary;
-        try
+        // Watch mode repeats the whole crawl under the same lock; a stop during the pause ends it between two runs.
+        while (true)
         {
-            summary = await crawler.RunAsync(display, stop.Token);
-        }
-        catch (ArchiveException e)
-        {
-            throw ArchiveLocation.ToCommandFailure(e);
-        }
-        finally
-        {
-            display.Finish();
-        }
+            var started = DateTimeOffset.UtcNow;
+            // A new downloader per run: robots.txt is fetched once per host per run, so a changed robots.txt is seen.
+            var crawler = new Crawler(store, new Downloader(source, fetchOptions), options);
+            var display = new CrawlDisplay(context.Error, settings.Quiet, live);
+            CrawlSummary summary;
+            try
+            {
+                summary = await crawler.RunAsync(display, stop.Token);
+            }
+            catch (ArchiveException e)
+            {
+                throw ArchiveLocation.ToCommandFailure(e);
+            }
+            finally
+            {
+                display.Finish();
+            }
 
-        context.Out.WriteLine(settings.Format == "json" ? SummaryJson(summary, dbPath) : SummaryText(summary, dbPath));
-        return summary.Status switch
-        {
-            "ok" => ExitCodes.Ok,
-            "partial" => ExitCodes.Partial,
-            "interrupted" => signal == 0 ? 130 : signal,
-            _ => ExitCodes.Failed,
-        };
+            context.Out.WriteLine(settings.Format == "json" ? SummaryJson(summary, dbPath) : SummaryText(summary, dbPath));
+            await context.Out.FlushAsync(CancellationToken.None);
+            if (summary.Status == "interrupted") return signal == 0 ? 130 : signal;
+            if (interval is not { } every)
+            {
+                return summary.Status switch
+                {
+                    "ok" => ExitCodes.Ok,
+                    "partial" => ExitCodes.Partial,
+                    _ => ExitCodes.Failed,
+                };
+            }
+            // The next run starts one interval after this one started (at once if this one took longer), so runs keep their rhythm.
+            var next = started + every;
+            var pause = next - DateTimeOffset.UtcNow;
+            if (pause < TimeSpan.Zero) { pause = TimeSpan.Zero; next = DateTimeOffset.UtcNow; }
+            if (!settings.Quiet)
+                context.Error.WriteLine($"next crawl at {next.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC (every {Durations.Format(every)})");
+            try { await Task.Delay(pause, stop.Token); }
+            catch (OperationCanceledException) { return signal == 0 ? 130 : signal; }
+        }
     }
 
     private static CrawlOptions BuildOptions(Settings settings)

@@ -246,18 +246,6 @@ public sealed partial class ArchiveStore
                  + (SELECT count(*) FROM frontier WHERE url = $url AND state = 'done')
             """, cancellationToken, ("$url", url)) > 0);
 
-    public async Task<RunCounts> GetRunCountsAsync(long runId, CancellationToken cancellationToken = default) =>
-        await GuardAsync(async () =>
-        {
-            var command = Command("""
-                SELECT discovered, fetched, unchanged, new_pages, new_revisions, errors, generic_fallbacks FROM runs WHERE id = $id
-                """, ("$id", runId));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken)
-                ? new RunCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6))
-                : new RunCounts();
-        });
-
     /// <summary>The sha256 of an image already stored for <paramref name="src"/>, if any.</summary>
     public async Task<string?> FindImageAsync(string src, CancellationToken cancellationToken = default) =>
         await GuardAsync(() => ScalarAsync<string?>(

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Scraper.Crawling;
 
@@ -53,16 +53,45 @@ public sealed class CrawlLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// What the holder wrote into the lock file. .NET's own file APIs cannot read it: on Unix every FileStream open
+    /// takes an flock too, and the holder's exclusive one refuses it. A plain open(2) and read(2) takes no lock.
+    /// </summary>
     private static string Holder(string path)
     {
+        const string unknown = "holder unknown";
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD()) return unknown;
         try
         {
-            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var text = new StreamReader(reader);
-            return text.ReadLine()?.Trim() is { Length: > 0 } line ? line : "holder unknown";
+            var fd = Posix.Open(path, 0 /* O_RDONLY */);
+            if (fd < 0) return unknown;
+            try
+            {
+                var buffer = new byte[512];
+                var read = Posix.Read(fd, buffer, buffer.Length);
+                if (read <= 0) return unknown;
+                var line = System.Text.Encoding.UTF8.GetString(buffer, 0, (int)read).Split('\n')[0].Trim();
+                return line.Length > 0 ? line : unknown;
+            }
+            finally
+            {
+                Posix.Close(fd);
+            }
         }
-        catch (IOException) { return "holder unknown"; }
-        catch (UnauthorizedAccessException) { return "holder unknown"; }
+        catch (DllNotFoundException) { return unknown; }
+        catch (EntryPointNotFoundException) { return unknown; }
+    }
+
+    private static class Posix
+    {
+        [DllImport("libc", EntryPoint = "open", CharSet = CharSet.Ansi, BestFitMapping = false)]
+        internal static extern int Open(string path, int flags);
+
+        [DllImport("libc", EntryPoint = "read")]
+        internal static extern nint Read(int fd, [Out] byte[] buffer, nint count);
+
+        [DllImport("libc", EntryPoint = "close")]
+        internal static extern int Close(int fd);
     }
 
     public void Dispose()

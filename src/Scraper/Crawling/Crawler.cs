@@ -94,7 +94,7 @@ public sealed class Crawler
             await Task.WhenAll(workers.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
         }
 
-        var counts = await _store.GetRunCountsAsync(start.RunId);
+        var counts = (await _store.GetRunAsync(start.RunId))?.Counts ?? new RunCounts();
         var status = stop.IsCancellationRequested ? "interrupted"
             : counts.Errors == 0 ? "ok"
             : counts.Fetched == 0 ? "failed"

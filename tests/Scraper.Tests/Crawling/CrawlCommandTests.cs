@@ -79,7 +79,7 @@ public sealed class CrawlCommandTests : IDisposable
             "--concurrency", "1", "--db", db, "--quiet", "--format", "json"];
 
         // The first crawl logs each archived page on stderr (not a terminal: plain lines); kill it after the second.
-        using (var first = StartCli(args.Where(a => a != "--quiet").ToArray()))
+        using (var first = CliRunner.Start(args.Where(a => a != "--quiet").ToArray()))
         {
             var archived = 0;
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -108,14 +108,6 @@ public sealed class CrawlCommandTests : IDisposable
         // No page completed before the kill was fetched again.
         foreach (var url in doneBeforeKill.Where(u => u.EndsWith(".htm")))
             Assert.Single(site.RequestsTo(new Uri(url).AbsolutePath));
-    }
-
-    private static Process StartCli(string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(CliRunner.CliDll);
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        return Process.Start(info)!;
     }
 
     private static List<string> DoneUrls(string db)

@@ -151,10 +151,18 @@ public sealed class DownloaderFaultTests
         site.On(ArticlePath, LoopbackResponse.Slow(TimeSpan.FromSeconds(10)));
         using var source = new HttpPageSource();
         var downloader = new Downloader(source, FastOptions());
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cancel = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), cancel.Token));
+        var fetch = downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), cancel.Token);
+        // Cancel once the server holds the request (robots.txt comes first, and a cold start can take a while),
+        // so the cancellation lands in the middle of the slow response, never before the request is sent.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (site.RequestsTo(ArticlePath).Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(8))
+            await Task.Delay(10);
+        Assert.Single(site.RequestsTo(ArticlePath));
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fetch);
         Assert.Single(site.RequestsTo(ArticlePath));
     }
 

@@ -19,6 +19,25 @@ public static class CliRunner
     /// <summary>The built <c>scraper.dll</c> beside the test binary, run with <c>dotnet</c>.</summary>
     public static string CliDll => Path.Combine(AppContext.BaseDirectory, "scraper.dll");
 
+    /// <summary>Starts the CLI as a child process with its output redirected; the caller reads, signals and waits.</summary>
+    public static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(CliDll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Sends a POSIX signal (SIGTERM = 15, SIGINT = 2) to a child process: Process.Kill only sends SIGKILL.</summary>
+    public static void Signal(Process process, int signal)
+    {
+        if (SendSignal(process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public static async Task<CliResult> RunProcessAsync(TimeSpan timeout, IDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

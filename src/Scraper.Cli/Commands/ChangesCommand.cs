@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Scraper.Archive;
+using Scraper.Diffing;
+using Scraper.Extraction;
+using Scraper.Sites;
+
+namespace Scraper.Cli.Commands;
+
+/// <summary>
+/// <c>scraper changes [--since 24h|DATE] [--site SITE] [--format table|json]</c>: the articles that appeared or changed
+/// in a window, each with a one-line account from the diff engine, for a daily report.
+/// </summary>
+public static class ChangesCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var since = new Option<string>("--since")
+        {
+            Description = "The window: a duration back from now (24h, 7d, 90m) or a date / ISO 8601 time (UTC); default 24h",
+            DefaultValueFactory = _ => "24h",
+            HelpName = "24h|DATE",
+        };
+        var site = new Option<string?>("--site") { Description = "Only this site family (en.wuxi.gov.cn or wnd.gov.cn)" };
+        var format = new Option<string>("--format") { Description = "table or json (one JSON array)", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var db = ArchiveLocation.CreateOption();
+        var command = new Command("changes",
+            "List the articles that appeared or changed in the window, oldest change first, with what changed "
+            + "(\"2 paragraphs changed, 1 figure added\"; see scraper diff for the details).\n" + ScraperCli.ExitCodeHelp)
+        {
+            since, site, format, db,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var from = ArchiveLocation.ParseSince(parse.GetValue(since), "--since")!.Value;
+            var family = parse.GetValue(site);
+            if (family is not null && SiteCatalog.Default.Find(family) is null)
+                throw new UsageException($"--site '{family}' is not a known site (en.wuxi.gov.cn or wnd.gov.cn)");
+            var reported = await ArchiveLocation.ReadAsync(parse.GetValue(db), store => ReportAsync(store, from, family, cancellationToken), cancellationToken);
+            context.Out.Write(parse.GetValue(format) == "json" ? Json(reported) : Table(reported, from));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private sealed record ReportedChange(PageChange Page, string Summary);
+
+    private static async Task<IReadOnlyList<ReportedChange>> ReportAsync(ArchiveStore store, DateTimeOffset since, string? site, CancellationToken cancellationToken)
+    {
+        var reported = new List<ReportedChange>();
+        foreach (var page in await store.ListChangesAsync(since, site, cancellationToken))
+        {
+            var summary = page.BaselineRevision is { } baseline ? await SummariseAsync(store, page, baseline, cancellationToken)
+                // A page that appeared in the window and changed in it too: what changed since its first revision.
+                : page.CurrentRevision > 1 ? "new article, then " + await SummariseAsync(store, page, 1, cancellationToken)
+                : "new article";
+            reported.Add(new ReportedChange(page, summary));
+        }
+        return reported;
+    }
+
+    private static async Task<string> SummariseAsync(ArchiveStore store, PageChange page, int baseline, CancellationToken cancellationToken)
+    {
+        if (baseline == page.CurrentRevision)
+            return "changed and changed back (no net change)";
+        var before = await store.GetArticleAsync(page.PageId, baseline, cancellationToken);
+        var after = await store.GetArticleAsync(page.PageId, page.CurrentRevision, cancellationToken);
+        if (before is null || after is null) return "changed";
+        var diff = ArticleDiff.Compare(before.Article, after.Article);
+        // Revisions differ in their content hash, which covers more than the diff shows (the section, a figure's alt).
+        return diff.IsEmpty ? "changed in details the diff does not show" : diff.Summary();
+    }
+
+    private static string Json(IReadOnlyList<ReportedChange> changes)
+    {
+        var array = new JsonArray();
+        foreach (var (page, summary) in changes)
+            array.Add(new JsonObject
+            {
+                ["url"] = page.Url,
+                ["page_id"] = page.PageId,
+                ["site"] = page.Site,
+                ["title"] = page.Title,
+                ["kind"] = page.IsNew ? "new" : "changed",
+                ["changed_at"] = ArchiveLocation.JsonTime(page.ChangedAt),
+                ["from_revision"] = page.BaselineRevision,
+                ["to_revision"] = page.CurrentRevision,
+                ["summary"] = summary,
+            });
+        return array.ToJsonString(ArticleFormatter.Json) + "\n";
+    }
+
+    private static string Table(IReadOnlyList<ReportedChange> changes, DateTimeOffset since)
+    {
+        if (changes.Count == 0) return $"No articles appeared or changed since {ArchiveLocation.ShortTime(since)} UTC.\n";
+        var table = new TextTable("CHANGED", "REVS", "WHAT", "TITLE", "URL");
+        foreach (var (page, summary) in changes)
+        {
+            var revisions = page.BaselineRevision is { } from
+                ? string.Create(CultureInfo.InvariantCulture, $"{from}→{page.CurrentRevision}")
+                : page.CurrentRevision.ToString(CultureInfo.InvariantCulture);
+            table.Add(ArchiveLocation.ShortTime(page.ChangedAt), revisions, summary, TextTable.Truncate(page.Title, 50), page.Url);
+        }
+        return table.Render();
+    }
+}

@@ -1,0 +1,102 @@
+namespace Scraper.Archive;
+
+/// <summary>One crawl run as <c>scraper runs</c> shows it.</summary>
+/// <param name="Status">running, ok, partial, failed or interrupted. A run killed outright (kill -9, power cut) still
+/// says running until the next crawl starts and marks it interrupted.</param>
+public sealed record RunRecord(long Id, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string Status, RunCounts Counts);
+
+/// <summary>A fetch or extraction error recorded by a crawl.</summary>
+public sealed record ErrorRecord(long Id, long? RunId, string Url, DateTimeOffset OccurredAt, string Kind, int? HttpStatus, string Message);
+
+/// <summary>A page whose article appeared or changed since a point in time, for <c>scraper changes</c>.</summary>
+/// <param name="ChangedAt">When the page's current content was first seen.</param>
+/// <param name="BaselineRevision">The revision the page showed just before the window; null for a page new in the window.</param>
+/// <param name="CurrentRevision">The page's current revision.</param>
+public sealed record PageChange(long PageId, string Url, string? Site, string? Title, DateTimeOffset ChangedAt, int? BaselineRevision, int CurrentRevision)
+{
+    public bool IsNew => BaselineRevision is null;
+}
+
+/// <summary>The schedule's half of the store: run history, errors, and what changed in a window. Read-only queries.</summary>
+public sealed partial class ArchiveStore
+{
+    /// <summary>The newest <paramref name="last"/> runs, newest first.</summary>
+    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(int last, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(last);
+        return await ReadRunsAsync("ORDER BY id DESC LIMIT $last", cancellationToken, ("$last", last));
+    }
+
+    /// <summary>Run <paramref name="runId"/>, or the newest run when null; null when there is no such run.</summary>
+    public async Task<RunRecord?> GetRunAsync(long? runId, CancellationToken cancellationToken = default)
+    {
+        var runs = runId is { } id
+            ? await ReadRunsAsync("WHERE id = $id", cancellationToken, ("$id", id))
+            : await ReadRunsAsync("ORDER BY id DESC LIMIT 1", cancellationToken);
+        return runs.Count == 0 ? null : runs[0];
+    }
+
+    private async Task<IReadOnlyList<RunRecord>> ReadRunsAsync(string tail, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await GuardAsync(async () =>
+        {
+            var command = Command(
+                """
+                SELECT id, started_at, ended_at, status,
+                       discovered, fetched, unchanged, new_pages, new_revisions, errors, generic_fallbacks
+                FROM runs
+                """ + " " + tail, parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var runs = new List<RunRecord>();
+            while (await reader.ReadAsync(cancellationToken))
+                runs.Add(new RunRecord(
+                    reader.GetInt64(0), ParseTime(reader.GetString(1)), ParseTimeOrNull(reader, 2), reader.GetString(3),
+                    new RunCounts(reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7),
+                        reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10))));
+            return (IReadOnlyList<RunRecord>)runs;
+        });
+
+    /// <summary>The errors a run recorded, in the order they happened.</summary>
+    public async Task<IReadOnlyList<ErrorRecord>> ListErrorsAsync(long runId, CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () =>
+        {
+            var command = Command(
+                """
+                SELECT id, run_id, url, occurred_at, kind, http_status, message FROM errors
+                WHERE run_id = $run ORDER BY occurred_at, id
+                """, ("$run", runId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var errors = new List<ErrorRecord>();
+            while (await reader.ReadAsync(cancellationToken))
+                errors.Add(new ErrorRecord(
+                    reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), ParseTime(reader.GetString(3)),
+                    reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.GetString(6)));
+            return (IReadOnlyList<ErrorRecord>)errors;
+        });
+
+    /// <summary>
+    /// The article pages whose current content was first seen at or after <paramref name="since"/>, oldest change
+    /// first, each with the revision it showed just before then (the newest earlier capture that had an article).
+    /// Revisions made by <c>reextract</c> keep the time their content was captured, so they do not show up as changes.
+    /// </summary>
+    public async Task<IReadOnlyList<PageChange>> ListChangesAsync(DateTimeOffset since, string? site = null, CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () =>
+        {
+            var command = Command(
+                """
+                SELECT p.id, p.url, p.site, r.title, p.last_changed_at, r.number,
+                       (SELECT b.number FROM captures c JOIN revisions b ON b.id = c.revision_id
+                        WHERE c.page_id = p.id AND c.captured_at < $since
+                        ORDER BY c.captured_at DESC, c.id DESC LIMIT 1)
+                FROM pages p JOIN revisions r ON r.id = p.latest_revision_id
+                WHERE p.last_changed_at >= $since AND ($site IS NULL OR p.site = $site)
+                ORDER BY p.last_changed_at, p.id
+                """, ("$since", FormatTime(since)), ("$site", site));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var changes = new List<PageChange>();
+            while (await reader.ReadAsync(cancellationToken))
+                changes.Add(new PageChange(
+                    reader.GetInt64(0), reader.GetString(1), StringOrNull(reader, 2), StringOrNull(reader, 3), ParseTime(reader.GetString(4)),
+                    reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.GetInt32(5)));
+            return (IReadOnlyList<PageChange>)changes;
+        });
+}
