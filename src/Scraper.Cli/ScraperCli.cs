@@ -25,6 +25,7 @@ public static class ScraperCli
         root.Add(ReextractCommand.Create(context));
         root.Add(CrawlCommand.Create(context));
         root.Add(DiffCommand.Create(context));
+        root.Add(ExportCommand.Create(context));
         return root;
     }
 
