@@ -44,8 +44,9 @@ public static class ScraperCli
         };
         if (parse.Errors.Count > 0)
         {
+            // One line per error: System.CommandLine lists the accepted values of an option on lines of their own.
             foreach (var error in parse.Errors)
-                stderr.WriteLine($"scraper: {error.Message}");
+                stderr.WriteLine($"scraper: {string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries))}");
             stderr.WriteLine("Run 'scraper --help' for usage.");
             return ExitCodes.Usage;
         }

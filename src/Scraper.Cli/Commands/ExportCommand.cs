@@ -100,6 +100,11 @@ public static class ExportCommand
             {
                 throw ArchiveLocation.ToCommandFailure(e);
             }
+            catch (InvalidDataException e)
+            {
+                // A stored body that no longer decompresses: the archive file is damaged.
+                throw new CommandFailedException($"{store.Path}: {e.Message}; the export stopped" + (file is null ? "" : $" and {request.Out} was left as it was"));
+            }
             catch (IOException e)
             {
                 throw new CommandFailedException(request.ToStandardOutput
