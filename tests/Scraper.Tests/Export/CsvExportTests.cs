@@ -10,12 +10,8 @@ using static Scraper.Tests.Export.ExportFixtures;
 namespace Scraper.Tests.Export;
 
 /// <summary>CSV export round trips: the CLI writes a real file from a real archive, CsvHelper reads it back.</summary>
-public sealed class CsvExportTests : IDisposable
+public sealed class CsvExportTests : ExportTestFolder
 {
-    private readonly TempFolder folder = new();
-    private string Db => folder.File("archive.db");
-
-    public void Dispose() => folder.Dispose();
 
     private async Task<byte[]> ExportAsync(params string[] args)
     {

@@ -7,10 +7,8 @@ using static Scraper.Tests.Export.ExportFixtures;
 namespace Scraper.Tests.Export;
 
 /// <summary>Bad options, unwritable outputs, empty selections and failures mid-way: one line, the documented code, no partial file.</summary>
-public sealed class ExportFailureTests : IDisposable
+public sealed class ExportFailureTests : ExportTestFolder
 {
-    private readonly TempFolder folder = new();
-    private string Db => folder.File("archive.db");
     private string Out => folder.File("out/export.csv");
 
     public ExportFailureTests()
@@ -19,8 +17,6 @@ public sealed class ExportFailureTests : IDisposable
             .GetAwaiter().GetResult();
         Directory.CreateDirectory(folder.File("out"));
     }
-
-    public void Dispose() => folder.Dispose();
 
     private Task<CliResult> Export(params string[] args) => CliRunner.RunAsync(["export", "--db", Db, .. args]);
 

@@ -11,14 +11,12 @@ namespace Scraper.Tests.Export;
 /// The selection options over one archive: A (wuxi, published 2023-11-23), B (wnd, 2024-01-10), C (wnd, no date) and
 /// D (wuxi, revision 1 published 2023-12-31, revision 2 re-dated 2024-03-01 a day later).
 /// </summary>
-public sealed class ExportFilterTests : IDisposable
+public sealed class ExportFilterTests : ExportTestFolder
 {
     private const string A = "https://en.wuxi.gov.cn/2023-11/23/c_1.htm";
     private const string B = "https://www.wndonline.cn/2024-01/10/c_2.htm";
     private const string C = "https://www.wndonline.cn/about/c_3.htm";
     private const string D = "https://en.wuxi.gov.cn/2023-12/31/c_4.htm";
-    private readonly TempFolder folder = new();
-    private string Db => folder.File("archive.db");
 
     public ExportFilterTests()
     {
@@ -34,8 +32,6 @@ public sealed class ExportFilterTests : IDisposable
                  })
             store.StorePageAsync(Capture(article, at), article).GetAwaiter().GetResult();
     }
-
-    public void Dispose() => folder.Dispose();
 
     /// <summary>The exported (url, revision) rows, in order.</summary>
     private async Task<string[]> RowsAsync(params string[] args)

@@ -104,3 +104,17 @@ public static class ExportFixtures
     /// <summary>The characters OWASP lists as starting a spreadsheet formula.</summary>
     public static bool LooksLikeFormula(string value) => value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
 }
+
+/// <summary>A test's own folder with its archive path, removed after the test.</summary>
+public abstract class ExportTestFolder : IDisposable
+{
+    protected readonly TempFolder folder = new();
+
+    protected string Db => folder.File("archive.db");
+
+    public void Dispose()
+    {
+        folder.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

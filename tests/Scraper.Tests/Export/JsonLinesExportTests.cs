@@ -5,12 +5,8 @@ using static Scraper.Tests.Export.ExportFixtures;
 
 namespace Scraper.Tests.Export;
 
-public sealed class JsonLinesExportTests : IDisposable
+public sealed class JsonLinesExportTests : ExportTestFolder
 {
-    private readonly TempFolder folder = new();
-    private string Db => folder.File("archive.db");
-
-    public void Dispose() => folder.Dispose();
 
     private async Task<List<JsonObject>> ExportAsync(params string[] args)
     {

@@ -17,12 +17,8 @@ namespace Scraper.Tests.Export;
 /// WARC export read back two ways: by the tests' own reader (gzip member by member, the WARC grammar) and by warcio,
 /// an independent implementation (npm <c>warcio</c>, installed by .ci/run).
 /// </summary>
-public sealed class WarcExportTests(ITestOutputHelper output) : IDisposable
+public sealed class WarcExportTests(ITestOutputHelper output) : ExportTestFolder
 {
-    private readonly TempFolder folder = new();
-    private string Db => folder.File("archive.db");
-
-    public void Dispose() => folder.Dispose();
 
     private async Task<(string Path, List<WarcTestRecord> Records)> ExportAsync(params string[] args)
     {
