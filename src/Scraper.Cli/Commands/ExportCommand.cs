@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text;
 using Scraper.Archive;
 using Scraper.Export;
@@ -15,7 +16,8 @@ public static class ExportCommand
 {
     public const string ExitCodeHelp =
         "Exit codes: 0 ok, 2 usage (bad option, date or format; an --out that cannot be written), 3 archive locked, "
-        + "4 failed (nothing matched the selection, or the archive or the output failed; no file is left behind).";
+        + "4 failed (nothing matched the selection, or the archive or the output failed; no file is left behind), "
+        + "130/143 interrupted by SIGINT/SIGTERM (nothing written).";
 
     public static Command Create(CliContext context)
     {
@@ -85,6 +87,24 @@ public static class ExportCommand
     private static async Task<int> RunAsync(CliContext context, ExportRequest request, CancellationToken cancellationToken)
     {
         request.Validate();
+        // SIGINT and SIGTERM stop the export cleanly: the temporary file is deleted and an existing --out file kept.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signal = 0;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; signal = 130; stop.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; signal = 143; stop.Cancel(); });
+        try
+        {
+            return await ExportAsync(context, request, stop.Token);
+        }
+        catch (OperationCanceledException) when (signal != 0)
+        {
+            context.Error.WriteLine("scraper: export interrupted" + (request.ToStandardOutput ? "" : $"; {request.Out} was not written"));
+            return signal;
+        }
+    }
+
+    private static async Task<int> ExportAsync(CliContext context, ExportRequest request, CancellationToken cancellationToken)
+    {
         // The output first: an --out that cannot be written is a usage error whatever the archive holds.
         await using var file = request.ToStandardOutput ? null : CreateFile(request.Out);
         await using var store = await ArchiveLocation.OpenAsync(request.Db, ArchiveAccess.ReadOnly, cancellationToken);
