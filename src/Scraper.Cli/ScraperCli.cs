@@ -25,6 +25,7 @@ public static class ScraperCli
         root.Add(ReextractCommand.Create(context));
         root.Add(CrawlCommand.Create(context));
         root.Add(DiffCommand.Create(context));
+        root.Add(ExportCommand.Create(context));
         root.Add(RunsCommand.Create(context));
         root.Add(ErrorsCommand.Create(context));
         root.Add(ChangesCommand.Create(context));
@@ -46,8 +47,9 @@ public static class ScraperCli
         };
         if (parse.Errors.Count > 0)
         {
+            // One line per error: System.CommandLine lists the accepted values of an option on lines of their own.
             foreach (var error in parse.Errors)
-                stderr.WriteLine($"scraper: {error.Message}");
+                stderr.WriteLine($"scraper: {string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries))}");
             stderr.WriteLine("Run 'scraper --help' for usage.");
             return ExitCodes.Usage;
         }

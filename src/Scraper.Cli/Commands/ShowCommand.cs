@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Scraper.Archive;
+using Scraper.Export;
 using Scraper.Extraction;
 
 namespace Scraper.Cli.Commands;
@@ -49,15 +49,7 @@ public static class ShowCommand
         {
             "text" => ArticleFormatter.ToText(article) + "\n" + footer + "\n",
             "markdown" => ArticleFormatter.ToMarkdown(article) + "\n---\n\n*" + footer + "*\n",
-            _ => ArticleFormatter.ToJson(article, indented: true, extraLast:
-            [
-                new("page_id", JsonValue.Create(archived.PageId)),
-                new("revision", JsonValue.Create(archived.Revision)),
-                new("content_sha256", JsonValue.Create(archived.ContentSha256)),
-                new("captured_at", JsonValue.Create(ArchiveLocation.JsonTime(archived.CapturedAt))),
-                new("first_seen", JsonValue.Create(ArchiveLocation.JsonTime(archived.FirstSeen))),
-                new("last_changed", JsonValue.Create(ArchiveLocation.JsonTime(archived.LastChanged))),
-            ]) + "\n",
+            _ => ArticleFormatter.ToJson(article, indented: true, extraLast: JsonLinesArticleWriter.ArchiveFields(archived)) + "\n",
         });
         return ExitCodes.Ok;
     }

@@ -80,17 +80,17 @@ public sealed partial class ArchiveStore
 
     private async IAsyncEnumerable<ArchivedPage> ListPagesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var (selected, parameters) = SelectedPages(filter);
         await using var command = NewCommand(
-            """
+            $"""
             SELECT p.id, p.url, p.site, r.title, r.published, r.extractor,
                    (SELECT count(*) FROM revisions WHERE page_id = p.id),
                    (SELECT count(*) FROM captures WHERE page_id = p.id),
                    p.first_seen, p.last_changed_at
             FROM pages p JOIN revisions r ON r.id = p.latest_revision_id
-            WHERE ($site IS NULL OR p.site = $site) AND ($since IS NULL OR p.last_changed_at >= $since)
+            WHERE {selected}
             ORDER BY p.id
-            """,
-            ("$site", filter.Site), ("$since", filter.ChangedSince is { } since ? FormatTime(since) : null));
+            """, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             yield return new ArchivedPage(
@@ -107,10 +107,9 @@ public sealed partial class ArchiveStore
 
     private async IAsyncEnumerable<ArchivedArticle> ReadArticlesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var which = filter.AllRevisions ? "r.page_id = p.id AND p.latest_revision_id IS NOT NULL" : "r.id = p.latest_revision_id";
+        var (selected, parameters) = SelectedPages(filter);
         await using var command = NewCommand(
-            ArticleSelect + $" WHERE {which} AND ($site IS NULL OR p.site = $site) AND ($since IS NULL OR p.last_changed_at >= $since) ORDER BY p.id, r.number",
-            ("$site", filter.Site), ("$since", filter.ChangedSince is { } since ? FormatTime(since) : null));
+            ArticleSelect + $" WHERE {SelectedRevisions(filter)} AND {selected} ORDER BY p.id, r.number", parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             yield return await ReadArticleAsync(reader, cancellationToken);

@@ -83,8 +83,49 @@ public sealed record ArchiveStats(
     IReadOnlyDictionary<string, long> PagesBySite,
     IReadOnlyDictionary<string, long> LatestRevisionsByExtractor);
 
-/// <summary>Which pages <see cref="ArchiveStore.ListPagesAsync"/> and <see cref="ArchiveStore.ReadArticlesAsync"/> return.</summary>
+/// <summary>
+/// Which article pages (pages with at least one revision) <see cref="ArchiveStore.ListPagesAsync"/>,
+/// <see cref="ArchiveStore.ReadArticlesAsync"/>, <see cref="ArchiveStore.ReadFiguresAsync"/> and
+/// <see cref="ArchiveStore.ReadCapturesAsync"/> return. Every condition is on the page and its current revision, so a
+/// page is selected whole: with <see cref="AllRevisions"/> its older revisions come along even when they differ.
+/// </summary>
 /// <param name="Site">Only this site family.</param>
 /// <param name="ChangedSince">Only pages whose current content was first seen at or after this time.</param>
-/// <param name="AllRevisions">Every revision, oldest first per page, instead of only the latest.</param>
-public sealed record PageFilter(string? Site = null, DateTimeOffset? ChangedSince = null, bool AllRevisions = false);
+/// <param name="AllRevisions">Every revision, oldest first per page, instead of only the latest (for captures: every capture).</param>
+/// <param name="PublishedSince">Only pages whose current revision was published on or after this date; pages without a date are left out.</param>
+/// <param name="PublishedUntil">Only pages whose current revision was published on or before this date; pages without a date are left out.</param>
+public sealed record PageFilter(
+    string? Site = null,
+    DateTimeOffset? ChangedSince = null,
+    bool AllRevisions = false,
+    DateOnly? PublishedSince = null,
+    DateOnly? PublishedUntil = null);
+
+/// <summary>A figure of an archived revision, as <c>export --figures</c> writes it.</summary>
+/// <param name="Ordinal">The figure's place in the revision, from 0, in document order.</param>
+/// <param name="ImageSha256">The stored image's sha256 when the crawl downloaded it (<c>--images</c>), else null.</param>
+public sealed record ArchivedFigure(
+    string Url,
+    int Revision,
+    int Ordinal,
+    string Src,
+    string? Alt,
+    string? Caption,
+    string? Credit,
+    int Position,
+    string? ImageSha256);
+
+/// <summary>A stored capture with its raw (decompressed) body, for the WARC export.</summary>
+/// <param name="Url">The canonical URL of the captured page (a continuation page's own URL).</param>
+/// <param name="HttpStatus">The response's status; null for imported files.</param>
+public sealed record ArchivedCapture(
+    long CaptureId,
+    string Url,
+    DateTimeOffset CapturedAt,
+    CaptureOrigin Origin,
+    int? HttpStatus,
+    string? ETag,
+    string? LastModified,
+    string? ContentType,
+    string BodySha256,
+    byte[] Body);

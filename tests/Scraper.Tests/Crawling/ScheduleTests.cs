@@ -196,9 +196,10 @@ public sealed class ScheduleTests : IDisposable
         var runs = Rows("SELECT status, started_at FROM runs ORDER BY id");
         Assert.True(runs.Count >= 2);
         Assert.All(runs.Take(2), r => Assert.Equal("ok", r["status"]));
-        // The second run started one interval after the first one started.
+        // The second run started one interval after the first one started. The rows' times are taken once a run has
+        // opened its pass, which the first run of a process reaches later (cold code) than the second: allow for that.
         var gap = DateTimeOffset.Parse((string)runs[1]["started_at"]!) - DateTimeOffset.Parse((string)runs[0]["started_at"]!);
-        Assert.InRange(gap, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(30));
+        Assert.InRange(gap, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(30));
         AssertArchiveIntact();
     }
 

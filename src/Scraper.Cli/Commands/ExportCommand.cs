@@ -1,0 +1,257 @@
+using System.CommandLine;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using Scraper.Archive;
+using Scraper.Export;
+using Scraper.Sites;
+
+namespace Scraper.Cli.Commands;
+
+/// <summary>
+/// <c>scraper export [--format csv|jsonl|warc] [--out FILE|-] [--site SITE] [--since DATE] [--until DATE]
+/// [--changed-since DATE] [--all-revisions] [--figures] [--bom] [--raw]</c>: the archive's articles for other tools.
+/// </summary>
+public static class ExportCommand
+{
+    public const string ExitCodeHelp =
+        "Exit codes: 0 ok, 2 usage (bad option, date or format; an --out that cannot be written), 3 archive locked, "
+        + "4 failed (nothing matched the selection, or the archive or the output failed; no file is left behind), "
+        + "130/143 interrupted by SIGINT/SIGTERM (nothing written).";
+
+    public static Command Create(CliContext context)
+    {
+        var format = new Option<string>("--format")
+        {
+            Description = "csv (default), jsonl (one JSON object per article) or warc (the raw captures as WARC/1.1, gzipped per record)",
+            DefaultValueFactory = _ => "csv",
+        };
+        format.AcceptOnlyFromAmong("csv", "jsonl", "warc");
+        var output = new Option<string>("--out")
+        {
+            Description = "The file to write (it replaces the file there only once the export is complete), or - for the standard output",
+            DefaultValueFactory = _ => "-",
+            HelpName = "FILE|-",
+        };
+        var site = new Option<string?>("--site") { Description = "Only this site family" };
+        site.AcceptOnlyFromAmong([.. SiteCatalog.Default.Rules.Select(r => r.Site)]);
+        var since = new Option<string?>("--since") { Description = "Only articles published on or after this date (articles without a date are left out)", HelpName = "DATE" };
+        var until = new Option<string?>("--until") { Description = "Only articles published on or before this date (articles without a date are left out)", HelpName = "DATE" };
+        var changedSince = new Option<string?>("--changed-since") { Description = "Only pages whose current content was first seen on or after this date (UTC) or time", HelpName = "DATE" };
+        var allRevisions = new Option<bool>("--all-revisions") { Description = "Every revision of each selected page, oldest first (warc: every capture), instead of the current one" };
+        var figures = new Option<bool>("--figures") { Description = "csv: one row per figure (url, revision, ordinal, src, alt, caption, credit, image_sha256) instead of one per article" };
+        var bom = new Option<bool>("--bom") { Description = "csv: start with a UTF-8 byte order mark, for Excel" };
+        var raw = new Option<bool>("--raw") { Description = "csv: write values exactly; by default a value starting with = + - @ tab or CR gets a ' in front so spreadsheets do not run it as a formula" };
+        var db = ArchiveLocation.CreateOption();
+        var command = new Command("export",
+            "Export the archived articles: CSV, JSON Lines, or the raw captures as WARC. Rows are streamed in archive order; "
+            + "filters select pages by their current revision.\n" + ExitCodeHelp)
+        {
+            format, output, site, since, until, changedSince, allRevisions, figures, bom, raw, db,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var request = new ExportRequest(
+                parse.GetValue(format)!, parse.GetValue(output)!,
+                new PageFilter(
+                    parse.GetValue(site),
+                    ArchiveLocation.ParseSince(parse.GetValue(changedSince), "--changed-since"),
+                    parse.GetValue(allRevisions),
+                    PublishedDate(parse.GetValue(since), "--since"),
+                    PublishedDate(parse.GetValue(until), "--until")),
+                parse.GetValue(figures), parse.GetValue(bom), parse.GetValue(raw), parse.GetValue(db));
+            return RunAsync(context, request, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <param name="Out">A file path, or <c>-</c> for the standard output.</param>
+    public sealed record ExportRequest(string Format, string Out, PageFilter Filter, bool Figures, bool Bom, bool Raw, string? Db)
+    {
+        public bool ToStandardOutput => Out == "-";
+
+        public void Validate()
+        {
+            if (Format != "csv")
+            {
+                foreach (var (set, name) in new[] { (Figures, "--figures"), (Bom, "--bom"), (Raw, "--raw") })
+                    if (set) throw new UsageException($"{name} applies to --format csv only");
+            }
+            if (Filter.PublishedSince > Filter.PublishedUntil)
+                throw new UsageException($"--since {Filter.PublishedSince:yyyy-MM-dd} is after --until {Filter.PublishedUntil:yyyy-MM-dd}");
+            if (string.IsNullOrWhiteSpace(Out))
+                throw new UsageException("--out is empty: give a file path, or - for the standard output");
+        }
+    }
+
+    private static async Task<int> RunAsync(CliContext context, ExportRequest request, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        // SIGINT and SIGTERM stop the export cleanly: the temporary file is deleted and an existing --out file kept.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signal = 0;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; signal = 130; stop.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; signal = 143; stop.Cancel(); });
+        try
+        {
+            return await ExportAsync(context, request, stop.Token);
+        }
+        catch (OperationCanceledException) when (signal != 0)
+        {
+            context.Error.WriteLine("scraper: export interrupted" + (request.ToStandardOutput ? "" : $"; {request.Out} was not written"));
+            return signal;
+        }
+    }
+
+    private static async Task<int> ExportAsync(CliContext context, ExportRequest request, CancellationToken cancellationToken)
+    {
+        // The output first: an --out that cannot be written is a usage error whatever the archive holds.
+        await using var file = request.ToStandardOutput ? null : CreateFile(request.Out);
+        await using var store = await ArchiveLocation.OpenAsync(request.Db, ArchiveAccess.ReadOnly, cancellationToken);
+        long count;
+        await using (var stream = file?.Stream is null ? OpenStandardOutput(context, binary: request.Format == "warc") : null)
+        {
+            var target = file?.Stream ?? stream!;
+            try
+            {
+                count = await WriteAsync(store, request, target, cancellationToken);
+            }
+            catch (ArchiveException e)
+            {
+                throw ArchiveLocation.ToCommandFailure(e);
+            }
+            catch (InvalidDataException e)
+            {
+                // A stored body that no longer decompresses: the archive file is damaged.
+                throw new CommandFailedException($"{store.Path}: {e.Message}; the export stopped" + (file is null ? "" : $" and {request.Out} was left as it was"));
+            }
+            catch (IOException e)
+            {
+                throw new CommandFailedException(request.ToStandardOutput
+                    ? $"writing to the standard output failed ({e.Message.TrimEnd('.')})"
+                    : $"writing {request.Out} failed ({e.Message.TrimEnd('.')}); it was left as it was");
+            }
+        }
+
+        if (count == 0)
+        {
+            context.Error.WriteLine($"scraper: nothing to export: {DescribeEmpty(request)}" + (file is null ? "" : $"; {request.Out} was not written"));
+            return ExitCodes.Failed;
+        }
+        if (file is not null)
+        {
+            try
+            {
+                await file.CommitAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CommandFailedException($"writing {request.Out} failed ({e.Message.TrimEnd('.')}); it was left as it was");
+            }
+            var what = request.Format == "warc" ? "capture(s)" : request.Figures ? "figure(s)" : request.Filter.AllRevisions ? "revision(s)" : "article(s)";
+            context.Out.WriteLine($"Exported {count} {what} to {request.Out} ({request.Format}).");
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static Task<long> WriteAsync(ArchiveStore store, ExportRequest request, Stream target, CancellationToken cancellationToken) =>
+        request.Format switch
+        {
+            "jsonl" => JsonLinesArticleWriter.WriteAsync(store.ReadArticlesAsync(request.Filter, cancellationToken), target, cancellationToken),
+            "warc" => WarcWriter.WriteAsync(store.ReadCapturesAsync(request.Filter, cancellationToken), target,
+                new WarcFileInfo(Software(), request.ToStandardOutput ? null : Path.GetFileName(request.Out), DateTimeOffset.UtcNow), cancellationToken),
+            _ when request.Figures => CsvArticleWriter.WriteFiguresAsync(store.ReadFiguresAsync(request.Filter, cancellationToken), target,
+                new CsvExportOptions(request.Bom, request.Raw), cancellationToken),
+            _ => CsvArticleWriter.WriteArticlesAsync(store.ReadArticlesAsync(request.Filter, cancellationToken), target,
+                new CsvExportOptions(request.Bom, request.Raw), cancellationToken),
+        };
+
+    private static AtomicFile CreateFile(string path)
+    {
+        try
+        {
+            return AtomicFile.Create(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--out '{path}' cannot be written ({e.Message.TrimEnd('.')})");
+        }
+    }
+
+    /// <summary>
+    /// The process's standard output as bytes. Tests run the CLI in-process with a string writer: text formats are
+    /// decoded into it; WARC is binary and needs the real standard output or a file.
+    /// </summary>
+    private static Stream OpenStandardOutput(CliContext context, bool binary)
+    {
+        if (ReferenceEquals(context.Out, Console.Out))
+        {
+            context.Out.Flush();
+            return new BufferedStream(Console.OpenStandardOutput(), 64 * 1024);
+        }
+        if (binary)
+            throw new UsageException("--format warc writes binary data: give --out FILE");
+        return new TextWriterStream(context.Out);
+    }
+
+    /// <summary>A date from --since/--until: a date-time counts by its date, as written.</summary>
+    private static DateOnly? PublishedDate(string? text, string optionName) =>
+        ArchiveLocation.ParseSince(text, optionName) is { } time ? DateOnly.FromDateTime(time.DateTime) : null;
+
+    private static string DescribeEmpty(ExportRequest request)
+    {
+        var filter = request.Filter;
+        var conditions = new List<string>();
+        if (filter.Site is not null) conditions.Add($"--site {filter.Site}");
+        if (filter.PublishedSince is { } since) conditions.Add($"--since {since:yyyy-MM-dd}");
+        if (filter.PublishedUntil is { } until) conditions.Add($"--until {until:yyyy-MM-dd}");
+        if (filter.ChangedSince is { } changed) conditions.Add($"--changed-since {ArchiveLocation.JsonTime(changed)}");
+        var articles = conditions.Count == 0 ? "the archive has no articles" : "no archived article matches " + string.Join(" ", conditions);
+        return request.Figures ? $"no figures ({articles}, or they have no figures)" : articles;
+    }
+
+    private static string Software()
+    {
+        var version = typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
+        var plus = version.IndexOf('+');
+        return "scraper " + (plus < 0 ? version : version[..plus]);
+    }
+
+    /// <summary>UTF-8 bytes decoded into a text writer (a multi-byte character split across writes is kept whole).</summary>
+    private sealed class TextWriterStream(TextWriter writer) : Stream
+    {
+        private readonly Decoder decoder = new UTF8Encoding(false).GetDecoder();
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            var chars = new char[decoder.GetCharCount(buffer, flush: false)];
+            decoder.GetChars(buffer, chars, flush: false);
+            writer.Write(chars);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override void Flush() => writer.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
