@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Scraper.Archive;
 using Scraper.Crawling;
@@ -78,16 +77,13 @@ public static class CrawlCommand
         };
 
         // SIGINT and SIGTERM stop the crawl gracefully: the page in flight is finished and the run recorded as interrupted.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var signal = 0;
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; signal = 130; stop.Cancel(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; signal = 143; stop.Cancel(); });
+        using var stop = new StopSignals(cancellationToken);
 
         var dbPath = ArchiveLocation.Resolve(settings.Db);
         CrawlLock crawlLock;
         try { crawlLock = await CrawlLock.AcquireAsync(dbPath, settings.Wait, stop.Token); }
         catch (ArchiveLockedException e) { throw new CommandFailedException(e.Message, ExitCodes.Locked); }
-        catch (OperationCanceledException) { return signal == 0 ? 130 : signal; }
+        catch (OperationCanceledException) { return stop.ExitCode; }
         using var _ = crawlLock;
 
         await using var store = await ArchiveLocation.OpenAsync(settings.Db, ArchiveAccess.ReadWrite, CancellationToken.None);
@@ -118,7 +114,7 @@ public static class CrawlCommand
 
             context.Out.WriteLine(settings.Format == "json" ? SummaryJson(summary, dbPath) : SummaryText(summary, dbPath));
             await context.Out.FlushAsync(CancellationToken.None);
-            if (summary.Status == "interrupted") return signal == 0 ? 130 : signal;
+            if (summary.Status == "interrupted") return stop.ExitCode;
             if (interval is not { } every)
             {
                 return summary.Status switch
@@ -135,7 +131,7 @@ public static class CrawlCommand
             if (!settings.Quiet)
                 context.Error.WriteLine($"next crawl at {next.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC (every {Durations.Format(every)})");
             try { await Task.Delay(pause, stop.Token); }
-            catch (OperationCanceledException) { return signal == 0 ? 130 : signal; }
+            catch (OperationCanceledException) { return stop.ExitCode; }
         }
     }
 

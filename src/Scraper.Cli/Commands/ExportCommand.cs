@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Text;
 using Scraper.Archive;
 using Scraper.Export;
@@ -88,18 +87,15 @@ public static class ExportCommand
     {
         request.Validate();
         // SIGINT and SIGTERM stop the export cleanly: the temporary file is deleted and an existing --out file kept.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var signal = 0;
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; signal = 130; stop.Cancel(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; signal = 143; stop.Cancel(); });
+        using var stop = new StopSignals(cancellationToken);
         try
         {
             return await ExportAsync(context, request, stop.Token);
         }
-        catch (OperationCanceledException) when (signal != 0)
+        catch (OperationCanceledException) when (stop.Received)
         {
             context.Error.WriteLine("scraper: export interrupted" + (request.ToStandardOutput ? "" : $"; {request.Out} was not written"));
-            return signal;
+            return stop.ExitCode;
         }
     }
 

@@ -34,6 +34,8 @@ public sealed class AtomicFile : IAsyncDisposable
         if (Directory.Exists(fullPath))
             throw new IOException($"{path} is a folder");
         var folder = System.IO.Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"folder {folder} does not exist");
         var temporary = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024, useAsync: true);
         return new AtomicFile(fullPath, temporary, stream);
