@@ -49,10 +49,12 @@ CREATE TABLE pages (
 );
 CREATE INDEX pages_site ON pages (site);
 
--- Every fetch or import of a page whose body differed from the page's previous capture. The newest
--- capture's etag/last_modified are the page's conditional-GET validators. revision_id is what the
--- current extractors make of the body (null for continuation pages and pages without an article);
--- reextract may move it to a newer revision.
+-- Every fetch of a page, and every import of a body that differs from the page's newest capture (importing
+-- the same file again records nothing). Bodies are stored once in `bodies`, however often they are seen. A
+-- 304 Not Modified is a capture with http_status 304 whose body_sha256 and revision_id are those of the
+-- capture it confirmed. The newest capture's etag/last_modified are the page's conditional-GET validators.
+-- revision_id is what the current extractors make of the body (null for continuation pages and pages
+-- without an article); reextract may move it to a newer revision.
 CREATE TABLE captures (
     id            INTEGER PRIMARY KEY,
     page_id       INTEGER NOT NULL REFERENCES pages (id),

@@ -63,6 +63,12 @@ public static class ExtractCommand
                 context.Error.WriteLine($"scraper: {input}: {OneLine(e.Message)}");
                 continue;
             }
+            if (article.IsEmpty)
+            {
+                failed++;
+                context.Error.WriteLine($"scraper: {input}: no article text found (a page cut off before its body, or not an article page)");
+                continue;
+            }
             context.Out.Write(format switch
             {
                 "text" => ArticleFormatter.ToText(article) + (inputs.Length > 1 ? "\n" : ""),

@@ -117,6 +117,8 @@ public static class ImportCommand
 
     private static string Describe(StoreResult stored, PageReading reading) =>
         reading.ContinuationOf is not null ? (stored.CaptureAdded ? "continuation" : "unchanged")
+        // A section list, or a page with no article text: its body is kept, but there is no article to revise.
+        : reading.Article is null ? (stored.CaptureAdded ? "no article" : "unchanged")
         : stored.PageAdded ? "new"
         : stored.RevisionAdded ? $"revision {stored.RevisionNumber}"
         : stored.CaptureAdded ? "recaptured"

@@ -29,12 +29,17 @@ public static class ReextractCommand
         try
         {
             var captures = await store.ListCapturesAsync(cancellationToken);
+            // A page fetched often has many captures of few bodies: each body of a page is extracted once.
+            var readings = new Dictionary<string, PageReading>(StringComparer.Ordinal);
+            long? page = null;
             foreach (var capture in captures)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (capture.PageId != page) { readings.Clear(); page = capture.PageId; }
                 try
                 {
-                    var (result, _) = await archiver.ReextractAsync(capture, cancellationToken);
+                    var (result, reading) = await archiver.ReextractAsync(capture, readings.GetValueOrDefault(capture.BodySha256), cancellationToken);
+                    readings[capture.BodySha256] = reading;
                     done++;
                     if (result.RevisionAdded)
                     {

@@ -22,6 +22,9 @@ public sealed record FrontierItem(string Url, FrontierKind Kind, string? Site, i
 {
     /// <summary>The archived capture's ETag and Last-Modified, for a conditional GET.</summary>
     public ConditionalGetValidators? Validators { get; init; }
+
+    /// <summary>For page 1 of a multi-page article: its archived continuation pages and their validators.</summary>
+    public IReadOnlyList<(Uri Url, ConditionalGetValidators Validators)> Siblings { get; init; } = [];
 }
 
 /// <summary>How a frontier row ends this pass, and the error to record, if any.</summary>

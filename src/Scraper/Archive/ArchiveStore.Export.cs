@@ -43,7 +43,8 @@ public sealed partial class ArchiveStore
         var (selected, parameters) = SelectedPages(filter);
         var which = filter.AllRevisions
             ? ""
-            : "AND c.id = (SELECT id FROM captures WHERE page_id = cp.id ORDER BY captured_at DESC, id DESC LIMIT 1)";
+            // The newest capture that holds its body itself: a 304 only confirms an earlier one.
+            : "AND c.id = (SELECT id FROM captures WHERE page_id = cp.id AND coalesce(http_status, 0) <> 304 ORDER BY captured_at DESC, id DESC LIMIT 1)";
         // The rows to sort carry no body: each body is loaded by key as its row comes, so memory holds one at a time.
         await using var command = NewCommand(
             $"""

@@ -204,7 +204,7 @@ public sealed partial class ArchiveStore
         {
             var command = Command(
                 """
-                SELECT c.id, c.page_id, p.url, c.captured_at, c.content_type, p.continuation_of IS NOT NULL
+                SELECT c.id, c.page_id, p.url, c.captured_at, c.content_type, p.continuation_of IS NOT NULL, c.body_sha256
                 FROM captures c JOIN pages p ON p.id = c.page_id
                 ORDER BY c.page_id, c.captured_at, c.id
                 """);
@@ -213,7 +213,7 @@ public sealed partial class ArchiveStore
             while (await reader.ReadAsync(cancellationToken))
                 captures.Add(new StoredCapture(
                     reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), ParseTime(reader.GetString(3)),
-                    StringOrNull(reader, 4), reader.GetBoolean(5)));
+                    StringOrNull(reader, 4), reader.GetBoolean(5), reader.GetString(6)));
             return captures;
         });
     }
@@ -260,6 +260,33 @@ public sealed partial class ArchiveStore
             return await reader.ReadAsync(cancellationToken)
                 ? new ConditionalGetValidators(StringOrNull(reader, 0), StringOrNull(reader, 1))
                 : null;
+        });
+    }
+
+    /// <summary>
+    /// The continuation pages (page 2, 3 …) archived for the article whose page 1 is <paramref name="firstPage"/>, each
+    /// with the validators of its newest capture: a revisit of page 1 checks them too, since an edit may touch only them.
+    /// </summary>
+    public async Task<IReadOnlyList<(Uri Url, ConditionalGetValidators Validators)>> GetContinuationValidatorsAsync(Uri firstPage,
+        CancellationToken cancellationToken = default)
+    {
+        var canonical = CanonicalUrl.Normalize(firstPage);
+        return await GuardAsync(async () =>
+        {
+            var command = Command(
+                """
+                SELECT s.url,
+                       (SELECT etag FROM captures WHERE page_id = s.id ORDER BY captured_at DESC, id DESC LIMIT 1),
+                       (SELECT last_modified FROM captures WHERE page_id = s.id ORDER BY captured_at DESC, id DESC LIMIT 1)
+                FROM pages first JOIN pages s ON s.continuation_of = first.id
+                WHERE first.url = $url
+                ORDER BY s.url
+                """, ("$url", canonical));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var siblings = new List<(Uri, ConditionalGetValidators)>();
+            while (await reader.ReadAsync(cancellationToken))
+                siblings.Add((new Uri(reader.GetString(0)), new ConditionalGetValidators(StringOrNull(reader, 1), StringOrNull(reader, 2))));
+            return (IReadOnlyList<(Uri, ConditionalGetValidators)>)siblings;
         });
     }
 

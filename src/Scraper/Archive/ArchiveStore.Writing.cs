@@ -15,8 +15,9 @@ public sealed partial class ArchiveStore
 
     /// <summary>
     /// Stores one capture of a page and, when given, the article extracted from it, in one transaction.
-    /// A body equal to the page's newest capture adds no capture; an article equal to one of the page's
-    /// revisions (by <see cref="ArticleContentHash"/>) adds no revision.
+    /// Every fetch is a capture (its body stored once however often it is seen); an import whose body equals the
+    /// page's newest capture adds nothing, so importing the same file again records nothing new. An article equal
+    /// to one of the page's revisions (by <see cref="ArticleContentHash"/>) adds no revision.
     /// </summary>
     /// <param name="article">The extracted article, or null when the page has none (list pages, failed extraction).</param>
     /// <param name="alsoInTransaction">More writes that must commit with the page or not at all (the crawler's frontier and run counts).</param>
@@ -106,6 +107,51 @@ public sealed partial class ArchiveStore
         }, cancellationToken));
     }
 
+    /// <summary>
+    /// Records a 304 Not Modified: a capture of the page, with the answer's status and validators, that points at the
+    /// body and revision of the page's newest capture (the content the server confirmed), in one transaction.
+    /// </summary>
+    /// <param name="alsoInTransaction">More writes that must commit with it (the crawler's frontier row and run counts).</param>
+    /// <exception cref="ArchiveException"><see cref="ArchiveFailure.NotFound"/> when the page has no capture to confirm.</exception>
+    public async Task<StoreResult> StoreNotModifiedAsync(Uri url, DateTimeOffset checkedAt, string? etag, string? lastModified, long? runId,
+        CancellationToken cancellationToken = default, Func<StoreResult, CancellationToken, Task>? alsoInTransaction = null)
+    {
+        EnsureWritable();
+        var canonical = CanonicalUrl.Normalize(url);
+        var at = FormatTime(checkedAt);
+        return await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            var newest = Command(
+                """
+                SELECT p.id, c.id FROM pages p JOIN captures c ON c.page_id = p.id
+                WHERE p.url = $url ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
+                """, ("$url", canonical));
+            long pageId, confirmedId;
+            await using (var reader = await newest.ExecuteReaderAsync(ct))
+            {
+                if (!await reader.ReadAsync(ct))
+                    throw new ArchiveException(ArchiveFailure.NotFound, $"{canonical} has no capture for a 304 to confirm");
+                (pageId, confirmedId) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+            // A 304 may leave out validators that did not change: the confirmed capture's still hold.
+            var captureId = await ScalarAsync<long>(
+                """
+                INSERT INTO captures (page_id, captured_at, origin, run_id, http_status, etag, last_modified, content_type, body_sha256, revision_id)
+                SELECT page_id, $at, 'fetch', $run, 304, coalesce($etag, etag), coalesce($lastModified, last_modified), content_type, body_sha256, revision_id
+                FROM captures WHERE id = $confirmed
+                RETURNING id
+                """, ct, ("$at", at), ("$run", runId), ("$etag", etag), ("$lastModified", lastModified), ("$confirmed", confirmedId));
+            await ExecuteAsync("UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $at) WHERE id = $id", ct,
+                ("$at", at), ("$id", pageId));
+            await RefreshLatestAsync(pageId, ct);
+            var revision = await ScalarAsync<long?>(
+                "SELECT r.number FROM captures c JOIN revisions r ON r.id = c.revision_id WHERE c.id = $id", ct, ("$id", captureId));
+            var result = new StoreResult(pageId, canonical, captureId, false, true, false, (int?)revision, false);
+            if (alsoInTransaction is not null) await alsoInTransaction(result, ct);
+            return result;
+        }, cancellationToken));
+    }
+
     private static PreparedArticle Prepare(Article article) =>
         new(article, ArticleContentHash.Compute(article), JsonSerializer.Serialize(article.Paragraphs, ParagraphsJson));
 
@@ -132,12 +178,14 @@ public sealed partial class ArchiveStore
     private async Task<(long CaptureId, bool CaptureAdded, bool BodyAdded)> AddCaptureAsync(
         long pageId, PageCapture capture, string capturedAt, string bodySha256, (string Compression, byte[] Data)? compressed, CancellationToken ct)
     {
-        var newest = Command(
-            "SELECT id, body_sha256 FROM captures WHERE page_id = $page ORDER BY captured_at DESC, id DESC LIMIT 1",
-            ("$page", pageId));
-        await using (var reader = await newest.ExecuteReaderAsync(ct))
+        if (capture.Origin == CaptureOrigin.Import)
         {
-            // Nothing new was seen: the newest capture already holds this body.
+            var newest = Command(
+                "SELECT id, body_sha256 FROM captures WHERE page_id = $page ORDER BY captured_at DESC, id DESC LIMIT 1",
+                ("$page", pageId));
+            await using var reader = await newest.ExecuteReaderAsync(ct);
+            // A saved file imported again tells nothing new: the newest capture already holds this body. A fetch, by
+            // contrast, is evidence of what the site served at that time, and is always recorded.
             if (await reader.ReadAsync(ct) && reader.GetString(1) == bodySha256)
                 return (reader.GetInt64(0), false, false);
         }

@@ -4,7 +4,7 @@ using Scraper.Sites;
 namespace Scraper.Archive;
 
 /// <summary>What the extractors make of one raw page, as the archive stores it.</summary>
-/// <param name="Article">Page 1's article joined with its sibling pages; null for a continuation page.</param>
+/// <param name="Article">Page 1's article joined with its sibling pages; null for a continuation page or a section list.</param>
 /// <param name="ContinuationOf">For page 2, 3 …: page 1's URL.</param>
 public sealed record PageReading(Article? Article, Uri? ContinuationOf);
 
@@ -26,11 +26,17 @@ public sealed class ArticleArchiver(ArchiveStore store, ArticleExtractor extract
     }
 
     /// <summary>Runs the current extractors over a stored capture and records the outcome (a revision only if the article changed).</summary>
+    /// <param name="known">What the extractors made of the same page's same body a moment ago (repeated fetches share a
+    /// body): recorded again without reading the body a second time.</param>
     /// <exception cref="UnreadablePageException">The stored body cannot be read as HTML; the archive is left as it was.</exception>
-    public async Task<(ReextractResult Result, PageReading Reading)> ReextractAsync(StoredCapture capture, CancellationToken cancellationToken)
+    public async Task<(ReextractResult Result, PageReading Reading)> ReextractAsync(StoredCapture capture, PageReading? known, CancellationToken cancellationToken)
     {
-        var body = await store.LoadBodyAsync(capture.CaptureId, cancellationToken);
-        var reading = await ReadAsync(new Uri(capture.Url), body, capture.ContentType, null, cancellationToken);
+        var reading = known;
+        if (reading is null)
+        {
+            var body = await store.LoadBodyAsync(capture.CaptureId, cancellationToken);
+            reading = await ReadAsync(new Uri(capture.Url), body, capture.ContentType, null, cancellationToken);
+        }
         var result = await store.ApplyExtractionAsync(capture.CaptureId, reading.Article, reading.ContinuationOf, cancellationToken);
         return (result, reading);
     }
@@ -43,13 +49,16 @@ public sealed class ArticleArchiver(ArchiveStore store, ArticleExtractor extract
         var page = extractor.Extract(url, body, contentType, rule);
         if (page.IsContinuationPage && rule is not null)
             return new PageReading(null, FirstPageOf(url, page, rule));
+        // A section list is kept as a capture, not as an article (the generic extractor would make one of its headlines).
+        if (page.IsSectionList)
+            return new PageReading(null, null);
         var article = await extractor.JoinAsync(url, page, rule, async (sibling, ct) =>
         {
             if (loadSibling is not null && await loadSibling(sibling, ct) is { } found)
                 return found;
             return await store.LoadLatestBodyAsync(sibling, ct) is { } stored ? stored.Body : null;
         }, cancellationToken);
-        return new PageReading(article, null);
+        return new PageReading(article.IsEmpty ? null : article, null);
     }
 
     /// <summary>Page 1 as the pager links it, or else the continuation URL without its <c>_N</c> suffix.</summary>

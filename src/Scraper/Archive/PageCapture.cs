@@ -24,7 +24,7 @@ public sealed record PageCapture(Uri Url, DateTimeOffset CapturedAt, ReadOnlyMem
 
 /// <summary>What storing one capture changed in the archive.</summary>
 /// <param name="Url">The canonical URL the page is stored under.</param>
-/// <param name="CaptureAdded">False when the body equalled the page's newest capture (nothing new was seen).</param>
+/// <param name="CaptureAdded">False when an import's body equalled the page's newest capture (nothing new was seen); a fetch always adds one.</param>
 /// <param name="BodyAdded">False when an identical body was already stored (for this page or another).</param>
 /// <param name="RevisionNumber">The page's revision the article is, or null when no article was stored.</param>
 public sealed record StoreResult(

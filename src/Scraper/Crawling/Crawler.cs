@@ -70,7 +70,11 @@ public sealed class Crawler
                     {
                         // Validators for a conditional GET come from the archive, which only this loop reads.
                         var item = claimedItem.Kind == FrontierKind.Page
-                            ? claimedItem with { Validators = await _store.GetValidatorsAsync(new Uri(claimedItem.Url)) }
+                            ? claimedItem with
+                            {
+                                Validators = await _store.GetValidatorsAsync(new Uri(claimedItem.Url)),
+                                Siblings = await _store.GetContinuationValidatorsAsync(new Uri(claimedItem.Url)),
+                            }
                             : claimedItem;
                         await work.Writer.WriteAsync(item, CancellationToken.None);
                         inFlight++;
@@ -165,6 +169,27 @@ public sealed class Crawler
         if (item.Kind == FrontierKind.Page && item.Validators is { } validators)
             request = request with { IfNoneMatch = validators.ETag, IfModifiedSince = validators.LastModified };
         var fetched = await _downloader.FetchAsync(request, cancellationToken);
+        if (fetched.NotModified && item.Siblings.Count > 0)
+        {
+            // Page 1 is unchanged, but an edit may touch only page 2 or 3: check them too. If one changed, the article
+            // is read again from scratch (page 1 fetched in full, siblings with it), so the joined revision is whole.
+            var siblings = new List<(Uri Url, FetchResult Result)>();
+            foreach (var (siblingUrl, siblingValidators) in item.Siblings)
+            {
+                var sibling = await _downloader.FetchAsync(new FetchRequest(siblingUrl)
+                {
+                    Scope = _scope, IfNoneMatch = siblingValidators.ETag, IfModifiedSince = siblingValidators.LastModified,
+                }, cancellationToken);
+                if (!sibling.NotModified)
+                {
+                    fetched = await _downloader.FetchAsync(new FetchRequest(url) { Scope = _scope }, cancellationToken);
+                    siblings.Clear();
+                    break;
+                }
+                siblings.Add((siblingUrl, sibling));
+            }
+            if (fetched.NotModified) return new WorkResult(item, fetched) { Siblings = siblings };
+        }
         if (!fetched.IsSuccess) return new WorkResult(item, fetched);
         try
         {
@@ -197,6 +222,12 @@ public sealed class Crawler
         var page = _extractor.Extract(url, fetched.Body, fetched.ContentType, rule);
         if (page.IsContinuationPage && rule is not null)
             return new WorkResult(item, fetched) { ContinuationOf = ArticleArchiver.FirstPageOf(url, page, rule) };
+        // A section list reached as a page (a sitemap lists it): read as the list it is, its articles queued.
+        if (page.IsSectionList && rule is not null)
+            return new WorkResult(item, fetched)
+            {
+                List = _lists.Read(_loader.Load(fetched.Body, fetched.ContentType), fetched.FinalUrl, rule, _scope.Hosts.ToHashSet(StringComparer.OrdinalIgnoreCase)),
+            };
         var siblings = new List<(Uri Url, FetchResult Result)>();
         var article = await _extractor.JoinAsync(url, page, rule, async (sibling, ct) =>
         {
@@ -205,6 +236,8 @@ public sealed class Crawler
             siblings.Add((sibling, result));
             return result.Body;
         }, cancellationToken);
+        if (article.IsEmpty)
+            return new WorkResult(item, fetched) { Problem = new CrawlError("extraction", "no article text found (a page cut off before its body, or not an article page)") };
         return new WorkResult(item, fetched) { Article = article, Siblings = siblings };
     }
 
@@ -252,6 +285,7 @@ public sealed class Crawler
                 await ProcessSitemapAsync(item, result.Sitemap!, state);
                 break;
             case FrontierKind.List:
+            case FrontierKind.Page when result.List is not null:
                 await ProcessListAsync(item, result.List!, state);
                 break;
             default:
@@ -309,13 +343,26 @@ public sealed class Crawler
         var item = result.Item;
         var fetched = result.Fetched;
         var runId = state.Start.RunId;
+        if (fetched.NotModified && item.Validators is null)
+        {
+            // Only an answer to a conditional GET can say "not modified": there is nothing here it could confirm.
+            var error = new CrawlError("http", "304 Not Modified to a request without validators", 304);
+            await _store.CompleteAsync(item.Url, new FrontierOutcome("failed", now + RevisitSchedule.FirstBackoff, item.UnchangedCount, error),
+                runId, new RunCounts(Fetched: 1, Errors: 1));
+            state.Report(item.Url, "error", error.Message, new RunCounts(Fetched: 1, Errors: 1));
+            return;
+        }
         if (fetched.NotModified)
         {
+            // Every check is a capture: the 304s of the siblings (all unchanged), then page 1's with its frontier row.
+            foreach (var (siblingUrl, sibling) in result.Siblings)
+                await _store.StoreNotModifiedAsync(siblingUrl, _clock.GetUtcNow(), sibling.ETag, sibling.LastModified, runId);
             var unchanged = item.UnchangedCount + 1;
             var published = await _store.GetPublishedAsync(item.Url);
             var outcome = new FrontierOutcome("done", RevisitSchedule.NextCheck(now, published, unchanged), unchanged);
             var delta = new RunCounts(Fetched: 1, Unchanged: 1);
-            await _store.CompleteAsync(item.Url, outcome, runId, delta);
+            await _store.StoreNotModifiedAsync(new Uri(item.Url), _clock.GetUtcNow(), fetched.ETag, fetched.LastModified, runId, CancellationToken.None,
+                (_, ct) => _store.CompleteInTransactionAsync(item.Url, outcome, runId, delta, ct));
             state.Report(item.Url, "not-modified", null, delta);
             return;
         }

@@ -24,6 +24,13 @@ public sealed record WarcFileInfo(string Software, string? Filename, DateTimeOff
 /// no Content-Encoding or Transfer-Encoding: the body is stored decoded. An imported file had no HTTP response at all,
 /// so it becomes a <c>resource</c> record of the page's URL whose block is the file's bytes. The warcinfo record says
 /// both. Digests are SHA-1 in base32 (<c>sha1:…</c>), the convention web-archive tools index and deduplicate by.
+/// <para>
+/// The archive records every fetch, and most re-fetches find what was there before. A page's body already written
+/// in full earlier in the file is not written again: a re-fetch that served the same body becomes a <c>revisit</c>
+/// record (profile identical-payload-digest) and a 304 Not Modified a <c>revisit</c> record (profile
+/// server-not-modified), each with the HTTP header block only and pointing at the record that holds the body
+/// (WARC-Refers-To, WARC-Refers-To-Target-URI, WARC-Refers-To-Date), as WARC/1.1 section 6.7 defines them.
+/// </para>
 /// </remarks>
 public static class WarcWriter
 {
@@ -32,7 +39,14 @@ public static class WarcWriter
         + "Last-Modified and body, not the original response headers: the HTTP header block of each response record is "
         + "reconstructed from those (status line, the stored headers, Content-Length of the body as stored, no "
         + "Content-Encoding since the body is stored decoded). Pages imported from saved files had no HTTP response: "
-        + "they are resource records of the page's URL, dated when they were imported.";
+        + "they are resource records of the page's URL, dated when they were imported. A re-fetch that served a body "
+        + "already written for the page, and a 304 Not Modified, are revisit records pointing at the record that holds it.";
+
+    private const string IdenticalPayloadProfile = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest";
+    private const string NotModifiedProfile = "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
+
+    /// <summary>A record that holds a body in full, for the revisit records that point at it.</summary>
+    private sealed record WrittenBody(string RecordId, DateTimeOffset Date, string PayloadDigest);
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly byte[] RecordEnd = "\r\n\r\n"u8.ToArray();
@@ -44,6 +58,9 @@ public static class WarcWriter
     {
         string? warcinfoId = null;
         long count = 0;
+        // The bodies written in full for the current page: captures come page by page, so memory stays flat.
+        var written = new Dictionary<string, WrittenBody>(StringComparer.Ordinal);
+        string? page = null;
         await foreach (var capture in captures.WithCancellation(cancellationToken))
         {
             if (warcinfoId is null)
@@ -51,7 +68,12 @@ public static class WarcWriter
                 warcinfoId = NewRecordId();
                 await WriteWarcinfoAsync(output, warcinfoId, info, cancellationToken);
             }
-            await WriteCaptureAsync(output, capture, warcinfoId, cancellationToken);
+            if (capture.Url != page) { written.Clear(); page = capture.Url; }
+            // A 304 is always a revisit; when the file lacks the body it confirmed, the record says only what the server said.
+            if (capture.HttpStatus is { } status && (status == 304 || written.ContainsKey(capture.BodySha256)))
+                await WriteRevisitAsync(output, capture, status, written.GetValueOrDefault(capture.BodySha256), warcinfoId, cancellationToken);
+            else
+                written[capture.BodySha256] = await WriteCaptureAsync(output, capture, warcinfoId, cancellationToken);
             count++;
         }
         await output.FlushAsync(cancellationToken);
@@ -77,7 +99,7 @@ public static class WarcWriter
         return WriteRecordAsync(output, header, Utf8.GetBytes(fields.ToString()), [], cancellationToken);
     }
 
-    private static Task WriteCaptureAsync(Stream output, ArchivedCapture capture, string warcinfoId, CancellationToken cancellationToken)
+    private static async Task<WrittenBody> WriteCaptureAsync(Stream output, ArchivedCapture capture, string warcinfoId, CancellationToken cancellationToken)
     {
         var header = new List<(string, string)>();
         byte[] httpHead;
@@ -91,29 +113,66 @@ public static class WarcWriter
             httpHead = [];
             header.Add(("WARC-Type", "resource"));
         }
-        header.Add(("WARC-Record-ID", NewRecordId()));
+        var recordId = NewRecordId();
+        // The payload is the body; a resource record's block is its payload.
+        var payloadDigest = Sha1Digest(capture.Body);
+        header.Add(("WARC-Record-ID", recordId));
         header.Add(("WARC-Date", FormatDate(capture.CapturedAt)));
         header.Add(("WARC-Target-URI", capture.Url));
         header.Add(("WARC-Warcinfo-ID", warcinfoId));
-        // The payload is the body; a resource record's block is its payload.
-        header.Add(("WARC-Payload-Digest", Sha1Digest(capture.Body)));
+        header.Add(("WARC-Payload-Digest", payloadDigest));
         header.Add(("Content-Type", capture.HttpStatus is null
             ? OneLine(capture.ContentType ?? (capture.Origin == CaptureOrigin.Import ? "text/html" : "application/octet-stream"))
             : "application/http;msgtype=response"));
-        return WriteRecordAsync(output, header, httpHead, capture.Body, cancellationToken);
+        await WriteRecordAsync(output, header, httpHead, capture.Body, cancellationToken);
+        return new WrittenBody(recordId, capture.CapturedAt, payloadDigest);
+    }
+
+    /// <summary>
+    /// A re-fetch of a body already in the file (or a 304 Not Modified): a <c>revisit</c> record whose block is the HTTP
+    /// header block alone, pointing at the record that holds the body when the file has it.
+    /// </summary>
+    private static Task WriteRevisitAsync(Stream output, ArchivedCapture capture, int status, WrittenBody? original, string warcinfoId,
+        CancellationToken cancellationToken)
+    {
+        var header = new List<(string, string)>
+        {
+            ("WARC-Type", "revisit"),
+            ("WARC-Record-ID", NewRecordId()),
+            ("WARC-Date", FormatDate(capture.CapturedAt)),
+            ("WARC-Target-URI", capture.Url),
+            ("WARC-Warcinfo-ID", warcinfoId),
+            ("WARC-Profile", status == 304 ? NotModifiedProfile : IdenticalPayloadProfile),
+        };
+        if (original is not null)
+        {
+            header.Add(("WARC-Refers-To", original.RecordId));
+            header.Add(("WARC-Refers-To-Target-URI", capture.Url));
+            header.Add(("WARC-Refers-To-Date", FormatDate(original.Date)));
+        }
+        // The identical-payload profile requires the digest of the payload left out; a 304 had no payload of its own.
+        if (status != 304)
+            header.Add(("WARC-Payload-Digest", original?.PayloadDigest ?? Sha1Digest(capture.Body)));
+        header.Add(("Content-Type", "application/http;msgtype=response"));
+        // A 304 carries no body, so no Content-Length; a revisit of a 200 keeps the headers the response had.
+        return WriteRecordAsync(output, header, HttpResponseHead(status, capture, bodyLength: status == 304 ? null : capture.Body.Length), [],
+            cancellationToken);
     }
 
     /// <summary>The HTTP/1.1 status line and headers rebuilt from what the archive stored; see the class remarks.</summary>
-    private static byte[] HttpResponseHead(int status, ArchivedCapture capture)
+    private static byte[] HttpResponseHead(int status, ArchivedCapture capture) => HttpResponseHead(status, capture, capture.Body.Length);
+
+    private static byte[] HttpResponseHead(int status, ArchivedCapture capture, int? bodyLength)
     {
         string reason;
         using (var response = new HttpResponseMessage((HttpStatusCode)status))
             reason = response.ReasonPhrase ?? "";
         var head = new StringBuilder("HTTP/1.1 ").Append(status.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(reason).Append("\r\n");
-        if (capture.ContentType is not null) head.Append("Content-Type: ").Append(OneLine(capture.ContentType)).Append("\r\n");
+        if (capture.ContentType is not null && status != 304) head.Append("Content-Type: ").Append(OneLine(capture.ContentType)).Append("\r\n");
         if (capture.ETag is not null) head.Append("ETag: ").Append(OneLine(capture.ETag)).Append("\r\n");
         if (capture.LastModified is not null) head.Append("Last-Modified: ").Append(OneLine(capture.LastModified)).Append("\r\n");
-        head.Append("Content-Length: ").Append(capture.Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");
+        if (bodyLength is { } length) head.Append("Content-Length: ").Append(length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        head.Append("\r\n");
         return Utf8.GetBytes(head.ToString());
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Scraper.Extraction;
 
 /// <summary>An article as the extraction stage hands it to the archive and export stages.</summary>
@@ -21,6 +23,13 @@ public sealed record Article
     public string Text => string.Join("\n\n", Paragraphs);
     public IReadOnlyList<Figure> Figures { get; init; } = [];
     public int Pages { get; init; } = 1;
+
+    /// <summary>
+    /// Neither text nor figures: what a page cut off before its body, or a page that is no article, yields. The archive
+    /// keeps no revision of it (a bad fetch must not look like an article whose text was deleted).
+    /// </summary>
+    [JsonIgnore]
+    public bool IsEmpty => Paragraphs.Count == 0 && Figures.Count == 0;
 }
 
 /// <summary>An image of the article body with its caption.</summary>

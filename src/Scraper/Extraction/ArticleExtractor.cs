@@ -64,7 +64,8 @@ public sealed class ArticleExtractor
                 return new PageExtraction(article, siblings, continuation);
             }
             // Template drift: the rules' metadata may still hold where the body selector no longer does.
-            return new PageExtraction(ExtractGeneric(url, document, rule, metadata, language), siblings, continuation);
+            return new PageExtraction(ExtractGeneric(url, document, rule, metadata, language), siblings, continuation,
+                SiteRuleExtractor.IsSectionList(document, url, rule));
         }
         return new PageExtraction(ExtractGeneric(url, document, null, null, language), [], false);
     }

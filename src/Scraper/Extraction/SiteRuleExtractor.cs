@@ -70,6 +70,27 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
         return pages.Values.ToList();
     }
 
+    /// <summary>
+    /// Whether the page is one of the site's section lists: its path is a list page's, and the rules' list selectors
+    /// find links to articles on it. Such a page has no article of its own, whatever the generic extractor makes of it.
+    /// Only asked when the body selectors found nothing, so the selectors are parsed here rather than kept.
+    /// </summary>
+    public static bool IsSectionList(IDocument document, Uri url, SiteRule rule)
+    {
+        if (rule.ListUrlRegex?.IsMatch(url.AbsolutePath) != true) return false;
+        foreach (var selector in rule.List.Links)
+        {
+            IEnumerable<IElement> links;
+            try { links = document.QuerySelectorAll(selector); }
+            catch (AngleSharp.Dom.DomException) { continue; }
+            foreach (var link in links)
+                if (link.GetAttribute("href") is { Length: > 0 } href
+                    && Uri.TryCreate(url, ImageUrl.Encode(href.Trim()), out var target) && rule.IsArticle(target))
+                    return true;
+        }
+        return false;
+    }
+
     /// <summary>The path shared by every page of one article: <c>/2019-03/28/content_37452825</c>.</summary>
     public static string ArticleStem(Uri url, SiteRule rule)
     {

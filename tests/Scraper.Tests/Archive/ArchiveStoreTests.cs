@@ -50,12 +50,12 @@ public class ArchiveStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Storing_the_same_page_again_records_nothing_new()
+    public async Task Importing_the_same_page_again_records_nothing_new()
     {
         var article = WuxiArticle();
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(article, T0), article);
-        var again = await store.StorePageAsync(Capture(article, T0.AddDays(1)), article);
+        await store.StorePageAsync(Capture(article, T0, origin: CaptureOrigin.Import), article);
+        var again = await store.StorePageAsync(Capture(article, T0.AddDays(1), origin: CaptureOrigin.Import), article);
         Assert.False(again.PageAdded || again.CaptureAdded || again.BodyAdded || again.RevisionAdded);
         Assert.Equal(1, again.RevisionNumber);
         await store.DisposeAsync();
@@ -64,6 +64,54 @@ public class ArchiveStoreTests : IDisposable
         Assert.Equal(1, Count(Db, "SELECT count(*) FROM captures"));
         Assert.Equal(1, Count(Db, "SELECT count(*) FROM bodies"));
         Assert.Equal(1, Count(Db, "SELECT count(*) FROM revisions"));
+    }
+
+    [Fact]
+    public async Task Fetching_the_same_page_again_is_one_more_capture_of_the_body_already_stored()
+    {
+        var article = WuxiArticle();
+        await using var store = await OpenAsync(Db);
+        await store.StorePageAsync(Capture(article, T0), article);
+        var again = await store.StorePageAsync(Capture(article, T0.AddDays(1)), article);
+        Assert.True(again.CaptureAdded);
+        Assert.False(again.PageAdded || again.BodyAdded || again.RevisionAdded);
+        Assert.Equal(1, again.RevisionNumber);
+        var latest = await store.GetArticleAsync(again.PageId);
+        // The content was first seen at T0 and has not changed since.
+        Assert.Equal(T0, latest!.LastChanged);
+        await store.DisposeAsync();
+
+        Assert.Equal(2, Count(Db, "SELECT count(*) FROM captures"));
+        Assert.Equal(1, Count(Db, "SELECT count(DISTINCT body_sha256) FROM captures"));
+        Assert.Equal(1, Count(Db, "SELECT count(*) FROM bodies"));
+        Assert.Equal(1, Count(Db, "SELECT count(*) FROM revisions"));
+    }
+
+    [Fact]
+    public async Task A_304_is_a_capture_confirming_the_newest_body_and_keeps_the_validators()
+    {
+        var article = WuxiArticle();
+        await using var store = await OpenAsync(Db);
+        var first = await store.StorePageAsync(Capture(article, T0), article);
+        var validators = await store.GetValidatorsAsync(new Uri(article.Url!));
+        var confirmed = await store.StoreNotModifiedAsync(new Uri(article.Url!), T0.AddDays(3), etag: null, lastModified: null, runId: null);
+        Assert.Equal(first.PageId, confirmed.PageId);
+        Assert.Equal(1, confirmed.RevisionNumber);
+        Assert.False(confirmed.RevisionAdded || confirmed.BodyAdded);
+        // A 304 that leaves out its validators keeps the earlier ones for the next conditional GET.
+        Assert.Equal(validators, await store.GetValidatorsAsync(new Uri(article.Url!)));
+        await store.StoreNotModifiedAsync(new Uri(article.Url!), T0.AddDays(4), etag: "\"v2\"", lastModified: null, runId: null);
+        Assert.Equal("\"v2\"", (await store.GetValidatorsAsync(new Uri(article.Url!)))!.ETag);
+        Assert.Equal(T0, (await store.GetArticleAsync(first.PageId))!.LastChanged);
+        await Assert.ThrowsAsync<ArchiveException>(() =>
+            store.StoreNotModifiedAsync(new Uri("https://en.wuxi.gov.cn/never-seen.htm"), T0, null, null, null));
+        await store.DisposeAsync();
+
+        Assert.Equal(3, Count(Db, "SELECT count(*) FROM captures"));
+        Assert.Equal(2, Count(Db, "SELECT count(*) FROM captures WHERE http_status = 304"));
+        Assert.Equal(1, Count(Db, "SELECT count(DISTINCT body_sha256) FROM captures"));
+        Assert.Equal(1, Count(Db, "SELECT count(DISTINCT revision_id) FROM captures"));
+        Assert.Equal(1, Count(Db, $"SELECT count(*) FROM pages WHERE last_checked_at = '{ArchiveStore.FormatTime(T0.AddDays(4))}'"));
     }
 
     [Fact]
@@ -99,9 +147,9 @@ public class ArchiveStoreTests : IDisposable
         var result = await store.StorePageAsync(Capture(second, T0.AddDays(2)), second);
         Assert.True(result.RevisionAdded);
         Assert.Equal(2, result.RevisionNumber);
-        // Seeing the new content again changes nothing.
+        // Seeing the new content again adds a capture of it, and no revision.
         var repeat = await store.StorePageAsync(Capture(second, T0.AddDays(3)), second);
-        Assert.False(repeat.CaptureAdded || repeat.RevisionAdded);
+        Assert.False(repeat.BodyAdded || repeat.RevisionAdded);
 
         var history = await store.GetHistoryAsync(result.PageId);
         Assert.Equal([1, 2], history.Select(h => h.Number));

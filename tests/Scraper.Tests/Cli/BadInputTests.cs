@@ -36,6 +36,19 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_page_cut_off_before_its_body_is_a_one_line_error()
+    {
+        var text = Encoding.UTF8.GetString(File.ReadAllBytes(GoodPage));
+        var cut = text[..(text.IndexOf("</head>", StringComparison.Ordinal) - 10)];
+        var path = _temp.Write(Path.Combine("en.wuxi.gov.cn", "2023-11", "23", "c_941797.htm"), cut);
+        var result = await CliRunner.RunAsync("extract", path, GoodPage);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no article text found", Assert.Single(result.Error.Trim().Split('\n')));
+        // The other input is still extracted.
+        Assert.Single(result.Out.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task A_truncated_page_still_gives_its_article()
     {
         var bytes = File.ReadAllBytes(GoodPage);

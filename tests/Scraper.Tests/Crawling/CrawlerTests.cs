@@ -122,7 +122,41 @@ public sealed class CrawlerTests : IAsyncLifetime
         var articleRequests = _site.Requests.Where(r => r.Path.EndsWith(".htm") && !System.Text.RegularExpressions.Regex.IsMatch(r.Path, @"_\d\.htm$")).ToList();
         Assert.Equal(13, articleRequests.Count);
         Assert.All(articleRequests, r => Assert.NotNull(r.IfNoneMatch ?? r.IfModifiedSince));
-        Assert.Equal(13, await QueryAsync<long>("SELECT count(*) FROM captures WHERE page_id IN (SELECT id FROM pages WHERE continuation_of IS NULL)"));
+        // Page 1 of each multi-page article said 304, and so did its continuation pages, each asked conditionally too.
+        var continuationRequests = _site.Requests.Where(r => System.Text.RegularExpressions.Regex.IsMatch(r.Path, @"_\d\.htm$")).ToList();
+        Assert.Equal(await QueryAsync<long>("SELECT count(*) FROM pages WHERE continuation_of IS NOT NULL"), continuationRequests.Count);
+        Assert.All(continuationRequests, r => Assert.NotNull(r.IfNoneMatch ?? r.IfModifiedSince));
+        // Every check is a capture: each page now has its first capture and a 304 that points at the same body and revision.
+        Assert.Equal(26, await QueryAsync<long>("SELECT count(*) FROM captures WHERE page_id IN (SELECT id FROM pages WHERE continuation_of IS NULL)"));
+        Assert.Equal(0, await QueryAsync<long>("""
+            SELECT count(*) FROM captures c JOIN captures first ON first.page_id = c.page_id AND first.http_status = 200
+            WHERE c.http_status = 304 AND (c.body_sha256 <> first.body_sha256 OR c.revision_id IS NOT first.revision_id)
+            """));
+        Assert.Equal(await QueryAsync<long>("SELECT count(*) FROM pages"), await QueryAsync<long>("SELECT count(*) FROM captures WHERE http_status = 304"));
+        Assert.Equal(13, await QueryAsync<long>("SELECT count(*) FROM revisions"));
+    }
+
+    [Fact]
+    public async Task An_edit_on_page_2_of_a_multi_page_article_is_seen_when_page_1_is_unchanged()
+    {
+        await CrawlAsync();
+        const string page2 = "/2023-06/15/c_905318_2.htm";
+        var original = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Samples, "www.wndonline.cn", "2023-06", "15", "c_905318_2.htm"));
+        var paragraph = System.Text.RegularExpressions.Regex.Match(original, "<p>([^<]{40,})</p>").Groups[1].Value;
+        Assert.NotEmpty(paragraph);
+        _site.On("www.wndonline.cn", page2, LoopbackResponse.Html(original.Replace(paragraph, paragraph + " (Corrected.)")));
+        _site.ClearLog();
+
+        var again = await CrawlAsync(revisit: RevisitMode.All);
+
+        Assert.Equal(1, again.Counts.NewRevisions);
+        Assert.Equal(1, again.Changed);
+        var page1 = "http://www.wndonline.cn/2023-06/15/c_905318.htm";
+        Assert.Equal(2, await QueryAsync<long>("SELECT count(*) FROM revisions r JOIN pages p ON p.id = r.page_id WHERE p.url = $url", ("$url", page1)));
+        var text = await QueryAsync<string>("SELECT r.paragraphs FROM pages p JOIN revisions r ON r.id = p.latest_revision_id WHERE p.url = $url", ("$url", page1));
+        Assert.Contains("(Corrected.)", text);
+        // The joined revision is whole: page 1's paragraphs and page 3's are still in it.
+        Assert.Equal(3, await QueryAsync<long>("SELECT r.pages FROM pages p JOIN revisions r ON r.id = p.latest_revision_id WHERE p.url = $url", ("$url", page1)));
     }
 
     [Fact]

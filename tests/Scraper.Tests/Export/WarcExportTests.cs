@@ -115,7 +115,8 @@ public sealed class WarcExportTests(ITestOutputHelper output) : ExportTestFolder
         var (_, records) = await ExportAsync();
 
         AssertWarcinfo(records[0]);
-        var samples = SamplePagesByUrl(listPages: true);
+        // The section lists are stored too, but as pages without an article: the export selects article pages.
+        var samples = SamplePagesByUrl();
         Assert.Equal(samples.Keys.Order(), records.Skip(1).Select(r => r["WARC-Target-URI"]!).Order());
         foreach (var record in records.Skip(1))
         {
@@ -173,6 +174,76 @@ public sealed class WarcExportTests(ITestOutputHelper output) : ExportTestFolder
         Assert.Null(records[0]["WARC-Filename"]);
         Assert.True(records.Count > 5);
         Assert.All(records.Skip(1), r => Assert.Contains(new Uri(r["WARC-Target-URI"]!).Host, new[] { "www.wndonline.cn", "bizwnd.gov.cn", "www.wnd.gov.cn" }));
+    }
+
+    [Fact]
+    public async Task Re_fetches_and_304s_are_revisit_records_pointing_at_the_body_written_once()
+    {
+        await CrawlSamplesAsync(Db);
+        // A second crawl re-checks every page: the mirror answers each conditional GET with 304.
+        var recheck = await CliRunner.RunAsync("crawl", "--mirror", RepoPaths.Samples, "--db", Db, "--quiet", "--revisit", "all");
+        Assert.True(recheck.ExitCode == ExitCodes.Ok, recheck.Error);
+        // And one page fetched again in full, serving the body it served before.
+        const string seed = "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm";
+        await using (var store = await OpenAsync(Db))
+        {
+            var stored = await store.LoadLatestBodyAsync(new Uri(seed));
+            var refetch = new PageCapture(new Uri(seed), DateTimeOffset.UtcNow.AddMinutes(1), stored!.Value.Body, CaptureOrigin.Fetch)
+            {
+                HttpStatus = 200, ContentType = stored.Value.ContentType,
+            };
+            var archived = await new ArticleArchiver(store, new ArticleExtractor(Scraper.Sites.SiteCatalog.Default)).ArchiveAsync(refetch, null, CancellationToken.None);
+            Assert.True(archived.Stored.CaptureAdded);
+            Assert.False(archived.Stored.BodyAdded);
+        }
+
+        var (path, records) = await ExportAsync("--all-revisions");
+        var byId = records.Where(r => r["WARC-Record-ID"] is not null).ToDictionary(r => r["WARC-Record-ID"]!);
+        var captures = records.Skip(1).ToList();
+        Assert.Equal(Count(Db, "SELECT count(*) FROM captures"), captures.Count);
+        foreach (var page in captures.GroupBy(r => r["WARC-Target-URI"]))
+        {
+            // Each page's body is written once, in its first record; every later capture of it is a revisit.
+            Assert.Equal("response", page.First().Type);
+            Assert.All(page.Skip(1), r => Assert.Equal("revisit", r.Type));
+        }
+        var revisits = captures.Where(r => r.Type == "revisit").ToList();
+        Assert.Equal(Count(Db, "SELECT count(*) FROM captures WHERE http_status = 304") + 1, revisits.Count);
+        foreach (var revisit in revisits)
+        {
+            var original = byId[revisit["WARC-Refers-To"]!];
+            Assert.Equal("response", original.Type);
+            Assert.Equal(original["WARC-Target-URI"], revisit["WARC-Refers-To-Target-URI"]);
+            Assert.Equal(original["WARC-Date"], revisit["WARC-Refers-To-Date"]);
+            var (head, payload) = revisit.SplitHttp();
+            Assert.Empty(payload);
+            Assert.Equal(WarcTestReader.Sha1Base32(revisit.Block), revisit["WARC-Block-Digest"]);
+            if (head.StartsWith("HTTP/1.1 304 Not Modified\r\n", StringComparison.Ordinal))
+            {
+                Assert.Equal("http://netpreserve.org/warc/1.1/revisit/server-not-modified", revisit["WARC-Profile"]);
+                Assert.Null(revisit["WARC-Payload-Digest"]);
+                Assert.DoesNotContain("Content-Length", head);
+            }
+            else
+            {
+                Assert.StartsWith("HTTP/1.1 200 OK\r\n", head);
+                Assert.Equal(seed, revisit["WARC-Target-URI"]);
+                Assert.Equal("http://netpreserve.org/warc/1.1/revisit/identical-payload-digest", revisit["WARC-Profile"]);
+                Assert.Equal(original["WARC-Payload-Digest"], revisit["WARC-Payload-Digest"]);
+            }
+        }
+
+        if (FindWarcio() is { } warcio)
+        {
+            var check = await CheckAsync(warcio, path);
+            Assert.True(check.ExitCode == 0, check.Out + check.Error);
+            Assert.Equal(revisits.Count, check.Out.Split('\n').Count(l => l.StartsWith("ok revisit ", StringComparison.Ordinal)));
+        }
+
+        // Without --all-revisions: each page's newest capture that holds its body, in full.
+        var (_, latest) = await ExportAsync();
+        Assert.All(latest.Skip(1), r => Assert.Equal("response", r.Type));
+        Assert.Equal(latest.Count - 1, latest.Skip(1).Select(r => r["WARC-Target-URI"]).Distinct().Count());
     }
 
     // ---- warcio: an independent reader ----

@@ -27,6 +27,7 @@ function digest(header, data) {
   return `${algorithm}:${base32(hash)}`;
 }
 
+const payloads = new Map(); // record id -> payload digest, for the revisit records that refer to them
 let failed = 0;
 const fail = (message) => { console.log(`FAIL ${message}`); failed++; };
 const parser = new WARCParser(createReadStream(file), { parseHttp: false });
@@ -51,6 +52,16 @@ for await (const record of parser) {
     }
     if (!payloadDigest) fail(`${type} ${uri}: no WARC-Payload-Digest`);
     else if (digest(payloadDigest, payload) !== payloadDigest) fail(`${type} ${uri}: payload digest ${payloadDigest} != ${digest(payloadDigest, payload)}`);
+    payloads.set(record.warcHeaders.headers.get("WARC-Record-ID"), payloadDigest);
+  }
+  if (type === "revisit") {
+    // A revisit points at an earlier record holding the payload; identical-payload-digest ones carry its digest.
+    const profile = record.warcHeaders.headers.get("WARC-Profile") ?? "";
+    const refersTo = record.warcHeaders.headers.get("WARC-Refers-To");
+    if (!/\/revisit\/(identical-payload-digest|server-not-modified)$/.test(profile)) fail(`${type} ${uri}: unknown WARC-Profile ${profile}`);
+    if (refersTo && !payloads.has(refersTo)) fail(`${type} ${uri}: WARC-Refers-To ${refersTo} is no earlier record`);
+    if (refersTo && profile.endsWith("identical-payload-digest") && payloads.get(refersTo) !== payloadDigest)
+      fail(`${type} ${uri}: payload digest ${payloadDigest} differs from the record it refers to`);
   }
   console.log(`ok ${type} ${uri}`);
 }
