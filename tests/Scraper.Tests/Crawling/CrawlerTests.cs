@@ -137,6 +137,28 @@ public sealed class CrawlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_section_list_found_in_a_sitemap_is_read_as_a_list_not_archived_as_an_article()
+    {
+        // Biz Updates is not a start; en.wuxi.gov.cn's sitemap names its list among the site's pages (over http, which the
+        // loopback server speaks; a start on the host makes the crawl read that host's sitemap over http too).
+        _site.On("en.wuxi.gov.cn", "/sitemap.xml", LoopbackResponse.Content(Encoding.UTF8.GetBytes("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+              <url><loc>http://en.wuxi.gov.cn/overview.html</loc></url>
+              <url><loc>http://en.wuxi.gov.cn/bizupdates.html</loc></url>
+            </urlset>
+            """), "application/xml"));
+        await CrawlAsync(start: [WndList, new Uri("http://en.wuxi.gov.cn/overview.html")], sitemaps: true);
+        // (overview.html, read as a list start, also offers its sidebar's links, one to an article the samples lack.)
+        Assert.Equal("", await QueryAsync<string>("SELECT coalesce(group_concat(url || ': ' || message, '; '), '') FROM errors WHERE url LIKE '%bizupdates%'"));
+        Assert.Equal(0, await QueryAsync<long>("SELECT count(*) FROM revisions r JOIN pages p ON p.id = r.page_id WHERE p.url LIKE '%/bizupdates%'"));
+        // Its articles were discovered through it, both of its pages.
+        var wuxiArticles = Directory.EnumerateFiles(Path.Combine(RepoPaths.Samples, "en.wuxi.gov.cn"), "c_*.verified.json", SearchOption.AllDirectories).Count();
+        Assert.Equal(wuxiArticles, await QueryAsync<long>("SELECT count(*) FROM revisions r JOIN pages p ON p.id = r.page_id WHERE p.url LIKE 'http%://en.wuxi.gov.cn/20%'"));
+        Assert.Equal(1, Requests("en.wuxi.gov.cn", "/bizupdates_2.html"));
+    }
+
+    [Fact]
     public async Task An_edit_on_page_2_of_a_multi_page_article_is_seen_when_page_1_is_unchanged()
     {
         await CrawlAsync();
