@@ -9,6 +9,10 @@ public static class ScraperCli
     public const string ExitCodeHelp =
         "Exit codes: 0 ok, 1 partial (some inputs or URLs failed), 2 usage, 3 archive locked, 4 failed (nothing could be done).";
 
+    /// <summary>For the commands that look one page up (show, history): 1 is the page or revision not being in the archive.</summary>
+    public const string LookupExitCodeHelp =
+        "Exit codes: 0 ok, 1 unknown page or revision, 2 usage, 3 archive locked, 4 failed (nothing could be done).";
+
     public static RootCommand Build(CliContext context)
     {
         var root = new RootCommand(

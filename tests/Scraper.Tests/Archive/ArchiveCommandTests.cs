@@ -133,7 +133,7 @@ public class ArchiveCommandTests : IDisposable
         Assert.Contains("nearly 400", (await Run("show", SeedUrl, "--revision", "1", "--format", "text")).Out);
         Assert.Contains("more than 400", (await Run("show", SeedUrl, "--format", "text")).Out);
         var missing = await Run("show", SeedUrl, "--revision", "3");
-        Assert.Equal(ExitCodes.Failed, missing.ExitCode);
+        Assert.Equal(ExitCodes.NotFound, missing.ExitCode);
         Assert.Contains("has no revision 3 (it has 2", missing.Error);
 
         // Search sees the current revision only.
@@ -298,6 +298,23 @@ public class ArchiveCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("show", "999")]
+    [InlineData("show", "https://x.example/")]
+    [InlineData("history", "999")]
+    [InlineData("history", "https://x.example/")]
+    [InlineData("show", SeedUrl, "--revision", "9")]
+    [InlineData("diff", "999")]
+    [InlineData("diff", SeedUrl, "--from", "9")]
+    [InlineData("errors", "--run", "999")]
+    public async Task Asking_for_a_page_revision_or_run_the_archive_lacks_exits_1_with_one_line(params string[] args)
+    {
+        Assert.Equal(ExitCodes.Ok, (await Run("import", Path.Combine(RepoPaths.Samples, SeedPage))).ExitCode);
+        var result = await Run(args);
+        Assert.Equal((ExitCodes.NotFound, ""), (result.ExitCode, result.Out));
+        Assert.Matches(@"^scraper: [^\n]*(in the archive|has no revision 9)[^\n]*\n$", result.Error.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
     [InlineData("\"unbalanced")]
     [InlineData("investment AND")]
     [InlineData("'; DROP TABLE pages; --")]
@@ -320,7 +337,7 @@ public class ArchiveCommandTests : IDisposable
     {
         Assert.Equal(ExitCodes.Ok, (await Run("import", RepoPaths.Samples)).ExitCode);
         var notArchived = await Run("show", "https://en.wuxi.gov.cn/2099-01/01/c_1.htm");
-        Assert.Equal(ExitCodes.Failed, notArchived.ExitCode);
+        Assert.Equal(ExitCodes.NotFound, notArchived.ExitCode);
         Assert.Contains("is not in the archive", notArchived.Error);
         var notUrl = await Run("history", "not a url");
         Assert.Equal(ExitCodes.Usage, notUrl.ExitCode);
