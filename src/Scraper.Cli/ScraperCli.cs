@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
 using Scraper.Cli.Commands;
 
 namespace Scraper.Cli;
@@ -8,6 +11,10 @@ public static class ScraperCli
 {
     public const string ExitCodeHelp =
         "Exit codes: 0 ok, 1 partial (some inputs or URLs failed), 2 usage, 3 archive locked, 4 failed (nothing could be done).";
+
+    /// <summary>For the commands that look one page up (show, history): 1 is the page or revision not being in the archive.</summary>
+    public const string LookupExitCodeHelp =
+        "Exit codes: 0 ok, 1 unknown page or revision, 2 usage, 3 archive locked, 4 failed (nothing could be done).";
 
     public static RootCommand Build(CliContext context)
     {
@@ -47,9 +54,9 @@ public static class ScraperCli
         };
         if (parse.Errors.Count > 0)
         {
-            // One line per error: System.CommandLine lists the accepted values of an option on lines of their own.
+            // One line per error, then where to read more.
             foreach (var error in parse.Errors)
-                stderr.WriteLine($"scraper: {string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries))}");
+                stderr.WriteLine($"scraper: {Describe(error)}");
             stderr.WriteLine("Run 'scraper --help' for usage.");
             return ExitCodes.Usage;
         }
@@ -78,6 +85,40 @@ public static class ScraperCli
             stderr.WriteLine($"scraper: internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (set SCRAPER_DEBUG=1 for details)");
             return ExitCodes.Failed;
         }
+    }
+
+    /// <summary>
+    /// A parse error as one line. A value that does not convert to an option's type is said in the user's terms:
+    /// System.CommandLine names the .NET type instead ("as expected type 'System.Nullable`1[System.Int32]'").
+    /// </summary>
+    internal static string Describe(ParseError error)
+    {
+        var option = error.SymbolResult switch
+        {
+            OptionResult result => result.Option,
+            ArgumentResult { Parent: OptionResult result } => result.Option,
+            _ => null,
+        };
+        if (option is not null && error.SymbolResult!.Tokens is [var token]
+            && ExpectedValue(Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType, token.Value) is { } expected)
+            return $"option '{option.Name}' expects {expected}, not '{token.Value}'";
+        // System.CommandLine lists the accepted values of an option on lines of their own.
+        return string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>What an option of <paramref name="type"/> accepts, if <paramref name="text"/> is not such a value; otherwise null.</summary>
+    private static string? ExpectedValue(Type type, string text)
+    {
+        if (type == typeof(bool))
+            return bool.TryParse(text, out _) ? null : "true or false";
+        (BigInteger Min, BigInteger Max)? range = type == typeof(int) ? (int.MinValue, int.MaxValue)
+            : type == typeof(long) ? (long.MinValue, long.MaxValue)
+            : null;
+        if (range is not (var min, var max))
+            return null;
+        if (!BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+            return "a whole number";
+        return number < min || number > max ? $"a whole number from {min} to {max}" : null;
     }
 }
 

@@ -11,9 +11,6 @@ namespace Scraper.Cli.Commands;
 /// </summary>
 public static class DiffCommand
 {
-    /// <summary>The contract for diff: an unknown page or revision exits with 1.</summary>
-    private const int NotFound = 1;
-
     public const string ExitCodeHelp =
         "Exit codes: 0 ok (also \"no changes\"), 1 unknown page or revision, 2 usage, 3 archive locked, 4 failed.";
 
@@ -85,14 +82,14 @@ public static class DiffCommand
     public static async Task<int> RunAsync(CliContext context, IRevisionSource source, DiffRequest request, bool colour, CancellationToken cancellationToken)
     {
         var history = await source.FindPageAsync(request.Page.Trim(), cancellationToken)
-            ?? throw new CommandFailedException($"no page '{request.Page}' in the archive", NotFound);
+            ?? throw new CommandFailedException($"no page '{request.Page}' in the archive", ExitCodes.NotFound);
         var (fromNumber, toNumber) = ChooseRevisions(history, request.From, request.To);
         if (request.From is null && request.To is null && fromNumber == toNumber)
             context.Error.WriteLine($"scraper: {history.Url} has a single revision; nothing to compare it with");
         var older = await source.GetRevisionAsync(history.PageId, fromNumber, cancellationToken)
-            ?? throw new CommandFailedException($"{history.Url} has no revision {fromNumber}", NotFound);
+            ?? throw new CommandFailedException($"{history.Url} has no revision {fromNumber}", ExitCodes.NotFound);
         var newer = await source.GetRevisionAsync(history.PageId, toNumber, cancellationToken)
-            ?? throw new CommandFailedException($"{history.Url} has no revision {toNumber}", NotFound);
+            ?? throw new CommandFailedException($"{history.Url} has no revision {toNumber}", ExitCodes.NotFound);
 
         var diff = ArticleDiff.Compare(older.Article, newer.Article);
         var rendered = request.Format switch
@@ -125,10 +122,10 @@ public static class DiffCommand
     public static (int From, int To) ChooseRevisions(RevisionHistory history, int? from, int? to)
     {
         var numbers = history.RevisionNumbers;
-        if (numbers.Count == 0) throw new CommandFailedException($"{history.Url} has no article revisions in the archive", NotFound);
+        if (numbers.Count == 0) throw new CommandFailedException($"{history.Url} has no article revisions in the archive", ExitCodes.NotFound);
         foreach (var (name, number) in new[] { ("--from", from), ("--to", to) })
             if (number is { } n && !numbers.Contains(n))
-                throw new CommandFailedException($"{history.Url} has no revision {n} ({name}); it has {Describe(numbers)}", NotFound);
+                throw new CommandFailedException($"{history.Url} has no revision {n} ({name}); it has {Describe(numbers)}", ExitCodes.NotFound);
         var newer = to ?? numbers[^1];
         var position = numbers.ToList().IndexOf(newer);
         var older = from ?? numbers[Math.Max(0, position - 1)];

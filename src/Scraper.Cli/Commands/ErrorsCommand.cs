@@ -9,9 +9,6 @@ namespace Scraper.Cli.Commands;
 /// <summary><c>scraper errors [--run N] [--format table|json]</c>: what a crawl could not fetch or read.</summary>
 public static class ErrorsCommand
 {
-    /// <summary>As for <c>diff</c>: asking for something the archive does not hold exits with 1.</summary>
-    private const int NotFound = 1;
-
     public static Command Create(CliContext context)
     {
         var run = new Option<long?>("--run") { Description = "The run (see scraper runs); default: the latest", HelpName = "N" };
@@ -39,7 +36,7 @@ public static class ErrorsCommand
                     context.Out.WriteLine(parse.GetValue(format) == "json" ? "null" : "No crawl runs yet.");
                     return ExitCodes.Ok;
                 }
-                throw new CommandFailedException($"no run {runId} in the archive (see scraper runs)", NotFound);
+                throw new CommandFailedException($"no run {runId} in the archive (see scraper runs)", ExitCodes.NotFound);
             }
             context.Out.Write(parse.GetValue(format) == "json" ? Json(record, errors) : Text(record, errors));
             return ExitCodes.Ok;

@@ -14,7 +14,7 @@ public static class HistoryCommand
         var format = new Option<string>("--format") { Description = "table or json (one JSON array)", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var db = ArchiveLocation.CreateOption();
-        var command = new Command("history", "List a page's revisions: when each content was first seen, which extractor made it, and its hash.\n" + ScraperCli.ExitCodeHelp)
+        var command = new Command("history", "List a page's revisions: when each content was first seen, which extractor made it, and its hash.\n" + ScraperCli.LookupExitCodeHelp)
         {
             page, format, db,
         };

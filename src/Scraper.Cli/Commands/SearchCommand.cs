@@ -12,7 +12,8 @@ public static class SearchCommand
     {
         var query = new Argument<string>("query")
         {
-            Description = "FTS5 query: words (all must match), \"a phrase\", OR, NOT, prefix*, title:word, NEAR(a b)",
+            Description = "FTS5 query: words (all must match), \"a phrase\", OR, NOT, prefix*, title:word, NEAR(a b); "
+                + "text that is not a valid FTS5 query (R&D, 1.49, Wuxi's) is searched as plain words",
         };
         var limit = new Option<int>("--limit") { Description = "At most this many results", DefaultValueFactory = _ => 20, HelpName = "N" };
         var site = new Option<string?>("--site") { Description = "Only this site family (en.wuxi.gov.cn or wnd.gov.cn)" };

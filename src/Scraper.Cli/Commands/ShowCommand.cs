@@ -15,7 +15,7 @@ public static class ShowCommand
         var format = new Option<string>("--format") { Description = "json (the extract fields plus archive fields), text or markdown", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text", "markdown");
         var db = ArchiveLocation.CreateOption();
-        var command = new Command("show", "Show an archived article, its current revision or an earlier one.\n" + ScraperCli.ExitCodeHelp)
+        var command = new Command("show", "Show an archived article, its current revision or an earlier one.\n" + ScraperCli.LookupExitCodeHelp)
         {
             page, revision, format, db,
         };
@@ -35,7 +35,8 @@ public static class ShowCommand
             var page = await FindArticlePageAsync(store, pageArgument, cancellationToken);
             archived = await store.GetArticleAsync(page.PageId, revision, cancellationToken)
                 ?? throw new CommandFailedException(
-                    $"{page.Url} has no revision {revision} (it has {(await store.GetHistoryAsync(page.PageId, cancellationToken)).Count}; see 'scraper history')");
+                    $"{page.Url} has no revision {revision} (it has {(await store.GetHistoryAsync(page.PageId, cancellationToken)).Count}; see 'scraper history')",
+                    ExitCodes.NotFound);
         }
         catch (ArchiveException e)
         {
@@ -60,11 +61,11 @@ public static class ShowCommand
         if (!long.TryParse(urlOrId, out _) && !CanonicalUrl.TryNormalize(urlOrId, out _))
             throw new UsageException($"'{urlOrId}' is neither an http(s) URL nor a page id");
         var page = await store.FindPageAsync(urlOrId, cancellationToken)
-            ?? throw new CommandFailedException($"{urlOrId} is not in the archive ({store.Path})");
+            ?? throw new CommandFailedException($"{urlOrId} is not in the archive ({store.Path})", ExitCodes.NotFound);
         if (page.ContinuationOf is not null)
             throw new CommandFailedException($"{page.Url} is a continuation page of {page.ContinuationOf}; its text is part of that page's article");
         if (!page.HasArticle)
-            throw new CommandFailedException($"{page.Url} is archived but has no extracted article");
+            throw new CommandFailedException($"{page.Url} is archived but has no extracted article", ExitCodes.NotFound);
         return page;
     }
 }

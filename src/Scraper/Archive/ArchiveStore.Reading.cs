@@ -117,8 +117,10 @@ public sealed partial class ArchiveStore
 
     /// <summary>
     /// Full-text search (FTS5 query syntax) over the title and text of each page's current revision, best first.
-    /// The query is bound as a parameter, never spliced into SQL; FTS5 rejects bad syntax with
-    /// <see cref="ArchiveFailure.InvalidQuery"/>.
+    /// A query FTS5 accepts keeps its meaning (AND, OR, NOT, "phrases", prefix*, NEAR, title: filters); one it rejects
+    /// (<c>Wuxi's</c>, <c>1.49</c>, <c>R&amp;D</c>, <c>"unbalanced</c>, <c>Video: metro</c>) is searched again as plain
+    /// words (<see cref="AsPlainWords"/>), so plain text always searches. The query is bound as a parameter, never
+    /// spliced into SQL; only a query rejected in both forms is <see cref="ArchiveFailure.InvalidQuery"/>.
     /// </summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(
         string query, int limit = 20, string? site = null, string highlightStart = "**", string highlightEnd = "**",
@@ -129,33 +131,63 @@ public sealed partial class ArchiveStore
             throw new ArchiveException(ArchiveFailure.InvalidQuery, "the search query is empty");
         try
         {
-            var command = Command(
-                """
-                SELECT p.id, p.url, s.title, snippet(search_index, -1, $open, $close, '…', 16), s.rank
-                FROM search_index s JOIN pages p ON p.id = s.rowid
-                WHERE search_index MATCH $query AND ($site IS NULL OR p.site = $site)
-                ORDER BY s.rank
-                LIMIT $limit
-                """,
-                ("$query", query), ("$open", highlightStart), ("$close", highlightEnd), ("$site", site), ("$limit", limit));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var hits = new List<SearchHit>();
-            while (await reader.ReadAsync(cancellationToken))
-                hits.Add(new SearchHit(reader.GetInt64(0), reader.GetString(1), NullIfEmpty(reader.GetString(2)), reader.GetString(3), reader.GetDouble(4)));
-            return hits;
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 1)
-        {
-            // SQLITE_ERROR from a MATCH is FTS5 refusing the query: "fts5: syntax error near …", "no such column: …".
-            var reason = e.Message.Replace("SQLite Error 1: ", "").Trim('\'', '.', ' ');
-            throw new ArchiveException(ArchiveFailure.InvalidQuery,
-                $"invalid search query ({reason}); put words in double quotes to search for them literally", e);
+            try
+            {
+                return await MatchAsync(query, limit, site, highlightStart, highlightEnd, cancellationToken);
+            }
+            // SQLITE_ERROR from a MATCH is FTS5 refusing the query: "fts5: syntax error near …", "unterminated string",
+            // "no such column: …" (a word followed by a colon reads as a column filter).
+            catch (SqliteException rejected) when (rejected.SqliteErrorCode == 1)
+            {
+                try
+                {
+                    return await MatchAsync(AsPlainWords(query), limit, site, highlightStart, highlightEnd, cancellationToken);
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode == 1)
+                {
+                    // The error worth showing is the one about the query as the user wrote it.
+                    throw InvalidQuery(rejected);
+                }
+            }
         }
         catch (SqliteException e)
         {
             throw ArchiveException.From(e, displayPath);
         }
     }
+
+    private static ArchiveException InvalidQuery(SqliteException e)
+    {
+        var reason = e.Message.Replace("SQLite Error 1: ", "").Trim('\'', '.', ' ');
+        return new ArchiveException(ArchiveFailure.InvalidQuery,
+            $"invalid search query ({reason}); put words in double quotes to search for them literally", e);
+    }
+
+    private async Task<IReadOnlyList<SearchHit>> MatchAsync(
+        string query, int limit, string? site, string highlightStart, string highlightEnd, CancellationToken cancellationToken)
+    {
+        var command = Command(
+            """
+            SELECT p.id, p.url, s.title, snippet(search_index, -1, $open, $close, '…', 16), s.rank
+            FROM search_index s JOIN pages p ON p.id = s.rowid
+            WHERE search_index MATCH $query AND ($site IS NULL OR p.site = $site)
+            ORDER BY s.rank
+            LIMIT $limit
+            """,
+            ("$query", query), ("$open", highlightStart), ("$close", highlightEnd), ("$site", site), ("$limit", limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var hits = new List<SearchHit>();
+        while (await reader.ReadAsync(cancellationToken))
+            hits.Add(new SearchHit(reader.GetInt64(0), reader.GetString(1), NullIfEmpty(reader.GetString(2)), reader.GetString(3), reader.GetDouble(4)));
+        return hits;
+    }
+
+    /// <summary>
+    /// The query as plain text for FTS5: each whitespace-separated word an FTS5 string (double quotes doubled inside),
+    /// so <c>Wuxi's GDP</c> becomes <c>"Wuxi's" "GDP"</c>: every word must match, each word's own tokens as a phrase.
+    /// </summary>
+    internal static string AsPlainWords(string query) =>
+        string.Join(' ', query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(word => "\"" + word.Replace("\"", "\"\"") + "\""));
 
     public async Task<ArchiveStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {

@@ -71,33 +71,83 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         if (access == ArchiveAccess.ReadOnly && !File.Exists(fullPath))
             throw new ArchiveException(ArchiveFailure.Missing, $"no archive at {path} (import or crawl something first, or pass --db)");
 
+        try
+        {
+            try
+            {
+                return await OpenConnectionAsync(fullPath, path, access, options, immutable: false, cancellationToken);
+            }
+            catch (SqliteException e) when (access == ArchiveAccess.ReadOnly && CannotCreateWalFiles(e))
+            {
+                // A reader of a WAL archive needs <archive>-shm (and -wal) beside it, and creates them if they are
+                // missing: impossible in a folder it may not write to (a shared or published archive, a read-only
+                // mount). Without them the file alone is the whole archive, provided no WAL holds changes not yet
+                // merged into it; SQLite then reads it as immutable: no locks, no files made beside it.
+                if (HasUnmergedWal(fullPath))
+                    throw new ArchiveException(ArchiveFailure.ReadOnly,
+                        $"{path} is being written (its -wal file holds changes not yet merged into it) and its folder {folder} "
+                        + "is not writable for this user, so it cannot be read consistently; try again when the writer has finished, "
+                        + "or as a user who may write to the folder", e);
+                return await OpenConnectionAsync(fullPath, path, access, options, immutable: true, cancellationToken);
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw ArchiveException.From(e, path);
+        }
+    }
+
+    /// <summary>Opens and prepares a store; on failure the connection is closed and the error passed on.</summary>
+    private static async Task<ArchiveStore> OpenConnectionAsync(
+        string fullPath, string displayPath, ArchiveAccess access, ArchiveOptions options, bool immutable, CancellationToken cancellationToken)
+    {
         var busyTimeout = options.BusyTimeout ?? ArchiveOptions.DefaultBusyTimeout;
         var connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = fullPath,
+            // An SQLite URI filename carries the immutable flag (Microsoft.Data.Sqlite opens "file:" names as URIs).
+            DataSource = immutable ? ImmutableUri(fullPath) : fullPath,
             Mode = access == ArchiveAccess.ReadOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             // Pooling would keep the file open after Dispose, and so the WAL unmerged and the file changing later.
             Pooling = false,
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         }.ToString();
         var connection = new SqliteConnection(connectionString);
-        var store = new ArchiveStore(connection, fullPath, path, access, options.Clock ?? TimeProvider.System);
+        var store = new ArchiveStore(connection, fullPath, displayPath, access, options.Clock ?? TimeProvider.System);
         try
         {
             await connection.OpenAsync(cancellationToken);
             await store.PrepareAsync((int)busyTimeout.TotalMilliseconds, options.DurableCommits, cancellationToken);
             return store;
         }
-        catch (SqliteException e)
-        {
-            await store.DisposeAsync();
-            throw ArchiveException.From(e, path);
-        }
         catch
         {
             await store.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// SQLITE_READONLY_DIRECTORY (1544): the folder does not let the reader create the -shm file; SQLITE_READONLY_CANTINIT
+    /// (1288): the -shm file exists but the reader can neither write nor initialise it; SQLITE_CANTOPEN (14) on them.
+    /// </summary>
+    private static bool CannotCreateWalFiles(SqliteException e) =>
+        e.SqliteExtendedErrorCode is 1544 or 1288 || e.SqliteErrorCode == 14;
+
+    /// <summary>A non-empty <c>-wal</c> file: committed changes the main file does not hold yet (a writer at work, or one that stopped).</summary>
+    private static bool HasUnmergedWal(string fullPath)
+    {
+        var wal = new FileInfo(fullPath + "-wal");
+        return wal.Exists && wal.Length > 0;
+    }
+
+    /// <summary><c>file:/path?immutable=1</c>, with the characters a URI filename reserves (%, ?, #) escaped.</summary>
+    internal static string ImmutableUri(string fullPath)
+    {
+        var escaped = new System.Text.StringBuilder();
+        foreach (var c in fullPath.Replace('\\', '/'))
+            escaped.Append(c is '%' or '?' or '#' ? $"%{(int)c:X2}" : c.ToString());
+        // A Windows path (C:/…) needs the empty authority: file:///C:/…; a POSIX one starts with its own slash.
+        return (escaped[0] == '/' ? "file:" : "file:///") + escaped + "?immutable=1";
     }
 
     private async Task PrepareAsync(int busyTimeoutMs, bool durableCommits, CancellationToken cancellationToken)

@@ -142,7 +142,7 @@ public class ArchiveCommandTests : IDisposable
         Assert.Contains("nearly 400", (await Run("show", SeedUrl, "--revision", "1", "--format", "text")).Out);
         Assert.Contains("more than 400", (await Run("show", SeedUrl, "--format", "text")).Out);
         var missing = await Run("show", SeedUrl, "--revision", "3");
-        Assert.Equal(ExitCodes.Failed, missing.ExitCode);
+        Assert.Equal(ExitCodes.NotFound, missing.ExitCode);
         Assert.Contains("has no revision 3 (it has 2", missing.Error);
 
         // Search sees the current revision only.
@@ -233,8 +233,12 @@ public class ArchiveCommandTests : IDisposable
         Assert.Contains("新吴区", table.Out);
     }
 
+    /// <summary>
+    /// Reads never change the file. (Run as root, as on the test machines, the read-only attribute is not enforced:
+    /// ReadOnlyArchiveTests reads a truly unwritable archive as another user.)
+    /// </summary>
     [Fact]
-    public async Task Read_commands_work_on_a_read_only_archive_and_leave_it_unchanged()
+    public async Task Read_commands_leave_the_archive_file_unchanged()
     {
         Assert.Equal(ExitCodes.Ok, (await Run("import", RepoPaths.Samples)).ExitCode);
         File.SetAttributes(Db, FileAttributes.ReadOnly);
@@ -307,21 +311,93 @@ public class ArchiveCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("show", "999")]
+    [InlineData("show", "https://x.example/")]
+    [InlineData("history", "999")]
+    [InlineData("history", "https://x.example/")]
+    [InlineData("show", SeedUrl, "--revision", "9")]
+    [InlineData("diff", "999")]
+    [InlineData("diff", SeedUrl, "--from", "9")]
+    [InlineData("errors", "--run", "999")]
+    public async Task Asking_for_a_page_revision_or_run_the_archive_lacks_exits_1_with_one_line(params string[] args)
+    {
+        Assert.Equal(ExitCodes.Ok, (await Run("import", Path.Combine(RepoPaths.Samples, SeedPage))).ExitCode);
+        var result = await Run(args);
+        Assert.Equal((ExitCodes.NotFound, ""), (result.ExitCode, result.Out));
+        Assert.Matches(@"^scraper: [^\n]*(in the archive|has no revision 9)[^\n]*\n$", result.Error.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData("Wuxi's")]
+    [InlineData("1.49")]
+    [InlineData("R&D")]
+    [InlineData("Wuxi's GDP")]
     [InlineData("\"unbalanced")]
     [InlineData("investment AND")]
-    [InlineData("'; DROP TABLE pages; --")]
-    [InlineData("nosuchcolumn:investment")]
     [InlineData("NEAR(")]
-    public async Task Bad_search_queries_are_usage_errors_and_never_sql(string query)
+    [InlineData("Video: investment")]
+    [InlineData("nosuchcolumn:investment")]
+    [InlineData("'; DROP TABLE pages; --")]
+    public async Task Text_that_is_not_an_fts5_query_is_searched_as_plain_words_and_never_as_sql(string query)
     {
         Assert.Equal(ExitCodes.Ok, (await Run("import", RepoPaths.Samples)).ExitCode);
-        var pages = Count(Db, "SELECT count(*) FROM pages");
-        var result = await Run("search", query);
-        Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.StartsWith("scraper: invalid search query", result.Error);
-        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
-        Assert.DoesNotContain("   at ", result.Error);
-        Assert.Equal(pages, Count(Db, "SELECT count(*) FROM pages"));
+        var counts = TableCounts();
+        var result = await Run("search", query, "--limit", "100", "--format", "json");
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.Error);
+        Assert.Equal("", result.Error);
+        var hits = JsonNode.Parse(result.Out)!.AsArray().Select(h => (string)h!["url"]!).ToHashSet();
+
+        // Every article holding the text as written is found; every hit holds each word (as the tokenizer splits it).
+        var articles = await ArticleTextsAsync();
+        var literal = articles.Where(a => a.Value.Contains(query, StringComparison.OrdinalIgnoreCase)).Select(a => a.Key).ToList();
+        Assert.Subset(hits, literal.ToHashSet());
+        foreach (var url in hits)
+            foreach (var word in query.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsLetterOrDigit)))
+                Assert.Matches(WordPattern(word), articles[url]);
+        if (query is "Wuxi's" or "1.49" or "R&D")
+            Assert.NotEmpty(literal);
+        Assert.Equal(counts, TableCounts());
+    }
+
+    [Fact]
+    public async Task A_valid_fts5_query_keeps_its_meaning()
+    {
+        Assert.Equal(ExitCodes.Ok, (await Run("import", RepoPaths.Samples)).ExitCode);
+        async Task<HashSet<string>> Hits(string query)
+        {
+            var result = await Run("search", query, "--limit", "100", "--format", "json");
+            Assert.True(result.ExitCode == ExitCodes.Ok, $"{query}: {result.Error}");
+            return JsonNode.Parse(result.Out)!.AsArray().Select(h => (string)h!["url"]!).ToHashSet();
+        }
+        var japanese = await Hits("Japanese");
+        var semiconductor = await Hits("semiconductor");
+        Assert.NotEmpty(japanese);
+        Assert.NotEmpty(semiconductor);
+        Assert.Equal(japanese.Union(semiconductor).Order(), (await Hits("Japanese OR semiconductor")).Order());
+        Assert.Equal(japanese.Intersect(semiconductor).Order(), (await Hits("Japanese AND semiconductor")).Order());
+        Assert.Equal(japanese.Except(semiconductor).Order(), (await Hits("Japanese NOT semiconductor")).Order());
+        Assert.Superset(await Hits("investment"), await Hits("invest*"));
+        Assert.ProperSubset(await Hits("Wuxi"), await Hits("title:Wuxi"));
+    }
+
+    /// <summary>The current title and text of every archived article, by URL.</summary>
+    private async Task<Dictionary<string, string>> ArticleTextsAsync()
+    {
+        var texts = new Dictionary<string, string>();
+        foreach (var page in JsonNode.Parse((await Run("list", "--format", "json")).Out)!.AsArray())
+        {
+            var article = JsonNode.Parse((await Run("show", (string)page!["url"]!, "--format", "json")).Out)!;
+            texts[(string)article["url"]!] = $"{article["title"]}\n{article["text"]}";
+        }
+        return texts;
+    }
+
+    /// <summary>A word as FTS5's unicode61 tokenizer sees it: its runs of letters and digits, in order, anything between.</summary>
+    private static System.Text.RegularExpressions.Regex WordPattern(string word)
+    {
+        var tokens = System.Text.RegularExpressions.Regex.Split(word, @"[^\p{L}\p{N}]+").Where(t => t.Length > 0).Select(System.Text.RegularExpressions.Regex.Escape);
+        return new System.Text.RegularExpressions.Regex(@"(?<![\p{L}\p{N}])" + string.Join(@"[^\p{L}\p{N}]+", tokens) + @"(?![\p{L}\p{N}])",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
     }
 
     [Fact]
@@ -329,7 +405,7 @@ public class ArchiveCommandTests : IDisposable
     {
         Assert.Equal(ExitCodes.Ok, (await Run("import", RepoPaths.Samples)).ExitCode);
         var notArchived = await Run("show", "https://en.wuxi.gov.cn/2099-01/01/c_1.htm");
-        Assert.Equal(ExitCodes.Failed, notArchived.ExitCode);
+        Assert.Equal(ExitCodes.NotFound, notArchived.ExitCode);
         Assert.Contains("is not in the archive", notArchived.Error);
         var notUrl = await Run("history", "not a url");
         Assert.Equal(ExitCodes.Usage, notUrl.ExitCode);

@@ -86,8 +86,12 @@ public class ArchiveFaultTests : IDisposable
         Assert.Equal(ArchiveFailure.BadPath, error.Failure);
     }
 
+    /// <summary>
+    /// A read-only open reads, refuses to write and never changes the file. (Run as root, as on the test machines, the
+    /// read-only attribute is not enforced: ReadOnlyArchiveTests reads a truly unwritable archive as another user.)
+    /// </summary>
     [Fact]
-    public async Task A_read_only_archive_file_can_be_read_and_is_not_modified()
+    public async Task A_read_only_open_reads_refuses_writes_and_never_changes_the_file()
     {
         var article = WuxiArticle();
         await using (var store = await OpenAsync(Db))

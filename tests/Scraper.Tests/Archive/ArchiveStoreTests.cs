@@ -299,21 +299,31 @@ public class ArchiveStoreTests : IDisposable
     }
 
     [Theory]
-    [InlineData("\"unbalanced")]
-    [InlineData("forum AND")]
-    [InlineData("nosuchcolumn:forum")]
-    [InlineData("'; DROP TABLE pages; --")]
-    [InlineData("forum) OR (1=1")]
-    [InlineData("*")]
-    public async Task Search_refuses_bad_queries_with_a_one_line_error_and_never_runs_them_as_sql(string query)
+    [InlineData("\"unbalanced", 0)]
+    [InlineData("forum AND", 1)]
+    [InlineData("Wuxi, Jiangsu", 1)]
+    [InlineData("12 bliion.", 1)]
+    [InlineData("nosuchcolumn:forum", 0)]
+    [InlineData("account: xinwu_wx", 0)]
+    [InlineData("'; DROP TABLE pages; --", 0)]
+    [InlineData("forum) OR (1=1", 0)]
+    [InlineData("*", 0)]
+    public async Task Queries_fts5_rejects_are_searched_as_plain_words_and_never_run_as_sql(string query, int hits)
     {
         var article = WuxiArticle();
         await using var store = await OpenAsync(Db);
         await store.StorePageAsync(Capture(article, T0), article);
-        var error = await Assert.ThrowsAsync<ArchiveException>(() => store.SearchAsync(query));
-        Assert.Equal(ArchiveFailure.InvalidQuery, error.Failure);
-        Assert.DoesNotContain('\n', error.Message);
+        Assert.Equal(hits, (await store.SearchAsync(query)).Count);
         Assert.Equal(1, (await store.GetStatsAsync()).Pages);
+        Assert.Empty(await store.CheckIntegrityAsync());
+    }
+
+    [Fact]
+    public async Task An_empty_query_is_refused()
+    {
+        await using var store = await OpenAsync(Db);
+        var error = await Assert.ThrowsAsync<ArchiveException>(() => store.SearchAsync("  "));
+        Assert.Equal(ArchiveFailure.InvalidQuery, error.Failure);
     }
 
     [Theory]
@@ -391,4 +401,14 @@ public class ArchiveStoreTests : IDisposable
             list.Add(item);
         return list;
     }
+}
+
+/// <summary>The plain-words form of a query FTS5 rejects (no archive needed).</summary>
+public sealed class PlainWordsTests
+{
+    [Theory]
+    [InlineData("Wuxi's GDP", "\"Wuxi's\" \"GDP\"")]
+    [InlineData("  say \"hi\"\tR&D ", "\"say\" \"\"\"hi\"\"\" \"R&D\"")]
+    public void Plain_words_are_each_an_fts5_string(string query, string expected) =>
+        Assert.Equal(expected, ArchiveStore.AsPlainWords(query));
 }

@@ -75,12 +75,3 @@ public sealed partial class ReadmeScheduleTests
         Assert.Equal("", (await stderr).Trim());
     }
 }
-
-/// <summary>A fact that needs a program of the machine's; skipped, saying so, where the program is absent.</summary>
-public sealed class RequiresFileFactAttribute : FactAttribute
-{
-    public RequiresFileFactAttribute(string path)
-    {
-        if (!File.Exists(path)) Skip = $"{path} is absent on this machine";
-    }
-}

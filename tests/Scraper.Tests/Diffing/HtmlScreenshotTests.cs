@@ -1,32 +1,28 @@
 using System.Diagnostics;
 using Scraper.Diffing;
 using Scraper.Tests.Support;
-using Xunit.Abstractions;
 
 namespace Scraper.Tests.Diffing;
 
 /// <summary>
 /// Opens a rendered diff in headless Chromium (Debian's <c>chromium</c>) and takes a screenshot: the page must load
-/// as a file with network access disabled and produce a PNG. Returns early, with a message, where Chromium is absent.
+/// as a file with network access disabled and produce a PNG. Skipped where Chromium is absent, except under CI, which
+/// installs it (.ci/run): there its absence fails the test.
 /// </summary>
-public sealed class HtmlScreenshotTests(ITestOutputHelper output)
+public sealed class HtmlScreenshotTests
 {
     private const string Chromium = "/usr/bin/chromium";
 
-    [Fact]
+    [RequiresFileFact(Chromium, failInCi: true, install: "apt-get install chromium fonts-wqy-microhei")]
     public async Task Headless_chromium_renders_the_html_diff_to_a_png()
     {
-        if (!File.Exists(Chromium))
-        {
-            output.WriteLine($"{Chromium} is absent: skipped (apt-get install chromium to run this check).");
-            return;
-        }
+        var chromium = MachineFiles.Require(Chromium);
         using var folder = new TempFolder();
         var pair = RevisionPairs.Get("correction");
         var html = folder.Write("diff.html", HtmlDiffRenderer.Render(ArticleDiff.Compare(pair.From, pair.To), pair.FromInfo, pair.ToInfo));
         var png = folder.File("diff.png");
 
-        var info = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[]
                  {
                      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -7,7 +7,6 @@ using Scraper.Cli;
 using Scraper.Export;
 using Scraper.Extraction;
 using Scraper.Tests.Support;
-using Xunit.Abstractions;
 using static Scraper.Tests.Archive.ArchiveFixtures;
 using static Scraper.Tests.Export.ExportFixtures;
 
@@ -17,7 +16,7 @@ namespace Scraper.Tests.Export;
 /// WARC export read back two ways: by the tests' own reader (gzip member by member, the WARC grammar) and by warcio,
 /// an independent implementation (npm <c>warcio</c>, installed by .ci/run).
 /// </summary>
-public sealed class WarcExportTests(ITestOutputHelper output) : ExportTestFolder
+public sealed class WarcExportTests : ExportTestFolder
 {
 
     private async Task<(string Path, List<WarcTestRecord> Records)> ExportAsync(params string[] args)
@@ -248,10 +247,10 @@ public sealed class WarcExportTests(ITestOutputHelper output) : ExportTestFolder
 
     // ---- warcio: an independent reader ----
 
-    [Fact]
+    [RequiresFileFact(Warcio, failInCi: true, install: WarcioInstall)]
     public async Task Warcio_indexes_and_checks_the_exported_file()
     {
-        if (FindWarcio() is not { } warcio) return;
+        var warcio = MachineFiles.Require(Warcio);
         // The samples as imports (resource records) beside hand-built fetched pages (response records).
         await ImportSamplesAsync(Db);
         await StoreAsync(Db, AwkwardArticles());
@@ -294,10 +293,10 @@ public sealed class WarcExportTests(ITestOutputHelper output) : ExportTestFolder
         Assert.Equal(records.Select(r => $"ok {r.Type} {r["WARC-Target-URI"] ?? "-"}"), check.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    [Fact]
+    [RequiresFileFact(Warcio, failInCi: true, install: WarcioInstall)]
     public async Task The_warcio_check_catches_a_changed_byte()
     {
-        if (FindWarcio() is not { } warcio) return;
+        var warcio = MachineFiles.Require(Warcio);
         await CrawlSamplesAsync(Db);
         var (path, records) = await ExportAsync("--site", "wnd.gov.cn");
 
@@ -326,23 +325,9 @@ public sealed class WarcExportTests(ITestOutputHelper output) : ExportTestFolder
         Assert.Equal(2, check.Out.Split('\n').Count(l => l.StartsWith("FAIL", StringComparison.Ordinal)));
     }
 
-    /// <summary>
-    /// warcio from .ci/node_modules (where .ci/run installs it) or PATH. Where it is absent the warcio tests fail
-    /// under CI (which must have it) and return early with a message elsewhere.
-    /// </summary>
-    private string? FindWarcio()
-    {
-        var candidates = new[] { Path.Combine(RepoPaths.Root, ".ci", "node_modules", ".bin", "warcio") }
-            .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                .Select(dir => Path.Combine(dir, "warcio")));
-        var found = candidates.FirstOrDefault(File.Exists);
-        if (found is not null) return found;
-        const string message = "warcio is not installed: run .ci/run, or (cd .ci && npm install warcio@2)";
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-            Assert.Fail(message + " (CI is set, so the WARC interop test must run)");
-        output.WriteLine(message + "; skipped");
-        return null;
-    }
+    /// <summary>warcio (npm), from .ci/node_modules where .ci/run installs it, or PATH.</summary>
+    private const string Warcio = "warcio";
+    private const string WarcioInstall = "run .ci/run, or (cd .ci && npm install warcio@2)";
 
     /// <summary>tests/…/Export/warc-check.mjs run by node with the warcio module beside the found executable.</summary>
     private static Task<CliResult> CheckAsync(string warcio, string path)
@@ -353,20 +338,6 @@ public sealed class WarcExportTests(ITestOutputHelper output) : ExportTestFolder
         return RunToolAsync("node", script, module, path);
     }
 
-    private static async Task<CliResult> RunToolAsync(string tool, params string[] args)
-    {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try { await process.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{tool} {string.Join(' ', args)} did not finish within 120 s");
-        }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CliResult> RunToolAsync(string tool, params string[] args) =>
+        CliRunner.RunProgramAsync(tool, args, TimeSpan.FromSeconds(120));
 }

@@ -38,10 +38,14 @@ public static class CliRunner
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
-    public static async Task<CliResult> RunProcessAsync(TimeSpan timeout, IDictionary<string, string>? environment, params string[] args)
+    public static Task<CliResult> RunProcessAsync(TimeSpan timeout, IDictionary<string, string>? environment, params string[] args) =>
+        RunProgramAsync("dotnet", [CliDll, .. args], timeout, environment);
+
+    /// <summary>Runs any program to its end with its output collected; killed, and a <see cref="TimeoutException"/>, after <paramref name="timeout"/>.</summary>
+    public static async Task<CliResult> RunProgramAsync(
+        string program, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(CliDll);
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         using var process = Process.Start(info)!;
@@ -52,7 +56,7 @@ public static class CliRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"scraper {string.Join(' ', args)} did not finish within {timeout}");
+            throw new TimeoutException($"{program} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}");
         }
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
