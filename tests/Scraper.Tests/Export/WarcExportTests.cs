@@ -175,19 +175,21 @@ public sealed class WarcExportTests : ExportTestFolder
         Assert.All(records.Skip(1), r => Assert.Contains(new Uri(r["WARC-Target-URI"]!).Host, new[] { "www.wndonline.cn", "bizwnd.gov.cn", "www.wnd.gov.cn" }));
     }
 
-    [Fact]
-    public async Task Re_fetches_and_304s_are_revisit_records_pointing_at_the_body_written_once()
+    private const string Seed = "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm";
+
+    /// <summary>
+    /// The samples crawled, then re-checked (the mirror answers every conditional GET with 304), and one page fetched
+    /// again in full serving the body it served before; exported with every capture.
+    /// </summary>
+    private async Task<(string Path, List<WarcTestRecord> Records)> ExportRefetchesAsync()
     {
         await CrawlSamplesAsync(Db);
-        // A second crawl re-checks every page: the mirror answers each conditional GET with 304.
         var recheck = await CliRunner.RunAsync("crawl", "--mirror", RepoPaths.Samples, "--db", Db, "--quiet", "--revisit", "all");
         Assert.True(recheck.ExitCode == ExitCodes.Ok, recheck.Error);
-        // And one page fetched again in full, serving the body it served before.
-        const string seed = "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm";
         await using (var store = await OpenAsync(Db))
         {
-            var stored = await store.LoadLatestBodyAsync(new Uri(seed));
-            var refetch = new PageCapture(new Uri(seed), DateTimeOffset.UtcNow.AddMinutes(1), stored!.Value.Body, CaptureOrigin.Fetch)
+            var stored = await store.LoadLatestBodyAsync(new Uri(Seed));
+            var refetch = new PageCapture(new Uri(Seed), DateTimeOffset.UtcNow.AddMinutes(1), stored!.Value.Body, CaptureOrigin.Fetch)
             {
                 HttpStatus = 200, ContentType = stored.Value.ContentType,
             };
@@ -195,8 +197,13 @@ public sealed class WarcExportTests : ExportTestFolder
             Assert.True(archived.Stored.CaptureAdded);
             Assert.False(archived.Stored.BodyAdded);
         }
+        return await ExportAsync("--all-revisions");
+    }
 
-        var (path, records) = await ExportAsync("--all-revisions");
+    [Fact]
+    public async Task Re_fetches_and_304s_are_revisit_records_pointing_at_the_body_written_once()
+    {
+        var (_, records) = await ExportRefetchesAsync();
         var byId = records.Where(r => r["WARC-Record-ID"] is not null).ToDictionary(r => r["WARC-Record-ID"]!);
         var captures = records.Skip(1).ToList();
         Assert.Equal(Count(Db, "SELECT count(*) FROM captures"), captures.Count);
@@ -226,17 +233,10 @@ public sealed class WarcExportTests : ExportTestFolder
             else
             {
                 Assert.StartsWith("HTTP/1.1 200 OK\r\n", head);
-                Assert.Equal(seed, revisit["WARC-Target-URI"]);
+                Assert.Equal(Seed, revisit["WARC-Target-URI"]);
                 Assert.Equal("http://netpreserve.org/warc/1.1/revisit/identical-payload-digest", revisit["WARC-Profile"]);
                 Assert.Equal(original["WARC-Payload-Digest"], revisit["WARC-Payload-Digest"]);
             }
-        }
-
-        if (FindWarcio() is { } warcio)
-        {
-            var check = await CheckAsync(warcio, path);
-            Assert.True(check.ExitCode == 0, check.Out + check.Error);
-            Assert.Equal(revisits.Count, check.Out.Split('\n').Count(l => l.StartsWith("ok revisit ", StringComparison.Ordinal)));
         }
 
         // Without --all-revisions: each page's newest capture that holds its body, in full.
@@ -246,6 +246,17 @@ public sealed class WarcExportTests : ExportTestFolder
     }
 
     // ---- warcio: an independent reader ----
+
+    [RequiresFileFact(Warcio, failInCi: true, install: WarcioInstall)]
+    public async Task Warcio_reads_the_revisit_records_and_the_check_follows_their_references()
+    {
+        var warcio = MachineFiles.Require(Warcio);
+        var (path, records) = await ExportRefetchesAsync();
+        var check = await CheckAsync(warcio, path);
+        Assert.True(check.ExitCode == 0, check.Out + check.Error);
+        Assert.Equal(records.Select(r => $"ok {r.Type} {r["WARC-Target-URI"] ?? "-"}"), check.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(records.Count(r => r.Type == "revisit"), check.Out.Split('\n').Count(l => l.StartsWith("ok revisit ", StringComparison.Ordinal)));
+    }
 
     [RequiresFileFact(Warcio, failInCi: true, install: WarcioInstall)]
     public async Task Warcio_indexes_and_checks_the_exported_file()
