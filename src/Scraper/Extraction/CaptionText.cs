@@ -33,6 +33,13 @@ public static class CaptionText
         return (s, null);
     }
 
+    // A label before a credit set apart by the page: "Credit: AP", "Photo: Reuters", "© Getty Images".
+    private static readonly Regex CreditLabel = new(@"^(?:(?:Credits?|Photo(?:graph)?s?|Images?|Video|Graphic|Illustration|Provided|Source)\s*[/:：]\s*|Credits?\s+|©\s*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>A credit the page marks as such, without its label; null when nothing is left.</summary>
+    public static string? CleanCredit(string? text) =>
+        text is null ? null : TextNormalizer.NullIfEmpty(CreditLabel.Replace(TextNormalizer.Collapse(text), ""));
+
     /// <summary>True when the text ends in a credit, which marks a paragraph after an image as its caption.</summary>
     public static bool HasBracketedCredit(string text) => BracketedCredit.IsMatch(text) &&
         Regex.IsMatch(BracketedCredit.Match(text).Groups["credit"].Value, @"^\s*(?:Photo|Image|Video|Provided|Graphic)", RegexOptions.IgnoreCase);
