@@ -159,6 +159,14 @@ public sealed partial class GenericExtractor
         return new GenericContent(longest!.TextLength > 0 ? longest.Article : null, found);
     }
 
+    /// <summary>The names an element's authors gave it, which say what it is: its class and its id.</summary>
+    private readonly record struct Names(string Class, string Id)
+    {
+        public static Names Of(IElement element) => new(element.GetAttribute("class") ?? "", element.GetAttribute("id") ?? "");
+
+        public bool Match(Regex regex) => (Class.Length > 0 && regex.IsMatch(Class)) || (Id.Length > 0 && regex.IsMatch(Id));
+    }
+
     /// <summary>Which heuristics an attempt applies; each retry drops one, from the riskiest on.</summary>
     private sealed record Rules(bool StripUnlikely, bool WeightClasses, bool CleanConditionally)
     {
@@ -184,6 +192,8 @@ public sealed partial class GenericExtractor
         private readonly TextMeasurements _text = new();
         private readonly Dictionary<IElement, double> _scores = new(ReferenceEqualityComparer.Instance);
         private readonly IElement _body = body;
+        /// <summary>The ancestors of the page's formulas (see <see cref="HoldsFormula"/>).</summary>
+        private readonly HashSet<IElement> _formulaHolders = new(ReferenceEqualityComparer.Instance);
 
         public IElement Article { get; private set; } = null!;
         public int TextLength { get; private set; }
@@ -206,6 +216,8 @@ public sealed partial class GenericExtractor
             UnwrapNoscriptImages();
             foreach (var element in _body.QuerySelectorAll("script, style, noscript, template").ToList()) element.Remove();
             ReplaceDoubleBreaks();
+            foreach (var formula in _body.GetElementsByTagName("math"))
+                for (var e = formula.ParentElement; e is not null && _formulaHolders.Add(e); e = e.ParentElement) { }
         }
 
         /// <summary>
@@ -332,8 +344,8 @@ public sealed partial class GenericExtractor
         private bool ShouldPrune(IElement node, ref bool titleHeadingRemoved)
         {
             if (!IsProbablyVisible(node) || IsModalDialog(node)) return true;
-            var classAndId = ClassAndId(node);
-            if (IsByline(node, classAndId))
+            var names = Names.Of(node);
+            if (IsByline(node, names))
             {
                 byline.Found = node.TextContent.Trim();
                 return true;
@@ -343,7 +355,7 @@ public sealed partial class GenericExtractor
                 titleHeadingRemoved = true;
                 return true;
             }
-            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, classAndId) || HasUnlikelyRole(node))) return true;
+            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || HasUnlikelyRole(node))) return true;
             return IsEmptyContainer(node);
         }
 
@@ -363,12 +375,12 @@ public sealed partial class GenericExtractor
         /// The byline (an element marked as the author's, short enough to be names) is metadata, not article text;
         /// it is taken only while no byline is known from the page's metadata or an earlier element.
         /// </summary>
-        private bool IsByline(IElement node, string classAndId)
+        private bool IsByline(IElement node, Names names)
         {
             if (byline.Done) return false;
             var marked = node.GetAttribute("rel") == "author"
                          || (node.GetAttribute("itemprop")?.Contains("author", StringComparison.Ordinal) ?? false)
-                         || BylineClass().IsMatch(classAndId);
+                         || names.Match(BylineClass());
             if (!marked) return false;
             var text = node.TextContent.Trim();
             return text.Length is > 0 and < MaximumBylineLength;
@@ -380,14 +392,14 @@ public sealed partial class GenericExtractor
 
         /// <summary>Chrome by its class or id (see <see cref="UnlikelyCandidate"/>), unless the name also says content,
         /// or the element sits in a table or code (where layout classes are common and the text is the content).</summary>
-        private static bool IsUnlikelyCandidate(IElement node, string classAndId) =>
-            classAndId.Length > 1 && UnlikelyCandidate().IsMatch(classAndId) && !MaybeCandidate().IsMatch(classAndId)
+        private bool IsUnlikelyCandidate(IElement node, Names names) =>
+            names.Match(UnlikelyCandidate()) && !names.Match(MaybeCandidate())
             && node.LocalName is not ("body" or "a") && !HasAncestor(node, "table", 3) && !HasAncestor(node, "code", 3)
             && !HoldsFormula(node);
 
         /// <summary>A formula (MathML) is text, whatever its wrapper's class says: MathJax classes its formulas
         /// "CtxtMenu_Attached" for their context menu.</summary>
-        private static bool HoldsFormula(IElement node) => node.LocalName == "math" || node.GetElementsByTagName("math").Length > 0;
+        private bool HoldsFormula(IElement node) => node.LocalName == "math" || _formulaHolders.Contains(node);
 
         private static bool HasUnlikelyRole(IElement node) => node.GetAttribute("role") is { } role && UnlikelyRoles.Contains(role);
 
@@ -502,14 +514,11 @@ public sealed partial class GenericExtractor
         private int ClassWeight(IElement element)
         {
             if (!rules.WeightClasses) return 0;
-            var weight = 0;
-            foreach (var name in new[] { element.GetAttribute("class"), element.GetAttribute("id") })
-            {
-                if (string.IsNullOrEmpty(name)) continue;
-                if (NegativeClass().IsMatch(name)) weight -= ClassWeightStep;
-                if (PositiveClass().IsMatch(name)) weight += ClassWeightStep;
-            }
-            return weight;
+            var names = Names.Of(element);
+            return Weight(names.Class) + Weight(names.Id);
+
+            static int Weight(string name) => name.Length == 0 ? 0
+                : (NegativeClass().IsMatch(name) ? -ClassWeightStep : 0) + (PositiveClass().IsMatch(name) ? ClassWeightStep : 0);
         }
 
         /// <summary>
@@ -635,7 +644,7 @@ public sealed partial class GenericExtractor
             foreach (var node in part.Descendants<IElement>().ToList())
             {
                 if (Ancestors(node).TakeWhile(a => a != part).Any(removed.Contains)) continue;
-                if (!ShareClass().IsMatch(ClassAndId(node)) || _text.Of(node).Length >= ShareBarMaximumLength) continue;
+                if (!Names.Of(node).Match(ShareClass()) || _text.Of(node).Length >= ShareBarMaximumLength) continue;
                 removed.Add(node);
                 Remove(node);
             }
@@ -761,7 +770,6 @@ public sealed partial class GenericExtractor
 
         // ---- Tree helpers ----
 
-        private static string ClassAndId(IElement node) => (node.GetAttribute("class") ?? "") + " " + (node.GetAttribute("id") ?? "");
 
         /// <summary>Whether an ancestor within <paramref name="maxDepth"/> levels (0: any) is a <paramref name="tag"/> (that passes the filter).</summary>
         private static bool HasAncestor(IElement node, string tag, int maxDepth, Func<IElement, bool>? filter = null)
