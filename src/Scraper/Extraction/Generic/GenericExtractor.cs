@@ -208,7 +208,7 @@ public sealed partial class GenericExtractor
             TextLength = _text.Of(Article).Length;
         }
 
-        // ---- Preparing the copy ----
+        // ---- Preparing the body ----
 
         /// <summary>Scripts and styles hold no article text; double line breaks are paragraph breaks.</summary>
         private void Prepare()

@@ -1,0 +1,36 @@
+using BenchmarkDotNet.Attributes;
+using Scraper.Extraction;
+using Scraper.Extraction.Generic;
+using Scraper.Sites;
+
+namespace Scraper.Bench;
+
+/// <summary>
+/// The generic extractor on real pages of the Readability corpus (../shared/corpora/readability-test-pages, read
+/// in place): decode, parse and extract, as for a host without site rules. One operation is one page, so
+/// pages/s = 1 s / mean. "MedianPage" is the corpus's page of median size (the 66th of 130 by bytes, topicseed-1,
+/// 110 KB); "LargestPage" its largest (wikipedia-2, 1 MB).
+/// </summary>
+[MemoryDiagnoser]
+public class GenericExtractionBenchmarks
+{
+    private readonly ArticleExtractor _extractor = new(SiteCatalog.Default);
+    private byte[] _median = null!;
+    private byte[] _largest = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var folder = Path.GetFullPath(Path.Combine(BenchPaths.Root, "..", "shared", "corpora", "readability-test-pages"));
+        if (!Directory.Exists(folder)) throw new InvalidOperationException($"the corpus folder {folder} is absent (see ../shared/corpora/README.md)");
+        var bySize = ReferenceCorpus.Load(folder).Select(p => new FileInfo(p.SourcePath)).OrderBy(f => f.Length).ThenBy(f => f.FullName, StringComparer.Ordinal).ToList();
+        _median = File.ReadAllBytes(bySize[bySize.Count / 2].FullName);
+        _largest = File.ReadAllBytes(bySize[^1].FullName);
+    }
+
+    [Benchmark]
+    public Article MedianPage() => _extractor.Extract(ReferenceCorpus.PageUrl, _median, null).Article;
+
+    [Benchmark]
+    public Article LargestPage() => _extractor.Extract(ReferenceCorpus.PageUrl, _largest, null).Article;
+}
