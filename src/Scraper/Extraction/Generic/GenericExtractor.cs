@@ -37,8 +37,9 @@ public sealed partial class GenericExtractor
     [GeneratedRegex(@"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story", RegexOptions.IgnoreCase)]
     private static partial Regex PositiveClass();
 
-    /// <summary>Class or id words of things next to an article: hidden parts, comments, promotions, metadata, tools.</summary>
-    [GeneratedRegex(@"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget", RegexOptions.IgnoreCase)]
+    /// <summary>Class or id words of things next to an article: hidden parts, comments, promotions, metadata, tools.
+    /// Footers, but not footnotes, which are part of the text.</summary>
+    [GeneratedRegex(@"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget", RegexOptions.IgnoreCase)]
     private static partial Regex NegativeClass();
 
     [GeneratedRegex(@"byline|author|dateline|writtenby|p-author", RegexOptions.IgnoreCase)]

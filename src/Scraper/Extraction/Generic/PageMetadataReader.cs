@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
+using Scraper.Diffing;
 
 namespace Scraper.Extraction.Generic;
 
@@ -282,21 +283,19 @@ public static partial class PageMetadataReader
 }
 
 /// <summary>How much of one text's words another text has.</summary>
-public static partial class TextSimilarity
+public static class TextSimilarity
 {
-    [GeneratedRegex(@"\W+")]
-    private static partial Regex NonWord();
-
     /// <summary>
     /// 1 when every word of <paramref name="b"/> occurs in <paramref name="a"/>, 0 when none does: one minus the
-    /// share of b's text (in characters) made of words a lacks. Used to recognise a heading that repeats the title.
+    /// share of b's text (in characters) made of words a lacks. Words as the diff counts them (each CJK character one
+    /// word, as Chinese and Japanese write no spaces). Used to recognise a heading that repeats the title.
     /// </summary>
     public static double Of(string a, string b)
     {
-        var tokensA = NonWord().Split(a.ToLowerInvariant()).Where(t => t.Length > 0).ToHashSet(StringComparer.Ordinal);
-        var tokensB = NonWord().Split(b.ToLowerInvariant()).Where(t => t.Length > 0).ToList();
-        if (tokensA.Count == 0 || tokensB.Count == 0) return 0;
-        var unique = string.Join(' ', tokensB.Where(t => !tokensA.Contains(t)));
-        return 1 - (double)unique.Length / string.Join(' ', tokensB).Length;
+        var wordsA = WordDiff.Words(a).ToHashSet(StringComparer.Ordinal);
+        var wordsB = WordDiff.Words(b).ToList();
+        if (wordsA.Count == 0 || wordsB.Count == 0) return 0;
+        var unique = string.Join(' ', wordsB.Where(w => !wordsA.Contains(w)));
+        return 1 - (double)unique.Length / string.Join(' ', wordsB).Length;
     }
 }
