@@ -99,6 +99,21 @@ public sealed partial class GenericExtractor
     /// <summary>How far up a paragraph's score reaches: the article is rarely more than five levels above its text.</summary>
     private const int ScoredAncestorLevels = 5;
 
+    /// <summary>A paragraph earns a point per this many characters, up to <see cref="MaximumLengthPoints"/>: length
+    /// says prose, but one very long block (a pasted table, a comment thread) should not outweigh many paragraphs.</summary>
+    private const int CharactersPerPoint = 100, MaximumLengthPoints = 3;
+
+    /// <summary>A heading this similar to the title (see <see cref="TextSimilarity"/>) repeats it.</summary>
+    private const double TitleSimilarity = 0.75;
+
+    /// <summary>A sibling joins the article when it scores this share of the top candidate's score, and at least the
+    /// floor: parts of one article score alike, a teaser box next to it far less.</summary>
+    private const double SiblingScoreShare = 0.2;
+    private const int SiblingScoreFloor = 10;
+
+    /// <summary>A block whose text is mostly in lists is a list, judged as one.</summary>
+    private const double ListTextShare = 0.9;
+
     /// <summary>The number of best candidates compared to see whether they share a parent.</summary>
     private const int TopCandidateCount = 5;
 
@@ -151,6 +166,8 @@ public sealed partial class GenericExtractor
                 : i == 0 ? document.Body
                 : _loader.Parse(source!).Body;
             if (page is null) break;
+            // Out of its document, the body changes without the document tracking every node that comes and goes.
+            page.Remove();
             var attempt = new Attempt(page.Owner!, page, metadata.Title, Rules.Sieve[i], byline);
             attempt.Run();
             if (longest is null || attempt.TextLength > longest.TextLength) longest = attempt;
@@ -389,7 +406,7 @@ public sealed partial class GenericExtractor
 
         /// <summary>The page's headline inside the body repeats the title, which is reported apart.</summary>
         private bool HeadingRepeatsTitle(IElement node) =>
-            node.LocalName is "h1" or "h2" && title is not null && TextSimilarity.Of(title, node.TextContent.Trim()) > 0.75;
+            node.LocalName is "h1" or "h2" && title is not null && TextSimilarity.Of(title, node.TextContent.Trim()) > TitleSimilarity;
 
         /// <summary>Chrome by its class or id (see <see cref="UnlikelyCandidate"/>), unless the name also says content,
         /// or the element sits in a table or code (where layout classes are common and the text is the content).</summary>
@@ -478,7 +495,7 @@ public sealed partial class GenericExtractor
                 if (paragraph.ParentElement is null) continue;
                 var text = _text.Of(paragraph);
                 if (text.Length < MinimumParagraphLength) continue;
-                var score = 1.0 + (text.Commas + 1) + Math.Min(text.Length / 100, 3);
+                var score = 1.0 + (text.Commas + 1) + Math.Min(text.Length / CharactersPerPoint, MaximumLengthPoints);
                 var level = 0;
                 for (var ancestor = paragraph.ParentElement; ancestor is not null && level < ScoredAncestorLevels; ancestor = ancestor == _body ? null : ancestor.ParentElement, level++)
                 {
@@ -586,7 +603,7 @@ public sealed partial class GenericExtractor
                 return article;
             }
             var topScore = _scores[top];
-            var threshold = Math.Max(10, topScore * 0.2);
+            var threshold = Math.Max(SiblingScoreFloor, topScore * SiblingScoreShare);
             var topClass = top.GetAttribute("class") ?? "";
             var parent = top.ParentElement!;
             foreach (var sibling in parent.Children.ToList())
@@ -595,7 +612,7 @@ public sealed partial class GenericExtractor
                 if (!append)
                 {
                     // Parts of one article often share a class.
-                    var bonus = topClass.Length > 0 && (sibling.GetAttribute("class") ?? "") == topClass ? topScore * 0.2 : 0;
+                    var bonus = topClass.Length > 0 && (sibling.GetAttribute("class") ?? "") == topClass ? topScore * SiblingScoreShare : 0;
                     if (_scores.TryGetValue(sibling, out var score) && score + bonus >= threshold) append = true;
                     else if (sibling.LocalName == "p") append = IsProseParagraph(sibling);
                 }
@@ -644,8 +661,8 @@ public sealed partial class GenericExtractor
             var removed = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
             foreach (var node in part.Descendants<IElement>().ToList())
             {
-                if (Ancestors(node).TakeWhile(a => a != part).Any(removed.Contains)) continue;
                 if (!Names.Of(node).Match(ShareClass()) || _text.Of(node).Length >= ShareBarMaximumLength) continue;
+                if (Ancestors(node).TakeWhile(a => a != part).Any(removed.Contains)) continue;
                 removed.Add(node);
                 Remove(node);
             }
@@ -711,7 +728,7 @@ public sealed partial class GenericExtractor
             if (text.Commas >= ProseCommaCount) return false;
             if (content.HasVideo) return false;
 
-            var isList = tag is "ul" or "ol" || (text.Length > 0 && (double)content.ListTextLength / text.Length > 0.9);
+            var isList = tag is "ul" or "ol" || (text.Length > 0 && (double)content.ListTextLength / text.Length > ListTextShare);
             if (text.Length <= 30)
             {
                 var words = TextNormalizer.Collapse(node.TextContent);
