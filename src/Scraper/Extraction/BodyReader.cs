@@ -221,10 +221,10 @@ public sealed class BodyReader
             return src;
         }
 
-        /// <summary><c>a.jpg 1x, b.jpg 2x</c> → <c>a.jpg</c>.</summary>
+        /// <summary><c>a.jpg 1x, b.jpg 2x</c> → <c>a.jpg</c>. A candidate's address ends at white space (it may hold
+        /// commas, as in <c>/w_300,h_200/a.jpg</c>); a comma right after it separates it from the next.</summary>
         private static string? FirstOfSourceSet(string set) =>
-            set.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()?
-                .Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            set.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.TrimEnd(',') is { Length: > 0 } first ? first : null;
 
         private (string Text, List<IElement> Images) Gather(List<INode> run)
         {

@@ -99,7 +99,7 @@ public sealed class GenericExtractorTests
             <html><head><title>Bridge opens in the old town at last</title></head><body><div class="article-body">
               <figure><img src="/img/bridge.jpg" alt="The bridge"><figcaption>The bridge at dawn. <span class="credit">Photo: Jane Roe/Reuters</span></figcaption></figure>
               <p>{{Prose("bridge")}}</p>
-              <p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-srcset="/img/toll-800.jpg 800w, /img/toll-1600.jpg 1600w"></p>
+              <p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-srcset="/img/w_800,h_600/toll.jpg 800w, /img/w_1600,h_1200/toll.jpg 1600w"></p>
               <p class="caption">The toll booth on the west bank. [Photo/Xinhua]</p>
               <p>{{Prose("toll")}}</p>
               <p>{{Prose("budget")}}</p>
@@ -108,7 +108,7 @@ public sealed class GenericExtractorTests
 
         Assert.Equal(2, article.Figures.Count);
         Assert.Equal(new Figure("https://news.example.org/img/bridge.jpg", "The bridge", "The bridge at dawn.", "Jane Roe/Reuters", 0), article.Figures[0]);
-        Assert.Equal(new Figure("https://news.example.org/img/toll-800.jpg", null, "The toll booth on the west bank.", "Xinhua", 1), article.Figures[1]);
+        Assert.Equal(new Figure("https://news.example.org/img/w_800,h_600/toll.jpg", null, "The toll booth on the west bank.", "Xinhua", 1), article.Figures[1]);
         Assert.Equal([Prose("bridge"), Prose("toll"), Prose("budget")], article.Paragraphs);
     }
 
