@@ -277,33 +277,75 @@ public sealed partial class GenericExtractor
             foreach (var parent in ordered) ReplaceDoubleBreaks(parent);
         }
 
-        /// <summary>The double breaks among one element's children, left to right, by index (see <see cref="NextNonBlank"/>).</summary>
+        /// <summary>
+        /// The double breaks among one element's children: a chain of breaks (with blank text between them) becomes a
+        /// &lt;p&gt; holding the inline content that follows, up to the next chain or the next block. The children are
+        /// laid out anew in one pass (see <see cref="SetChildren"/>).
+        /// </summary>
         private void ReplaceDoubleBreaks(IElement parent)
         {
-            for (var i = 0; i < parent.ChildNodes.Length; i++)
+            var children = parent.ChildNodes.ToArray();
+            // First the chains: a break followed, past blank text, by more breaks starts one; those breaks go.
+            var dropped = new HashSet<INode>(ReferenceEqualityComparer.Instance);
+            var chainStarts = new HashSet<INode>(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < children.Length; i++)
             {
-                var children = parent.ChildNodes;
-                if (children[i] is not IElement { LocalName: "br" } br) continue;
-                var replaced = false;
-                for (var next = NextNonBlank(children, i + 1); next < children.Length && IsBreak(children[next]); next = NextNonBlank(children, next))
+                if (!IsBreak(children[i]) || dropped.Contains(children[i])) continue;
+                for (var next = NextNonBlank(children, i + 1); next < children.Length && IsBreak(children[next]); next = NextNonBlank(children, next + 1))
                 {
-                    replaced = true;
-                    parent.RemoveChild(children[next]);
+                    dropped.Add(children[next]);
+                    chainStarts.Add(children[i]);
                 }
-                if (!replaced) continue;
+            }
+            if (chainStarts.Count == 0) return;
+            Empty(parent);
+            var laidOut = new List<INode>(children.Length);
+            for (var i = 0; i < children.Length; i++)
+            {
+                if (dropped.Contains(children[i])) continue;
+                if (!chainStarts.Contains(children[i]))
+                {
+                    laidOut.Add(children[i]);
+                    continue;
+                }
                 var p = document.CreateElement("p");
-                parent.ReplaceChild(p, br);
-                while (i + 1 < children.Length)
+                var content = new List<INode>();
+                for (; i + 1 < children.Length; i++)
                 {
                     var next = children[i + 1];
-                    if (IsBreak(next) && IsBreakAt(children, NextNonBlank(children, i + 2))) break;
-                    if (!IsPhrasing(next)) break;
-                    p.AppendChild(next);
+                    if (dropped.Contains(next)) continue;
+                    if (chainStarts.Contains(next) || !IsPhrasing(next)) break;
+                    content.Add(next);
                 }
-                TrimTrailingWhitespace(p);
-                // A paragraph cannot hold a paragraph: the outer one was a container.
-                if (parent.LocalName == "p") parent = Rename(parent, "div");
+                while (content.Count > 0 && IsWhitespace(content[^1])) content.RemoveAt(content.Count - 1);
+                laidOut.Add(p);
+                SetChildren(p, content);
             }
+            SetChildren(parent, laidOut);
+            // A paragraph cannot hold a paragraph: the outer one was a container.
+            if (parent.LocalName == "p") Rename(parent, "div");
+        }
+
+        /// <summary>
+        /// Restructuring an element's children: AngleSharp finds a child by searching its parent's list, so moving the
+        /// children of a large element one by one takes quadratic time. Instead the element is emptied at once
+        /// (<see cref="Empty"/>) and the detached children appended where they now belong.
+        /// </summary>
+        private static void SetChildren(IElement element, IReadOnlyList<INode> detachedChildren)
+        {
+            foreach (var child in detachedChildren) element.AppendChild(child);
+        }
+
+        private static INode Detached(INode node)
+        {
+            node.Parent?.RemoveChild(node);
+            return node;
+        }
+
+        /// <summary>Detaches all of an element's children in one step.</summary>
+        private static void Empty(IElement element)
+        {
+            if (element.HasChildNodes) element.TextContent = "";
         }
 
         // ---- Pruning and finding paragraphs ----
@@ -316,6 +358,7 @@ public sealed partial class GenericExtractor
         {
             var toScore = new List<IElement>();
             var titleHeadingRemoved = false;
+            var unwrapped = new Dictionary<IElement, Dictionary<INode, INode>>(ReferenceEqualityComparer.Instance);
             // Depth first over the children by index (see TextMeasurements.Of); a removed child leaves its index to the next one.
             var stack = new Stack<(IElement Parent, int Index)>();
             stack.Push((_body, 0));
@@ -339,11 +382,14 @@ public sealed partial class GenericExtractor
                     if (IsParagraphWrapper(node))
                     {
                         // A div around one paragraph: the paragraph takes its place, so its score goes to the real container.
+                        // The places are swapped once the walk is done, all of a parent's at once (see SetChildren).
                         var p = node.FirstElementChild!;
-                        parent.ReplaceChild(p, node);
-                        _text.Changed(parent);
-                        node = p;
-                        toScore.Add(node);
+                        if (!unwrapped.TryGetValue(parent, out var replacements)) unwrapped[parent] = replacements = new(ReferenceEqualityComparer.Instance);
+                        replacements[node] = p;
+                        toScore.Add(p);
+                        stack.Push((parent, index + 1));
+                        stack.Push((p, 0));
+                        continue;
                     }
                     else if (!HasBlockDescendant(node))
                     {
@@ -354,6 +400,13 @@ public sealed partial class GenericExtractor
                 }
                 stack.Push((parent, index + 1));
                 stack.Push((node, 0));
+            }
+            foreach (var (parent, replacements) in unwrapped)
+            {
+                var children = parent.ChildNodes.ToArray();
+                Empty(parent);
+                SetChildren(parent, children.Select(c => replacements.TryGetValue(c, out var p) ? Detached(p) : c).ToList());
+                _text.Changed(parent);
             }
             return toScore;
         }
@@ -433,38 +486,34 @@ public sealed partial class GenericExtractor
         /// <summary>Runs of inline content directly in a div become paragraphs of their own, to be scored as such.</summary>
         private void WrapInlineRuns(IElement div)
         {
-            var children = div.ChildNodes;
-            IElement? p = null;
-            var i = 0;
-            while (i < children.Length)
+            var children = div.ChildNodes.ToArray();
+            var laidOut = new List<INode>(children.Length);
+            var runs = new List<(IElement P, List<INode> Content)>();
+            List<INode>? run = null;
+            foreach (var child in children)
             {
-                var child = children[i];
-                if (!IsPhrasing(child))
+                if (IsPhrasing(child))
                 {
-                    if (p is not null) TrimTrailingWhitespace(p);
-                    p = null;
-                    i++;
-                }
-                else if (p is not null)
-                {
-                    p.AppendChild(child); // leaves the div: the next child moves to index i
-                }
-                else
-                {
-                    if (!IsWhitespace(child))
+                    // A run starts at inline content that is not blank; blank text between blocks stays as it is.
+                    if (run is null && !IsWhitespace(child))
                     {
-                        p = document.CreateElement("p");
-                        div.ReplaceChild(p, child);
-                        p.AppendChild(child);
+                        run = [];
+                        var p = document.CreateElement("p");
+                        runs.Add((p, run));
+                        laidOut.Add(p);
                     }
-                    i++;
+                    (run ?? laidOut).Add(child);
+                    continue;
                 }
+                // A run ended by a block loses its trailing blank text and line breaks.
+                while (run is { Count: > 0 } && IsWhitespace(run[^1])) run.RemoveAt(run.Count - 1);
+                run = null;
+                laidOut.Add(child);
             }
-        }
-
-        private static void TrimTrailingWhitespace(IElement p)
-        {
-            while (p.LastChild is { } last && IsWhitespace(last)) p.RemoveChild(last);
+            if (runs.Count == 0) return;
+            Empty(div);
+            foreach (var (p, content) in runs) SetChildren(p, content);
+            SetChildren(div, laidOut);
         }
 
         /// <summary>A div whose only content is one paragraph with few links.</summary>
@@ -598,7 +647,9 @@ public sealed partial class GenericExtractor
             if (top is null)
             {
                 var all = document.CreateElement("div");
-                while (_body.FirstChild is { } child) all.AppendChild(child);
+                var everything = _body.ChildNodes.ToArray();
+                Empty(_body);
+                SetChildren(all, everything);
                 article.AppendChild(all);
                 return article;
             }
@@ -606,7 +657,11 @@ public sealed partial class GenericExtractor
             var threshold = Math.Max(SiblingScoreFloor, topScore * SiblingScoreShare);
             var topClass = top.GetAttribute("class") ?? "";
             var parent = top.ParentElement!;
-            foreach (var sibling in parent.Children.ToList())
+            var siblings = parent.Children.ToList();
+            // The parent is left behind (nothing reads it again); its children leave it at once (see SetChildren).
+            Empty(parent);
+            _text.Changed(parent);
+            foreach (var sibling in siblings)
             {
                 var append = sibling == top;
                 if (!append)
@@ -617,9 +672,7 @@ public sealed partial class GenericExtractor
                     else if (sibling.LocalName == "p") append = IsProseParagraph(sibling);
                 }
                 if (!append) continue;
-                var joined = KeptSiblingTags.Contains(sibling.LocalName) ? sibling : Rename(sibling, "div");
-                _text.Changed(parent);
-                article.AppendChild(joined);
+                article.AppendChild(KeptSiblingTags.Contains(sibling.LocalName) ? sibling : Rename(sibling, "div"));
             }
             return article;
         }
@@ -788,7 +841,6 @@ public sealed partial class GenericExtractor
 
         // ---- Tree helpers ----
 
-
         /// <summary>Whether an ancestor within <paramref name="maxDepth"/> levels (0: any) is a <paramref name="tag"/> (that passes the filter).</summary>
         private static bool HasAncestor(IElement node, string tag, int maxDepth, Func<IElement, bool>? filter = null)
         {
@@ -830,15 +882,13 @@ public sealed partial class GenericExtractor
         }
 
         /// <summary>The index of the first child from <paramref name="from"/> on that is an element or holds text.</summary>
-        private static int NextNonBlank(INodeList children, int from)
+        private static int NextNonBlank(IReadOnlyList<INode> children, int from)
         {
-            while (from < children.Length && children[from] is not IElement && string.IsNullOrWhiteSpace(children[from].TextContent)) from++;
+            while (from < children.Count && children[from] is not IElement && string.IsNullOrWhiteSpace(children[from].TextContent)) from++;
             return from;
         }
 
         private static bool IsBreak(INode node) => node is IElement { LocalName: "br" };
-
-        private static bool IsBreakAt(INodeList children, int index) => index < children.Length && IsBreak(children[index]);
 
         private static bool IsWhitespace(INode node) =>
             (node is IText text && string.IsNullOrWhiteSpace(text.Data)) || node is IElement { LocalName: "br" };
