@@ -138,6 +138,9 @@ public sealed partial class GenericExtractor
     /// <summary>Share bars are short; a "share" class on a long block is part of a name, not a share bar.</summary>
     private const int ShareBarMaximumLength = 500;
 
+    /// <summary>An element with more children than this is rearranged in one pass (see Attempt.SetChildren).</summary>
+    private const int ManyChildren = 64;
+
     /// <summary>Above this many commas a block is prose, whatever else it holds.</summary>
     private const int ProseCommaCount = 10;
 
@@ -329,7 +332,8 @@ public sealed partial class GenericExtractor
         /// <summary>
         /// Restructuring an element's children: AngleSharp finds a child by searching its parent's list, so moving the
         /// children of a large element one by one takes quadratic time. Instead the element is emptied at once
-        /// (<see cref="Empty"/>) and the detached children appended where they now belong.
+        /// (<see cref="Empty"/>) and the detached children appended where they now belong. (Appending walks the
+        /// appended subtree, looking for a &lt;base&gt;, so elements with few children are changed in place.)
         /// </summary>
         private static void SetChildren(IElement element, IReadOnlyList<INode> detachedChildren)
         {
@@ -404,8 +408,15 @@ public sealed partial class GenericExtractor
             foreach (var (parent, replacements) in unwrapped)
             {
                 var children = parent.ChildNodes.ToArray();
-                Empty(parent);
-                SetChildren(parent, children.Select(c => replacements.TryGetValue(c, out var p) ? Detached(p) : c).ToList());
+                if (children.Length > ManyChildren)
+                {
+                    Empty(parent);
+                    SetChildren(parent, children.Select(c => replacements.TryGetValue(c, out var p) ? Detached(p) : c).ToList());
+                }
+                else
+                {
+                    foreach (var (div, p) in replacements) parent.ReplaceChild(p, div);
+                }
                 _text.Changed(parent);
             }
             return toScore;
@@ -511,9 +522,20 @@ public sealed partial class GenericExtractor
                 laidOut.Add(child);
             }
             if (runs.Count == 0) return;
-            Empty(div);
-            foreach (var (p, content) in runs) SetChildren(p, content);
-            SetChildren(div, laidOut);
+            if (children.Length > ManyChildren)
+            {
+                Empty(div);
+                foreach (var (p, content) in runs) SetChildren(p, content);
+                SetChildren(div, laidOut);
+                return;
+            }
+            // Few children: each run is put in its paragraph where it stands, leaving the blocks between them in place.
+            foreach (var (p, content) in runs)
+            {
+                div.ReplaceChild(p, content[0]);
+                SetChildren(p, content.Select(Detached).ToList());
+            }
+            foreach (var trimmed in children.Where(c => c.Parent == div && !laidOut.Contains(c))) div.RemoveChild(trimmed);
         }
 
         /// <summary>A div whose only content is one paragraph with few links.</summary>

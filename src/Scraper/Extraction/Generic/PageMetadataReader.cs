@@ -183,7 +183,8 @@ public static partial class PageMetadataReader
 
     private static string RemoveWhitespace(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
-    private static int WordCount(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length is var n && n == 0 ? 1 : n;
+    /// <summary>Words separated by white space (at least one: an empty title counts as one word, as in Readability).</summary>
+    private static int WordCount(string text) => Math.Max(1, text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length);
 
     /// <summary>The first schema.org article described in the page's JSON-LD scripts.</summary>
     private sealed record JsonLd(string? Title, string? Byline, string? Published, string? Language, string? SiteName)
