@@ -210,7 +210,8 @@ public sealed partial class GenericExtractor
     /// <summary>One pass of the algorithm over a body no other attempt has changed; it changes it.</summary>
     private sealed class Attempt(IDocument document, IElement body, string? title, Rules rules, BylineSearch byline)
     {
-        private readonly TextMeasurements _text = new();
+        // About one element per 100 characters of HTML: the measurements' table rarely has to grow.
+        private readonly TextMeasurements _text = new(document.Source.Text.Length / 100);
         private readonly Dictionary<IElement, double> _scores = new(ReferenceEqualityComparer.Instance);
         private readonly IElement _body = body;
         /// <summary>The ancestors of the page's formulas (see <see cref="HoldsFormula"/>).</summary>
@@ -712,17 +713,22 @@ public sealed partial class GenericExtractor
         private void Clean(IElement article)
         {
             var dataTables = DataTables(article);
-            CleanConditionally(article, "form", dataTables);
-            CleanConditionally(article, "fieldset", dataTables);
+            // An element holding a data table is kept with it; found once, from the tables up.
+            var tableHolders = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
+            foreach (var table in dataTables)
+                for (var e = table.ParentElement; e is not null && tableHolders.Add(e); e = e.ParentElement) { }
+            var tables = new TableSets(dataTables, tableHolders);
+            CleanConditionally(article, "form", tables);
+            CleanConditionally(article, "fieldset", tables);
             RemoveAll(article, "object, embed, footer, link, aside");
             foreach (var part in article.Children.ToList()) RemoveShareBars(part);
             RemoveAll(article, "iframe, input, textarea, select, button");
             // A heading classed as chrome ("related-title", "comments-header") heads chrome.
             foreach (var heading in article.QuerySelectorAll("h1, h2").ToList())
                 if (ClassWeight(heading) < 0) Remove(heading);
-            CleanConditionally(article, "table", dataTables);
-            CleanConditionally(article, "ul", dataTables);
-            CleanConditionally(article, "div", dataTables);
+            CleanConditionally(article, "table", tables);
+            CleanConditionally(article, "ul", tables);
+            CleanConditionally(article, "div", tables);
         }
 
         private void RemoveAll(IElement root, string selector)
@@ -777,12 +783,12 @@ public sealed partial class GenericExtractor
         }
 
         /// <summary>Removes the <paramref name="tag"/> elements of the article that look like chrome; the innermost first.</summary>
-        private void CleanConditionally(IElement article, string tag, HashSet<IElement> dataTables)
+        private void CleanConditionally(IElement article, string tag, TableSets tables)
         {
             if (!rules.CleanConditionally) return;
             var nodes = article.GetElementsByTagName(tag).ToList();
             for (var i = nodes.Count - 1; i >= 0; i--)
-                if (nodes[i].Parent is not null && LooksLikeChrome(nodes[i], tag, dataTables)) Remove(nodes[i]);
+                if (nodes[i].Parent is not null && LooksLikeChrome(nodes[i], tag, tables)) Remove(nodes[i]);
         }
 
         /// <summary>
@@ -790,17 +796,16 @@ public sealed partial class GenericExtractor
         /// than paragraphs, list items outside a list, form inputs, a short linked snippet, much link text, embeds
         /// that are not videos, or no text at all. Data tables and what is in them, code, and lists of images stay.
         /// </summary>
-        private bool LooksLikeChrome(IElement node, string tag, HashSet<IElement> dataTables)
+        private bool LooksLikeChrome(IElement node, string tag, TableSets tables)
         {
-            if (tag == "table" && dataTables.Contains(node)) return false;
-            if (HasAncestor(node, "table", 0, dataTables.Contains)) return false;
+            if (tables.Data.Contains(node) || tables.Holders.Contains(node)) return false;
+            if (HasAncestor(node, "table", 0, tables.Data.Contains)) return false;
             if (HasAncestor(node, "code", 3)) return false;
-            var content = Count(node, dataTables);
-            if (content.HasDataTable) return false;
             var weight = ClassWeight(node);
             if (weight < 0) return true;
             var text = _text.Of(node);
             if (text.Commas >= ProseCommaCount) return false;
+            var content = Count(node);
             if (content.HasVideo) return false;
 
             var isList = tag is "ul" or "ol" || (text.Length > 0 && (double)content.ListTextLength / text.Length > ListTextShare);
@@ -830,14 +835,17 @@ public sealed partial class GenericExtractor
             return content.Images != node.GetElementsByTagName("li").Length;
         }
 
+        /// <summary>The article's data tables, and the elements that hold one.</summary>
+        private sealed record TableSets(HashSet<IElement> Data, HashSet<IElement> Holders);
+
         private readonly record struct BlockContent(int Paragraphs, int Images, int ListItems, int Inputs, int Embeds,
-            bool HasVideo, bool HasDataTable, int HeadingTextLength, int TextishLength, int ListTextLength);
+            bool HasVideo, int HeadingTextLength, int TextishLength, int ListTextLength);
 
         /// <summary>What a block holds, counted in one walk of its descendants.</summary>
-        private BlockContent Count(IElement node, HashSet<IElement> dataTables)
+        private BlockContent Count(IElement node)
         {
             int paragraphs = 0, images = 0, items = 0, inputs = 0, embeds = 0, headings = 0, textish = 0, lists = 0;
-            bool video = false, dataTable = false;
+            var video = false;
             foreach (var e in node.Descendants<IElement>())
             {
                 switch (e.LocalName)
@@ -850,7 +858,6 @@ public sealed partial class GenericExtractor
                         embeds++;
                         video |= e.Attributes.Any(a => VideoSource().IsMatch(a.Value)) || (e.LocalName == "object" && VideoSource().IsMatch(e.InnerHtml));
                         break;
-                    case "table": dataTable |= dataTables.Contains(e); break;
                 }
                 var name = e.LocalName;
                 if (name is "h1" or "h2" or "h3" or "h4" or "h5" or "h6") headings += _text.Of(e).Length;
@@ -858,7 +865,7 @@ public sealed partial class GenericExtractor
                 if (name is "span" or "font" or "li" or "td" || BlockTags.Contains(name)) textish += _text.Of(e).Length;
                 if (name is "ul" or "ol") lists += _text.Of(e).Length;
             }
-            return new BlockContent(paragraphs, images, items, inputs, embeds, video, dataTable, headings, textish, lists);
+            return new BlockContent(paragraphs, images, items, inputs, embeds, video, headings, textish, lists);
         }
 
         // ---- Tree helpers ----

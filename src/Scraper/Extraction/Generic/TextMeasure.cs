@@ -57,7 +57,11 @@ internal readonly record struct TextMeasure(int Length, double LinkLength, int C
 /// </summary>
 internal sealed class TextMeasurements
 {
-    private readonly Dictionary<IElement, TextMeasure> _known = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<IElement, TextMeasure> _known;
+
+    /// <param name="expectedElements">How many elements the tree is expected to have.</param>
+    public TextMeasurements(int expectedElements = 0) =>
+        _known = new Dictionary<IElement, TextMeasure>(Math.Clamp(expectedElements, 0, 1 << 20), ReferenceEqualityComparer.Instance);
 
     public TextMeasure Of(INode node)
     {
