@@ -20,6 +20,10 @@ public class ArchiveStoreBenchmarks
     private string _folder = null!;
     private ArchiveStore _store = null!;
 
+    /// <summary>synchronous = FULL (an fsync per page) or NORMAL (WAL: an fsync per checkpoint); see <see cref="ArchiveOptions"/>.</summary>
+    [Params(true, false)]
+    public bool DurableCommits { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -48,7 +52,8 @@ public class ArchiveStoreBenchmarks
     public void OpenFreshArchive()
     {
         _folder = Directory.CreateTempSubdirectory("scraper-bench-store-").FullName;
-        _store = ArchiveStore.OpenAsync(Path.Combine(_folder, "archive.db"), ArchiveAccess.ReadWrite).GetAwaiter().GetResult();
+        _store = ArchiveStore.OpenAsync(Path.Combine(_folder, "archive.db"), ArchiveAccess.ReadWrite, new ArchiveOptions(DurableCommits: DurableCommits))
+            .GetAwaiter().GetResult();
     }
 
     [IterationCleanup]

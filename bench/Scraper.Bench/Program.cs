@@ -6,6 +6,9 @@ using Scraper.Bench;
 if (args is ["export-memory", ..])
 {
     await ExportMemoryCheck.RunAsync(args.Length > 1 ? int.Parse(args[1]) : int.MaxValue);
-    return;
+    return 0;
 }
+// dotnet run -c Release --project bench/Scraper.Bench -- corpus [DIR] [--repeat N] [--words]
+if (args is ["corpus", ..]) return CorpusCommand.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

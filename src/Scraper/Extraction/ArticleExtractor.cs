@@ -18,13 +18,14 @@ public sealed class ArticleExtractor
     private readonly HtmlDocumentLoader _loader;
     private readonly BodyReader _bodyReader = new();
     private readonly SiteRuleExtractor _siteRules;
-    private readonly GenericExtractor _generic = new();
+    private readonly GenericExtractor _generic;
 
     public ArticleExtractor(SiteCatalog sites, HtmlDocumentLoader? loader = null)
     {
         _sites = sites;
         _loader = loader ?? new HtmlDocumentLoader();
         _siteRules = new SiteRuleExtractor(_bodyReader);
+        _generic = new GenericExtractor(_loader);
     }
 
     public SiteCatalog Sites => _sites;
@@ -37,7 +38,6 @@ public sealed class ArticleExtractor
 
     public PageExtraction Extract(Uri url, IDocument document, SiteRule? rule)
     {
-        var language = TextNormalizer.NullIfEmpty(document.DocumentElement.GetAttribute("lang"));
         if (rule is not null)
         {
             var metadata = _siteRules.ReadMetadata(document, rule);
@@ -51,23 +51,24 @@ public sealed class ArticleExtractor
                     Url = url.AbsoluteUri,
                     Site = rule.Site,
                     Extractor = "site:" + rule.Site,
-                    Title = metadata.Title ?? _generic.Find(document).Metadata.Title,
+                    Title = metadata.Title ?? PageMetadataReader.Read(document).Title,
                     Subtitle = metadata.Subtitle,
                     Section = metadata.Section,
                     Published = DateText.ToIso(metadata.Info.Published),
                     Source = metadata.Info.Source,
                     Byline = metadata.Info.Byline,
-                    Language = language ?? rule.Language,
+                    Language = TextNormalizer.NullIfEmpty(document.DocumentElement.GetAttribute("lang")) ?? rule.Language,
                     Paragraphs = body.Paragraphs,
                     Figures = body.Figures,
                 };
                 return new PageExtraction(article, siblings, continuation);
             }
             // Template drift: the rules' metadata may still hold where the body selector no longer does.
-            return new PageExtraction(ExtractGeneric(url, document, rule, metadata, language), siblings, continuation,
-                SiteRuleExtractor.IsSectionList(document, url, rule));
+            // Asked before the generic extractor works on the document, which it changes in place.
+            var isSectionList = SiteRuleExtractor.IsSectionList(document, url, rule);
+            return new PageExtraction(ExtractGeneric(url, document, rule, metadata), siblings, continuation, isSectionList);
         }
-        return new PageExtraction(ExtractGeneric(url, document, null, null, language), [], false);
+        return new PageExtraction(ExtractGeneric(url, document, null, null), [], false);
     }
 
     /// <summary>Page 1 of a multi-page article joined with its sibling pages (found through each page's pager).</summary>
@@ -114,12 +115,14 @@ public sealed class ArticleExtractor
         return first.Article with { Paragraphs = paragraphs, Figures = figures, Pages = 1 + pages.Count };
     }
 
-    private Article ExtractGeneric(Uri url, IDocument document, SiteRule? rule, RuleMetadata? ruleMetadata, string? language)
+    private Article ExtractGeneric(Uri url, IDocument document, SiteRule? rule, RuleMetadata? ruleMetadata)
     {
-        var generic = _generic.Find(document);
+        // The document is not read after this, so the generic extractor may cut the article out of it.
+        var source = document.Source.Text;
+        var generic = _generic.Find(document, consume: true);
         var meta = generic.Metadata;
         var body = generic.Body is { } found ? _bodyReader.Read(found, url) : null;
-        if (body is null || body.Paragraphs.Count == 0) body = Baseline(document, url);
+        if (body is null || body.Paragraphs.Count == 0) body = Baseline(_loader.Parse(source), url);
         var title = ruleMetadata?.Title ?? meta.Title;
         body = WithoutLeadingTitle(body, title);
         return new Article
@@ -133,7 +136,7 @@ public sealed class ArticleExtractor
             Published = DateText.ToIso(ruleMetadata?.Info.Published) ?? meta.Published,
             Source = ruleMetadata?.Info.Source,
             Byline = ruleMetadata?.Info.Byline ?? meta.Byline,
-            Language = language ?? meta.Language ?? rule?.Language,
+            Language = meta.Language ?? rule?.Language,
             Paragraphs = body.Paragraphs,
             Figures = body.Figures,
         };
@@ -147,11 +150,10 @@ public sealed class ArticleExtractor
         return new BodyContent(body.Paragraphs.Skip(1).ToList(), body.Figures.Select(f => f with { Position = Math.Max(0, f.Position - 1) }).ToList());
     }
 
-    /// <summary>The last resort: the whole page without its obvious chrome.</summary>
+    /// <summary>The last resort: the whole page without its obvious chrome (cut out of the document).</summary>
     private BodyContent Baseline(IDocument document, Uri url)
     {
-        if (document.Body is null) return new BodyContent([], []);
-        var body = (IElement)document.Body.Clone(true);
+        if (document.Body is not { } body) return new BodyContent([], []);
         foreach (var chrome in body.QuerySelectorAll("nav, header, footer, aside, form, script, style, noscript, [role=navigation], [role=banner], [role=contentinfo]").ToList())
             chrome.Remove();
         return _bodyReader.Read(body, url);

@@ -30,6 +30,12 @@ public sealed class BodyReader
     };
     private static readonly Regex CaptionClass = new("caption|pic-?(?:text|title|desc|info)|img-?(?:text|desc)|photo-?(?:text|desc)|figcaption|wp-caption-text", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     private static readonly Regex CenteredStyle = new(@"text-align\s*:\s*center", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    /// <summary>Where lazy-loading scripts keep an image's real address.</summary>
+    private static readonly string[] LazySourceAttributes = ["data-src", "data-original", "data-lazy-src"];
+    /// <summary>An attribute value that is the address of an image file.</summary>
+    private static readonly Regex ImageAddress = new(@"^\s*\S+\.(?:jpe?g|png|webp|gif)(?:[?#]\S*)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    /// <summary>Classes and itemprops that mark the credit inside a caption.</summary>
+    private static readonly Regex CreditMark = new(@"credit|copyright|attribution|photographer|creator|byline", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     /// <summary>Text after an image this short is read as its caption even without other signs.</summary>
     private const int ShortCaptionInSameBlock = 300;
 
@@ -143,18 +149,30 @@ public sealed class BodyReader
         public void ReadFigureElement(IElement figure)
         {
             var caption = new StringBuilder();
+            var credit = new StringBuilder();
             var images = new List<IElement>();
             foreach (var node in figure.Descendants())
             {
                 if (InSkipped(node, figure)) continue;
                 if (node is IElement e && e.LocalName.Equals("img", StringComparison.OrdinalIgnoreCase)) images.Add(e);
-                else if (node is IText t) caption.Append(t.Data).Append(' ');
+                else if (node is IText t) (InCredit(t, figure) ? credit : caption).Append(t.Data).Append(' ');
             }
+            var figuresBefore = Figures.Count;
             foreach (var image in images) AddFigure(image);
             var text = TextNormalizer.Collapse(caption.ToString());
-            if (text.Length == 0) return;
-            if (images.Count == 0 && !_awaitingCaption) { Paragraphs.Add(text); return; }
-            SetCaption(text);
+            var creditText = CaptionText.CleanCredit(credit.ToString());
+            if (text.Length == 0 && creditText is null) return;
+            // The caption belongs to this element's image, or to the image just before a figure that holds only a caption;
+            // the caption of an image that has no address stands as text of its own.
+            var captionsAFigure = Figures.Count > figuresBefore || (images.Count == 0 && _awaitingCaption);
+            if (!captionsAFigure)
+            {
+                Paragraphs.Add(TextNormalizer.Collapse(text + " " + creditText));
+                _awaitingCaption = false;
+                return;
+            }
+            if (creditText is null) SetCaption(text);
+            else SetCaption(TextNormalizer.NullIfEmpty(text), creditText);
         }
 
         private void AddFigure(IElement image)
@@ -168,17 +186,45 @@ public sealed class BodyReader
         private void SetCaption(string text)
         {
             var (caption, credit) = CaptionText.Split(text);
+            SetCaption(caption, credit);
+        }
+
+        private void SetCaption(string? caption, string? credit)
+        {
             Figures[^1] = Figures[^1] with { Caption = caption, Credit = credit };
             _awaitingCaption = false;
+        }
+
+        /// <summary>Text inside an element of the caption marked as its credit (<c>class="credit"</c>, <c>itemprop="creator"</c>…).</summary>
+        private static bool InCredit(INode node, IElement figure)
+        {
+            for (var e = node.ParentElement; e is not null && e != figure; e = e.ParentElement)
+            {
+                var marks = (e.GetAttribute("class") ?? "") + " " + (e.GetAttribute("itemprop") ?? "");
+                if (marks.Length > 1 && CreditMark.IsMatch(marks)) return true;
+            }
+            return false;
         }
 
         private static string? SourceOf(IElement image)
         {
             // Lazy-loading pages keep the real address in a data attribute and a placeholder in src.
-            foreach (var name in new[] { "data-src", "data-original", "data-lazy-src" })
+            foreach (var name in LazySourceAttributes)
                 if (image.GetAttribute(name) is { Length: > 0 } lazy) return lazy;
-            return image.GetAttribute("src");
+            var src = image.GetAttribute("src");
+            if (src is { Length: > 0 } && !src.StartsWith("data:", StringComparison.OrdinalIgnoreCase)) return src;
+            // No address, or an inline placeholder: the first candidate of a source set, or any attribute holding an image's address.
+            foreach (var name in new[] { "data-srcset", "srcset" })
+                if (image.GetAttribute(name) is { Length: > 0 } set && FirstOfSourceSet(set) is { } first) return first;
+            foreach (var attribute in image.Attributes)
+                if (attribute.Name is not ("src" or "alt" or "title") && ImageAddress.IsMatch(attribute.Value)) return attribute.Value.Trim();
+            return src;
         }
+
+        /// <summary><c>a.jpg 1x, b.jpg 2x</c> → <c>a.jpg</c>. A candidate's address ends at white space (it may hold
+        /// commas, as in <c>/w_300,h_200/a.jpg</c>); a comma right after it separates it from the next.</summary>
+        private static string? FirstOfSourceSet(string set) =>
+            set.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.TrimEnd(',') is { Length: > 0 } first ? first : null;
 
         private (string Text, List<IElement> Images) Gather(List<INode> run)
         {

@@ -12,6 +12,10 @@ public static class CaptionText
     private static readonly Regex MediumPrefix = new(@"^(?:Photos?|Images?|Video|Graphic|Illustration|Provided)\s*[/:：]\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     // A bare credit: all-caps words after the caption's last sentence ("… district. CHINA DAILY").
     private static readonly Regex BareCredit = new(@"^(?<caption>.*[.!?。""”’)])\s+(?<credit>\p{Lu}[\p{Lu}\d .&'/-]*\p{Lu})$", RegexOptions.CultureInvariant);
+    // A credit label: "Credit:", "Credit", "Photo credit", "Photo:", "Image:" (the bare word "Credit" only as a label, see LabelledCredit).
+    private static readonly Regex CreditLabelWord = new(@"(?<photo>(?:PHOTO|[Pp]hoto)(?:graph)?\s+)?(?:CREDITS?|[Cc]redits?)\b(?<colon>\s*:)?|(?:PHOTOS?|[Pp]hoto(?:graph)?s?|IMAGES?|[Ii]mages?)(?<colon>\s*:)", RegexOptions.CultureInvariant);
+    private static readonly Regex SentenceEnd = new(@"[.!?。""”’)]$", RegexOptions.CultureInvariant);
+    private const int MaximumLabelledCredit = 80;
     private static readonly Regex PhotoBy = new(@"^(?<caption>.*[.!?。""”’)])\s+(?<credit>(?:Photo|Photos|Photograph)\s+(?:by|courtesy of)\s+[^.]{2,80})\.?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     public static (string? Caption, string? Credit) Split(string? text)
@@ -27,11 +31,40 @@ public static class CaptionText
         var bare = BareCredit.Match(s);
         if (bare.Success && bare.Groups["credit"].Value.Count(char.IsLetter) >= 3)
             return (bare.Groups["caption"].Value.Trim(), bare.Groups["credit"].Value.Trim());
+        if (LabelledCredit(s) is { } labelled) return labelled;
         var photoBy = PhotoBy.Match(s);
         if (photoBy.Success)
             return (photoBy.Groups["caption"].Value.Trim(), photoBy.Groups["credit"].Value.Trim());
         return (s, null);
     }
+
+    // A label before a credit set apart by the page: "Credit: AP", "Photo: Reuters", "© Getty Images".
+    private static readonly Regex CreditLabel = new(@"^(?:(?:Credits?|Photo(?:graph)?s?|Images?|Video|Graphic|Illustration|Provided|Source)\s*[/:：]\s*|Credits?\s+|©\s*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A caption ending in a labelled credit: "… at dawn. Credit: Jane Roe/Reuters", "… at dawn. Photo: AP",
+    /// "Photo credit Kevin Frayer/Getty Images". The label follows a sentence or opens the caption; without a colon it
+    /// must say "Photo credit" or follow a sentence, so that a caption about credit ("Credit card debt soared") stays whole.
+    /// </summary>
+    private static (string? Caption, string? Credit)? LabelledCredit(string s)
+    {
+        var matches = CreditLabelWord.Matches(s);
+        for (var i = matches.Count - 1; i >= 0; i--)
+        {
+            var m = matches[i];
+            var before = s[..m.Index].TrimEnd();
+            var credit = s[(m.Index + m.Length)..].Trim().TrimEnd('.');
+            if (credit.Length is 0 or > MaximumLabelledCredit || !char.IsUpper(credit[0])) continue;
+            if (before.Length > 0 && !SentenceEnd.IsMatch(before)) continue;
+            if (before.Length == 0 && !m.Groups["colon"].Success && !m.Groups["photo"].Success) continue;
+            return (TextNormalizer.NullIfEmpty(before), credit);
+        }
+        return null;
+    }
+
+    /// <summary>A credit the page marks as such, without its label; null when nothing is left.</summary>
+    public static string? CleanCredit(string? text) =>
+        text is null ? null : TextNormalizer.NullIfEmpty(CreditLabel.Replace(TextNormalizer.Collapse(text), ""));
 
     /// <summary>True when the text ends in a credit, which marks a paragraph after an image as its caption.</summary>
     public static bool HasBracketedCredit(string text) => BracketedCredit.IsMatch(text) &&

@@ -21,7 +21,8 @@ public readonly record struct CharsetDetection(Encoding Encoding, CharsetSource 
 
 /// <summary>
 /// Turns a body into text the way a browser would: a byte order mark, else the Content-Type charset, else a
-/// <c>&lt;meta&gt;</c> charset in the first 4096 bytes, else sniffing (valid UTF-8 → UTF-8; text that reads
+/// <c>&lt;meta&gt;</c> charset in the first 4096 bytes (unless the bytes are valid multi-byte UTF-8, which a stale
+/// meta tag of a page saved as UTF-8 cannot change), else sniffing (valid UTF-8 → UTF-8; text that reads
 /// as Chinese in GB18030 → GB18030; else windows-1252). The BOM comes first, as in the WHATWG encoding
 /// sniffing algorithm: a BOM is never accidental, while servers often send a stale charset header.
 /// GB2312 and GBK labels decode as GB18030, their superset, so characters outside GB2312 that Chinese
@@ -65,6 +66,10 @@ public static class CharsetDecoder
         {
             // A meta tag cannot truthfully declare UTF-16: the tag itself was readable as ASCII.
             var encoding = meta.CodePage is 1200 or 1201 ? Utf8Text : meta;
+            // A page saved or re-served as UTF-8 often keeps its old meta tag. Multi-byte UTF-8 that validates is
+            // practically never accidental in a legacy encoding (GBK pairs and accented Latin-1 letters break it).
+            if (encoding.CodePage != Utf8Text.CodePage && body.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0 && IsUtf8AllowingCutEnd(body))
+                return new(Utf8Text, CharsetSource.Sniffed, 0);
             return new(encoding, CharsetSource.MetaTag, 0);
         }
 

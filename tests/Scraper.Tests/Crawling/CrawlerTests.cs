@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
 using Scraper.Crawling;
@@ -197,6 +198,38 @@ public sealed class CrawlerTests : IAsyncLifetime
         Assert.Equal(2, await QueryAsync<long>("SELECT count(*) FROM revisions r JOIN pages p ON p.id = r.page_id WHERE p.url = $u", ("$u", "http://en.wuxi.gov.cn" + changing)));
         Assert.Equal(1, await QueryAsync<long>("SELECT count(*) FROM revisions r JOIN pages p ON p.id = r.page_id WHERE p.url = $u", ("$u", "http://en.wuxi.gov.cn" + sidebar)));
         Assert.Equal(2, await QueryAsync<long>("SELECT count(*) FROM captures c JOIN pages p ON p.id = c.page_id WHERE p.url = $u", ("$u", "http://en.wuxi.gov.cn" + sidebar)));
+    }
+
+    [Fact]
+    public async Task A_page_whose_template_drifted_is_archived_by_the_generic_extractor_and_counted()
+    {
+        // The site renamed the body container: no body selector of the rules matches any more.
+        const string drifted = "/2023-02/06/c_856320.htm";
+        var original = File.ReadAllText(Path.Combine(RepoPaths.Samples, "en.wuxi.gov.cn", "2023-02", "06", "c_856320.htm"));
+        var renamed = original.Replace("<div class=\"art-content\" id=\"Content\">", "<div class=\"story-body\" id=\"story\">");
+        Assert.NotEqual(original, renamed);
+        _site.On("en.wuxi.gov.cn", drifted, LoopbackResponse.Html(renamed));
+
+        var summary = await CrawlAsync([WuxiList]);
+        Assert.Equal("ok", summary.Status);
+        Assert.Equal(7, summary.Counts.NewPages);
+        Assert.Equal(1, summary.Counts.GenericFallbacks);
+        Assert.Equal(1, await QueryAsync<long>("SELECT generic_fallbacks FROM runs WHERE id = $id", ("$id", summary.RunId)));
+        const string revision = "SELECT r.{0} FROM revisions r JOIN pages p ON p.id = r.page_id WHERE p.url = $u";
+        var url = ("$u", (object)("http://en.wuxi.gov.cn" + drifted));
+        Assert.Equal("generic", await QueryAsync<string>(string.Format(revision, "extractor"), url));
+        Assert.Equal(6, await QueryAsync<long>("SELECT count(*) FROM revisions WHERE extractor = 'site:en.wuxi.gov.cn'"));
+        // The rules' metadata still holds, and the generic extractor finds the body the rules used to find.
+        using var verified = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Samples, "en.wuxi.gov.cn", "2023-02", "06", "c_856320.verified.json")));
+        Assert.Equal(verified.RootElement.GetProperty("title").GetString(), await QueryAsync<string>(string.Format(revision, "title"), url));
+        Assert.Equal(verified.RootElement.GetProperty("published").GetString(), await QueryAsync<string>(string.Format(revision, "published"), url));
+        Assert.Equal(verified.RootElement.GetProperty("paragraphs").Deserialize<string[]>(),
+            JsonSerializer.Deserialize<string[]>(await QueryAsync<string>(string.Format(revision, "paragraphs"), url)));
+
+        // Served as the rules expect again, the page is the site's extraction once more, and nothing is counted.
+        _site.On("en.wuxi.gov.cn", drifted, LoopbackResponse.Html(original));
+        var again = await CrawlAsync([WuxiList], RevisitMode.All);
+        Assert.Equal(0, again.Counts.GenericFallbacks);
     }
 
     [Fact]

@@ -87,6 +87,12 @@ public sealed class CaptionTextTests
     [InlineData("Workers on the line. Photo by Zhang Wei", "Workers on the line.", "Photo by Zhang Wei")]
     [InlineData("Wuxi Deputy Mayor Wang Jinjian (R4) visits South Korean enterprises.", "Wuxi Deputy Mayor Wang Jinjian (R4) visits South Korean enterprises.", null)]
     [InlineData("签约仪式现场。", "签约仪式现场。", null)]
+    [InlineData("The bridge at dawn. Credit: Jane Roe/Reuters", "The bridge at dawn.", "Jane Roe/Reuters")]
+    [InlineData("The bridge at dawn. Credit Jane Roe for The New York Times", "The bridge at dawn.", "Jane Roe for The New York Times")]
+    [InlineData("Photo Credit Kevin Frayer/Getty Images", null, "Kevin Frayer/Getty Images")]
+    [InlineData("The toll booth, seen from the river. Photo: AP.", "The toll booth, seen from the river.", "AP")]
+    [InlineData("Credit card debt soared in the district last year.", "Credit card debt soared in the district last year.", null)]
+    [InlineData("Photo: the bridge at dawn", "Photo: the bridge at dawn", null)]
     public void Splits_credits(string text, string? caption, string? credit)
     {
         var (c, r) = CaptionText.Split(text);

@@ -39,6 +39,17 @@ public sealed class CharsetDecoderTests
         Assert.Contains(Chinese, CharsetDecoder.Decode(Html(meta, Chinese, Gb18030), "text/html"));
     }
 
+    [Theory]
+    [InlineData("<meta charset=gb2312>", "人工智能迈上新台阶")]
+    [InlineData("<meta charset=windows-1252>", "Café déjà vu — naïve")]
+    public void Valid_multibyte_utf8_under_a_stale_legacy_meta_tag_is_utf8(string meta, string text)
+    {
+        var body = Html(meta, text, Encoding.UTF8);
+        var detection = CharsetDecoder.Detect(body, null);
+        Assert.Equal("utf-8", detection.Name);
+        Assert.Contains(text, CharsetDecoder.Decode(body, null));
+    }
+
     [Fact]
     public void A_content_meta_without_http_equiv_is_not_a_declaration()
     {

@@ -1,52 +1,933 @@
+using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 
 namespace Scraper.Extraction.Generic;
 
-/// <summary>What the generic extractor found: the main content (a detached clone) and the page's metadata.</summary>
+/// <summary>What the generic extractor found: the article's content (a detached element) and the page's metadata.</summary>
 public sealed record GenericContent(IElement? Body, PageMetadata Metadata);
 
-public sealed record PageMetadata(string? Title, string? Byline, string? Published, string? Language, string? SiteName);
-
 /// <summary>
-/// First version of the fallback for pages the site rules do not cover: the element holding the most paragraph
-/// text is the body; metadata from OpenGraph, meta tags and the DOM.
+/// Finds the article in any page, the way Mozilla's Readability does, without knowing the site:
+/// <list type="number">
+/// <item>Prune: hidden elements, dialogs, the byline, the heading that repeats the title, and elements whose class
+/// or id names navigation, sidebars, comments, share bars, related stories or footers go.</item>
+/// <item>Score: every paragraph of 25 characters or more scores for its length and commas; the score flows to its
+/// parent, half to the grandparent and less further up, and each container's total shrinks with its share of
+/// link text, so the element that holds the most prose and the fewest links wins.</item>
+/// <item>Widen: the winner's parent replaces it when several strong candidates share that parent or when the
+/// parent scores higher; siblings that score well or read like paragraphs join it (articles split by ads).</item>
+/// <item>Clean: inside the article, forms, asides, footers, share bars and lists or tables or divs that look like
+/// link lists, image galleries or widgets go; data tables, lists of text and figures stay.</item>
+/// </list>
+/// Pages with little text are tried again with fewer rules (first without pruning by class names, then without
+/// class weights, then without cleaning), and the longest result wins. Each attempt works on a body of its own
+/// (a copy, or a new parse of the page). Stateless and thread-safe.
 /// </summary>
-public sealed class GenericExtractor
+public sealed partial class GenericExtractor
 {
-    public GenericContent Find(IDocument document)
-    {
-        var body = BestContainer(document);
-        return new GenericContent(body?.Clone(true) as IElement, ReadMetadata(document));
-    }
+    /// <summary>Class or id words of page chrome: menus, sidebars, comments, share bars, footers, related stories.</summary>
+    [GeneratedRegex(@"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote", RegexOptions.IgnoreCase)]
+    private static partial Regex UnlikelyCandidate();
 
-    private static IElement? BestContainer(IDocument document)
+    /// <summary>Words that save an element the chrome words would remove: "main-header", "article-sidebar-wrap".</summary>
+    [GeneratedRegex(@"and|article|body|column|content|main|shadow", RegexOptions.IgnoreCase)]
+    private static partial Regex MaybeCandidate();
+
+    /// <summary>Class or id words of article containers.</summary>
+    [GeneratedRegex(@"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story", RegexOptions.IgnoreCase)]
+    private static partial Regex PositiveClass();
+
+    /// <summary>Class or id words of things next to an article: hidden parts, comments, promotions, metadata, tools.
+    /// Footers, but not footnotes, which are part of the text.</summary>
+    [GeneratedRegex(@"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget", RegexOptions.IgnoreCase)]
+    private static partial Regex NegativeClass();
+
+    [GeneratedRegex(@"byline|author|dateline|writtenby|p-author", RegexOptions.IgnoreCase)]
+    private static partial Regex BylineClass();
+
+    /// <summary>Share and tag bars inside an article.</summary>
+    [GeneratedRegex(@"(\b|_)(share|sharedaddy)(\b|_)", RegexOptions.IgnoreCase)]
+    private static partial Regex ShareClass();
+
+    /// <summary>Video players worth keeping: an embed from one of these is content, not a widget.</summary>
+    [GeneratedRegex(@"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com|(archive|upload\.wikimedia)\.org|player\.twitch\.tv)", RegexOptions.IgnoreCase)]
+    private static partial Regex VideoSource();
+
+    /// <summary>A block that says only "Advertisement" (in a few languages) is an ad slot.</summary>
+    [GeneratedRegex(@"^(ad(vertising|vertisement)?|pub(licité)?|werb(ung)?|广告|Реклама|Anuncio)$", RegexOptions.IgnoreCase)]
+    private static partial Regex AdWords();
+
+    /// <summary>A block that says only "Loading…" is a placeholder for content loaded by script.</summary>
+    [GeneratedRegex(@"^((loading|正在加载|Загрузка|chargement|cargando)(…|\.\.\.)?)$", RegexOptions.IgnoreCase)]
+    private static partial Regex LoadingWords();
+
+    [GeneratedRegex(@"(?:^|;)\s*display\s*:\s*none", RegexOptions.IgnoreCase)]
+    private static partial Regex DisplayNone();
+
+    [GeneratedRegex(@"(?:^|;)\s*visibility\s*:\s*hidden", RegexOptions.IgnoreCase)]
+    private static partial Regex VisibilityHidden();
+
+    [GeneratedRegex(@"\.( |$)")]
+    private static partial Regex SentenceEnd();
+
+    /// <summary>Elements whose text is scored as a paragraph.</summary>
+    private static readonly HashSet<string> TagsToScore = new(StringComparer.Ordinal) { "section", "h2", "h3", "h4", "h5", "h6", "p", "td", "pre" };
+
+    /// <summary>Elements that make a div a container rather than a paragraph written with a div.</summary>
+    private static readonly HashSet<string> BlockTags = new(StringComparer.Ordinal) { "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul" };
+
+    /// <summary>Inline content (HTML's "phrasing content"): runs of it inside a div are paragraphs.</summary>
+    private static readonly HashSet<string> PhrasingTags = new(StringComparer.Ordinal)
     {
-        var scores = new Dictionary<IElement, int>();
-        foreach (var p in document.QuerySelectorAll("p, li, h2, h3, pre, td"))
+        "abbr", "audio", "b", "bdo", "br", "button", "cite", "code", "data", "datalist", "dfn", "em", "embed", "font", "i",
+        "img", "input", "kbd", "label", "mark", "math", "meter", "noscript", "object", "output", "progress", "q", "ruby",
+        "samp", "script", "select", "small", "span", "strong", "sub", "sup", "textarea", "time", "var", "wbr",
+    };
+
+    /// <summary>ARIA roles of page chrome.</summary>
+    private static readonly HashSet<string> UnlikelyRoles = new(StringComparer.Ordinal) { "menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog" };
+
+    /// <summary>Siblings joined to the article keep their tag when it is one of these; others become divs.</summary>
+    private static readonly HashSet<string> KeptSiblingTags = new(StringComparer.Ordinal) { "div", "article", "section", "p" };
+
+    /// <summary>An article shorter than this (in characters) was probably missed: try again with fewer rules.</summary>
+    private const int MinimumArticleLength = 500;
+
+    /// <summary>Text shorter than this is a caption, a label or a date, not a paragraph worth scoring.</summary>
+    private const int MinimumParagraphLength = 25;
+
+    /// <summary>How far up a paragraph's score reaches: the article is rarely more than five levels above its text.</summary>
+    private const int ScoredAncestorLevels = 5;
+
+    /// <summary>A paragraph earns a point per this many characters, up to <see cref="MaximumLengthPoints"/>: length
+    /// says prose, but one very long block (a pasted table, a comment thread) should not outweigh many paragraphs.</summary>
+    private const int CharactersPerPoint = 100, MaximumLengthPoints = 3;
+
+    /// <summary>A heading this similar to the title (see <see cref="TextSimilarity"/>) repeats it.</summary>
+    private const double TitleSimilarity = 0.75;
+
+    /// <summary>A sibling joins the article when it scores this share of the top candidate's score, and at least the
+    /// floor: parts of one article score alike, a teaser box next to it far less.</summary>
+    private const double SiblingScoreShare = 0.2;
+    private const int SiblingScoreFloor = 10;
+
+    /// <summary>A block whose text is mostly in lists is a list, judged as one.</summary>
+    private const double ListTextShare = 0.9;
+
+    /// <summary>The number of best candidates compared to see whether they share a parent.</summary>
+    private const int TopCandidateCount = 5;
+
+    /// <summary>Candidates this close to the best one count as the same article split into parts.</summary>
+    private const double CloseCandidateRatio = 0.75;
+
+    /// <summary>This many close candidates under one ancestor make that ancestor the article.</summary>
+    private const int CloseCandidatesForCommonAncestor = 3;
+
+    /// <summary>Weight of a class or id name that says "content" (+) or "chrome" (−).</summary>
+    private const int ClassWeightStep = 25;
+
+    /// <summary>A div wrapping a single paragraph is that paragraph, unless it is mostly a link (a teaser).</summary>
+    private const double WrapperLinkDensity = 0.25;
+
+    /// <summary>A sibling paragraph this long with few links is part of the article.</summary>
+    private const int LongSiblingParagraph = 80;
+
+    /// <summary>Longer bylines are paragraphs that happen to sit in an "author" box.</summary>
+    private const int MaximumBylineLength = 100;
+
+    /// <summary>Share bars are short; a "share" class on a long block is part of a name, not a share bar.</summary>
+    private const int ShareBarMaximumLength = 500;
+
+    /// <summary>An element with more children than this is rearranged in one pass (see Attempt.SetChildren).</summary>
+    private const int ManyChildren = 64;
+
+    /// <summary>Above this many commas a block is prose, whatever else it holds.</summary>
+    private const int ProseCommaCount = 10;
+
+    private readonly HtmlDocumentLoader _loader;
+
+    /// <param name="loader">Parses the page again when an attempt has to start over on a page already changed.</param>
+    public GenericExtractor(HtmlDocumentLoader? loader = null) => _loader = loader ?? new HtmlDocumentLoader();
+
+    /// <summary>The article and metadata of a page; the document is left as it was.</summary>
+    public GenericContent Find(IDocument document) => Find(document, consume: false);
+
+    /// <summary>The article and metadata of a page.</summary>
+    /// <param name="consume">True when the caller is done with the document: the search then cuts the article out of
+    /// it instead of out of a copy, which saves copying every page (a tenth of the work); a page that needs another
+    /// attempt is parsed again from its source text.</param>
+    public GenericContent Find(IDocument document, bool consume)
+    {
+        var metadata = PageMetadataReader.Read(document);
+        if (document.Body is null) return new GenericContent(null, metadata);
+        var source = consume ? document.Source.Text : null;
+        Attempt? longest = null;
+        var byline = new BylineSearch(metadata.Byline is not null);
+        for (var i = 0; i < Rules.Sieve.Length; i++)
         {
-            if (p.ParentElement is not { } parent) continue;
-            if (p.Closest("nav, header, footer, aside, form") is not null) continue;
-            var length = TextNormalizer.Collapse(p.TextContent).Length;
-            if (length < 25) continue;
-            var container = p.LocalName == "li" ? parent.ParentElement ?? parent : parent;
-            scores[container] = scores.GetValueOrDefault(container) + length;
+            var page = !consume ? (IElement)document.Body.Clone(true)
+                : i == 0 ? document.Body
+                : _loader.Parse(source!).Body;
+            if (page is null) break;
+            // Out of its document, the body changes without the document tracking every node that comes and goes.
+            page.Remove();
+            var attempt = new Attempt(page.Owner!, page, metadata.Title, Rules.Sieve[i], byline);
+            attempt.Run();
+            if (longest is null || attempt.TextLength > longest.TextLength) longest = attempt;
+            if (attempt.TextLength >= MinimumArticleLength) break;
         }
-        return scores.Count == 0 ? null : scores.MaxBy(kv => kv.Value).Key;
+        var found = metadata with { Byline = metadata.Byline ?? BylineText.Clean(byline.Found) };
+        return new GenericContent(longest!.TextLength > 0 ? longest.Article : null, found);
     }
 
-    private static PageMetadata ReadMetadata(IDocument document)
+    /// <summary>The names an element's authors gave it, which say what it is: its class and its id.</summary>
+    private readonly record struct Names(string Class, string Id)
     {
-        string? Meta(string selector) => TextNormalizer.NullIfEmpty(document.QuerySelector(selector)?.GetAttribute("content"));
-        var title = Meta("meta[property='og:title']")
-                    ?? TextNormalizer.NullIfEmpty(document.QuerySelector("h1")?.TextContent)
-                    ?? TextNormalizer.NullIfEmpty(document.Title);
-        var published = DateText.ParseMachine(Meta("meta[property='article:published_time']") ?? Meta("meta[name='date']")
-                                              ?? document.QuerySelector("time[datetime]")?.GetAttribute("datetime"));
-        return new PageMetadata(
-            title,
-            BylineText.Clean(Meta("meta[name='author']")),
-            DateText.ToIso(published),
-            TextNormalizer.NullIfEmpty(document.DocumentElement.GetAttribute("lang")),
-            Meta("meta[property='og:site_name']"));
+        public static Names Of(IElement element) => new(element.GetAttribute("class") ?? "", element.GetAttribute("id") ?? "");
+
+        public bool Match(Regex regex) => (Class.Length > 0 && regex.IsMatch(Class)) || (Id.Length > 0 && regex.IsMatch(Id));
+    }
+
+    /// <summary>Which heuristics an attempt applies; each retry drops one, from the riskiest on.</summary>
+    private sealed record Rules(bool StripUnlikely, bool WeightClasses, bool CleanConditionally)
+    {
+        public static readonly Rules[] Sieve =
+        [
+            new(true, true, true),
+            new(false, true, true),
+            new(false, false, true),
+            new(false, false, false),
+        ];
+    }
+
+    /// <summary>The byline found in the DOM, shared by the attempts: once found, it is neither looked for nor removed again.</summary>
+    private sealed class BylineSearch(bool knownFromMetadata)
+    {
+        public string? Found { get; set; }
+        public bool Done => knownFromMetadata || Found is not null;
+    }
+
+    /// <summary>One pass of the algorithm over a body no other attempt has changed; it changes it.</summary>
+    private sealed class Attempt(IDocument document, IElement body, string? title, Rules rules, BylineSearch byline)
+    {
+        // About one element per 100 characters of HTML: the measurements' table rarely has to grow.
+        private readonly TextMeasurements _text = new(document.Source.Text.Length / 100);
+        private readonly Dictionary<IElement, double> _scores = new(ReferenceEqualityComparer.Instance);
+        private readonly IElement _body = body;
+        /// <summary>The ancestors of the page's formulas (see <see cref="HoldsFormula"/>).</summary>
+        private readonly HashSet<IElement> _formulaHolders = new(ReferenceEqualityComparer.Instance);
+
+        public IElement Article { get; private set; } = null!;
+        public int TextLength { get; private set; }
+
+        public void Run()
+        {
+            Prepare();
+            var paragraphs = Prune();
+            var candidates = ScoreParagraphs(paragraphs);
+            Article = JoinSiblings(ChooseTopCandidate(candidates));
+            Clean(Article);
+            TextLength = _text.Of(Article).Length;
+        }
+
+        // ---- Preparing the body ----
+
+        /// <summary>Scripts and styles hold no article text; double line breaks are paragraph breaks.</summary>
+        private void Prepare()
+        {
+            UnwrapNoscriptImages();
+            foreach (var element in _body.QuerySelectorAll("script, style, noscript, template").ToList()) element.Remove();
+            ReplaceDoubleBreaks();
+            foreach (var formula in _body.GetElementsByTagName("math"))
+                for (var e = formula.ParentElement; e is not null && _formulaHolders.Add(e); e = e.ParentElement) { }
+        }
+
+        /// <summary>
+        /// Lazy-loading pages put a placeholder image in the page and the real one in a &lt;noscript&gt; after it:
+        /// the real one replaces the placeholder.
+        /// </summary>
+        private void UnwrapNoscriptImages()
+        {
+            foreach (var noscript in _body.GetElementsByTagName("noscript").ToList())
+            {
+                if (SingleImage(noscript) is not { } image) continue;
+                if (noscript.PreviousElementSibling is not { } previous || SingleImage(previous) is null) continue;
+                previous.Parent?.ReplaceChild(image, previous);
+            }
+        }
+
+        /// <summary>The only image inside an element holding nothing else (no text, one child per level); null otherwise.</summary>
+        private static IElement? SingleImage(IElement element)
+        {
+            for (var e = element; e is not null;)
+            {
+                if (e.LocalName == "img") return e;
+                if (e.ChildElementCount != 1 || !string.IsNullOrWhiteSpace(e.TextContent)) return null;
+                e = e.FirstElementChild;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// Text written as <c>one&lt;br&gt;&lt;br&gt;two</c> has paragraphs without &lt;p&gt;: each run after a double
+        /// break becomes a &lt;p&gt;, so it is scored like one.
+        /// </summary>
+        private void ReplaceDoubleBreaks()
+        {
+            var parents = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
+            var ordered = new List<IElement>();
+            foreach (var br in _body.GetElementsByTagName("br"))
+                if (br.ParentElement is { } parent && parents.Add(parent)) ordered.Add(parent);
+            foreach (var parent in ordered) ReplaceDoubleBreaks(parent);
+        }
+
+        /// <summary>
+        /// The double breaks among one element's children: a chain of breaks (with blank text between them) becomes a
+        /// &lt;p&gt; holding the inline content that follows, up to the next chain or the next block. The children are
+        /// laid out anew in one pass (see <see cref="SetChildren"/>).
+        /// </summary>
+        private void ReplaceDoubleBreaks(IElement parent)
+        {
+            var children = parent.ChildNodes.ToArray();
+            // First the chains: a break followed, past blank text, by more breaks starts one; those breaks go.
+            var dropped = new HashSet<INode>(ReferenceEqualityComparer.Instance);
+            var chainStarts = new HashSet<INode>(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < children.Length; i++)
+            {
+                if (!IsBreak(children[i]) || dropped.Contains(children[i])) continue;
+                for (var next = NextNonBlank(children, i + 1); next < children.Length && IsBreak(children[next]); next = NextNonBlank(children, next + 1))
+                {
+                    dropped.Add(children[next]);
+                    chainStarts.Add(children[i]);
+                }
+            }
+            if (chainStarts.Count == 0) return;
+            Empty(parent);
+            var laidOut = new List<INode>(children.Length);
+            for (var i = 0; i < children.Length; i++)
+            {
+                if (dropped.Contains(children[i])) continue;
+                if (!chainStarts.Contains(children[i]))
+                {
+                    laidOut.Add(children[i]);
+                    continue;
+                }
+                var p = document.CreateElement("p");
+                var content = new List<INode>();
+                for (; i + 1 < children.Length; i++)
+                {
+                    var next = children[i + 1];
+                    if (dropped.Contains(next)) continue;
+                    if (chainStarts.Contains(next) || !IsPhrasing(next)) break;
+                    content.Add(next);
+                }
+                while (content.Count > 0 && IsWhitespace(content[^1])) content.RemoveAt(content.Count - 1);
+                laidOut.Add(p);
+                SetChildren(p, content);
+            }
+            SetChildren(parent, laidOut);
+            // A paragraph cannot hold a paragraph: the outer one was a container.
+            if (parent.LocalName == "p") Rename(parent, "div");
+        }
+
+        /// <summary>
+        /// Restructuring an element's children: AngleSharp finds a child by searching its parent's list, so moving the
+        /// children of a large element one by one takes quadratic time. Instead the element is emptied at once
+        /// (<see cref="Empty"/>) and the detached children appended where they now belong. (Appending walks the
+        /// appended subtree, looking for a &lt;base&gt;, so elements with few children are changed in place.)
+        /// </summary>
+        private static void SetChildren(IElement element, IReadOnlyList<INode> detachedChildren)
+        {
+            foreach (var child in detachedChildren) element.AppendChild(child);
+        }
+
+        private static INode Detached(INode node)
+        {
+            node.Parent?.RemoveChild(node);
+            return node;
+        }
+
+        /// <summary>Detaches all of an element's children in one step.</summary>
+        private static void Empty(IElement element)
+        {
+            if (element.HasChildNodes) element.TextContent = "";
+        }
+
+        // ---- Pruning and finding paragraphs ----
+
+        /// <summary>
+        /// Walks the body in document order removing what cannot be article and turning paragraph-like divs into
+        /// paragraphs; returns the elements to score, in document order.
+        /// </summary>
+        private List<IElement> Prune()
+        {
+            var toScore = new List<IElement>();
+            var titleHeadingRemoved = false;
+            var unwrapped = new Dictionary<IElement, Dictionary<INode, INode>>(ReferenceEqualityComparer.Instance);
+            // Depth first over the children by index (see TextMeasurements.Of); a removed child leaves its index to the next one.
+            var stack = new Stack<(IElement Parent, int Index)>();
+            stack.Push((_body, 0));
+            while (stack.Count > 0)
+            {
+                var (parent, index) = stack.Pop();
+                var children = parent.ChildNodes;
+                while (index < children.Length && children[index] is not IElement) index++;
+                if (index >= children.Length) continue;
+                var node = (IElement)children[index];
+                if (ShouldPrune(node, ref titleHeadingRemoved))
+                {
+                    Remove(node);
+                    stack.Push((parent, index));
+                    continue;
+                }
+                if (TagsToScore.Contains(node.LocalName)) toScore.Add(node);
+                if (node.LocalName == "div")
+                {
+                    WrapInlineRuns(node);
+                    if (IsParagraphWrapper(node))
+                    {
+                        // A div around one paragraph: the paragraph takes its place, so its score goes to the real container.
+                        // The places are swapped once the walk is done, all of a parent's at once (see SetChildren).
+                        var p = node.FirstElementChild!;
+                        if (!unwrapped.TryGetValue(parent, out var replacements)) unwrapped[parent] = replacements = new(ReferenceEqualityComparer.Instance);
+                        replacements[node] = p;
+                        toScore.Add(p);
+                        stack.Push((parent, index + 1));
+                        stack.Push((p, 0));
+                        continue;
+                    }
+                    else if (!HasBlockDescendant(node))
+                    {
+                        // A div holding only inline content is a paragraph written with a div.
+                        node = Rename(node, "p");
+                        toScore.Add(node);
+                    }
+                }
+                stack.Push((parent, index + 1));
+                stack.Push((node, 0));
+            }
+            foreach (var (parent, replacements) in unwrapped)
+            {
+                var children = parent.ChildNodes.ToArray();
+                if (children.Length > ManyChildren)
+                {
+                    Empty(parent);
+                    SetChildren(parent, children.Select(c => replacements.TryGetValue(c, out var p) ? Detached(p) : c).ToList());
+                }
+                else
+                {
+                    foreach (var (div, p) in replacements) parent.ReplaceChild(p, div);
+                }
+                _text.Changed(parent);
+            }
+            return toScore;
+        }
+
+        /// <summary>Whether an element cannot be article, or is the byline or the repeated title, which are taken out.</summary>
+        private bool ShouldPrune(IElement node, ref bool titleHeadingRemoved)
+        {
+            if (!IsProbablyVisible(node) || IsModalDialog(node)) return true;
+            var names = Names.Of(node);
+            if (IsByline(node, names))
+            {
+                byline.Found = node.TextContent.Trim();
+                return true;
+            }
+            if (!titleHeadingRemoved && HeadingRepeatsTitle(node))
+            {
+                titleHeadingRemoved = true;
+                return true;
+            }
+            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || HasUnlikelyRole(node))) return true;
+            return IsEmptyContainer(node);
+        }
+
+        /// <summary>Hidden by style, by the hidden attribute or for assistive technology: not shown, not article.
+        /// Wikipedia's formula images are aria-hidden fallbacks that are shown, so those stay.</summary>
+        private static bool IsProbablyVisible(IElement node)
+        {
+            if (node.GetAttribute("style") is { Length: > 0 } style && (DisplayNone().IsMatch(style) || VisibilityHidden().IsMatch(style))) return false;
+            if (node.HasAttribute("hidden")) return false;
+            return node.GetAttribute("aria-hidden") != "true" || (node.GetAttribute("class")?.Contains("fallback-image", StringComparison.Ordinal) ?? false);
+        }
+
+        /// <summary>An open modal dialog (cookie consent, newsletter prompt) covers the page; it is not the page.</summary>
+        private static bool IsModalDialog(IElement node) => node.GetAttribute("aria-modal") == "true" && node.GetAttribute("role") == "dialog";
+
+        /// <summary>
+        /// The byline (an element marked as the author's, short enough to be names) is metadata, not article text;
+        /// it is taken only while no byline is known from the page's metadata or an earlier element.
+        /// </summary>
+        private bool IsByline(IElement node, Names names)
+        {
+            if (byline.Done) return false;
+            var marked = node.GetAttribute("rel") == "author"
+                         || (node.GetAttribute("itemprop")?.Contains("author", StringComparison.Ordinal) ?? false)
+                         || names.Match(BylineClass());
+            if (!marked) return false;
+            var text = node.TextContent.Trim();
+            return text.Length is > 0 and < MaximumBylineLength;
+        }
+
+        /// <summary>The page's headline inside the body repeats the title, which is reported apart.</summary>
+        private bool HeadingRepeatsTitle(IElement node) =>
+            node.LocalName is "h1" or "h2" && title is not null && TextSimilarity.Of(title, node.TextContent.Trim()) > TitleSimilarity;
+
+        /// <summary>Chrome by its class or id (see <see cref="UnlikelyCandidate"/>), unless the name also says content,
+        /// or the element sits in a table or code (where layout classes are common and the text is the content).</summary>
+        private bool IsUnlikelyCandidate(IElement node, Names names) =>
+            names.Match(UnlikelyCandidate()) && !names.Match(MaybeCandidate())
+            && node.LocalName is not ("body" or "a") && !HasAncestor(node, "table", 3) && !HasAncestor(node, "code", 3)
+            && !HoldsFormula(node);
+
+        /// <summary>A formula (MathML) is text, whatever its wrapper's class says: MathJax classes its formulas
+        /// "CtxtMenu_Attached" for their context menu.</summary>
+        private bool HoldsFormula(IElement node) => node.LocalName == "math" || _formulaHolders.Contains(node);
+
+        private static bool HasUnlikelyRole(IElement node) => node.GetAttribute("role") is { } role && UnlikelyRoles.Contains(role);
+
+        /// <summary>A container or heading without text or images (only line breaks or rules) holds nothing.</summary>
+        private bool IsEmptyContainer(IElement node)
+        {
+            if (node.LocalName is not ("div" or "section" or "header" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6")) return false;
+            if (_text.Of(node).Length > 0) return false;
+            var children = node.ChildElementCount;
+            return children == 0 || children == node.GetElementsByTagName("br").Length + node.GetElementsByTagName("hr").Length;
+        }
+
+        /// <summary>Runs of inline content directly in a div become paragraphs of their own, to be scored as such.</summary>
+        private void WrapInlineRuns(IElement div)
+        {
+            var children = div.ChildNodes.ToArray();
+            var laidOut = new List<INode>(children.Length);
+            var runs = new List<(IElement P, List<INode> Content)>();
+            List<INode>? run = null;
+            foreach (var child in children)
+            {
+                if (IsPhrasing(child))
+                {
+                    // A run starts at inline content that is not blank; blank text between blocks stays as it is.
+                    if (run is null && !IsWhitespace(child))
+                    {
+                        run = [];
+                        var p = document.CreateElement("p");
+                        runs.Add((p, run));
+                        laidOut.Add(p);
+                    }
+                    (run ?? laidOut).Add(child);
+                    continue;
+                }
+                // A run ended by a block loses its trailing blank text and line breaks.
+                while (run is { Count: > 0 } && IsWhitespace(run[^1])) run.RemoveAt(run.Count - 1);
+                run = null;
+                laidOut.Add(child);
+            }
+            if (runs.Count == 0) return;
+            if (children.Length > ManyChildren)
+            {
+                Empty(div);
+                foreach (var (p, content) in runs) SetChildren(p, content);
+                SetChildren(div, laidOut);
+                return;
+            }
+            // Few children: each run is put in its paragraph where it stands, leaving the blocks between them in place.
+            foreach (var (p, content) in runs)
+            {
+                div.ReplaceChild(p, content[0]);
+                SetChildren(p, content.Select(Detached).ToList());
+            }
+            foreach (var trimmed in children.Where(c => c.Parent == div && !laidOut.Contains(c))) div.RemoveChild(trimmed);
+        }
+
+        /// <summary>A div whose only content is one paragraph with few links.</summary>
+        private bool IsParagraphWrapper(IElement div) =>
+            div.ChildElementCount == 1 && div.FirstElementChild!.LocalName == "p"
+            && !div.ChildNodes.Any(n => n is IText t && !string.IsNullOrWhiteSpace(t.Data))
+            && _text.Of(div).LinkDensity < WrapperLinkDensity;
+
+        private static bool HasBlockDescendant(IElement element)
+        {
+            foreach (var descendant in element.Descendants<IElement>())
+                if (BlockTags.Contains(descendant.LocalName)) return true;
+            return false;
+        }
+
+        // ---- Scoring ----
+
+        /// <summary>
+        /// Each paragraph scores 1, plus 1 per comma-separated part, plus 1 per 100 characters (at most 3); its
+        /// parent gets all of it, the grandparent half, further ancestors a third per level. Returns the scored
+        /// ancestors (the candidates) in the order first scored.
+        /// </summary>
+        private List<IElement> ScoreParagraphs(List<IElement> paragraphs)
+        {
+            var candidates = new List<IElement>();
+            foreach (var paragraph in paragraphs)
+            {
+                if (paragraph.ParentElement is null) continue;
+                var text = _text.Of(paragraph);
+                if (text.Length < MinimumParagraphLength) continue;
+                var score = 1.0 + (text.Commas + 1) + Math.Min(text.Length / CharactersPerPoint, MaximumLengthPoints);
+                var level = 0;
+                for (var ancestor = paragraph.ParentElement; ancestor is not null && level < ScoredAncestorLevels; ancestor = ancestor == _body ? null : ancestor.ParentElement, level++)
+                {
+                    if (!_scores.ContainsKey(ancestor))
+                    {
+                        Initialize(ancestor);
+                        candidates.Add(ancestor);
+                    }
+                    var divider = level switch { 0 => 1, 1 => 2, _ => level * 3 };
+                    _scores[ancestor] += score / divider;
+                }
+            }
+            // Good content has few links: a container's score shrinks by its share of link text.
+            foreach (var candidate in candidates)
+                _scores[candidate] *= 1 - _text.Of(candidate).LinkDensity;
+            return candidates;
+        }
+
+        /// <summary>A candidate's starting score: its tag (a div is a likely container, a list or heading is not) and class.</summary>
+        private void Initialize(IElement element)
+        {
+            var score = element.LocalName switch
+            {
+                "div" => 5,
+                "pre" or "td" or "blockquote" => 3,
+                "address" or "ol" or "ul" or "dl" or "dd" or "dt" or "li" or "form" => -3,
+                "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "th" => -5,
+                _ => 0,
+            };
+            _scores[element] = score + ClassWeight(element);
+        }
+
+        /// <summary>+25 for a class (and again for an id) that says content, −25 for one that says chrome.</summary>
+        private int ClassWeight(IElement element)
+        {
+            if (!rules.WeightClasses) return 0;
+            var names = Names.Of(element);
+            return Weight(names.Class) + Weight(names.Id);
+
+            static int Weight(string name) => name.Length == 0 ? 0
+                : (NegativeClass().IsMatch(name) ? -ClassWeightStep : 0) + (PositiveClass().IsMatch(name) ? ClassWeightStep : 0);
+        }
+
+        /// <summary>
+        /// The best-scoring candidate, widened: to an ancestor shared by several close runners-up (an article split
+        /// into blocks), to a parent scoring higher still, and past parents it is the only child of. Null when
+        /// nothing scored: the whole body is then the article.
+        /// </summary>
+        private IElement? ChooseTopCandidate(List<IElement> candidates)
+        {
+            // A stable sort: of equal scores the one found first wins.
+            var top = candidates.OrderByDescending(c => _scores[c]).Take(TopCandidateCount).ToList();
+            if (top.Count == 0 || top[0] == _body) return null;
+            var best = top[0];
+            var topScore = _scores[best];
+
+            var closeAncestries = top.Skip(1).Where(c => topScore > 0 && _scores[c] / topScore >= CloseCandidateRatio)
+                .Select(c => Ancestors(c).ToHashSet(ReferenceEqualityComparer.Instance)).ToList();
+            if (closeAncestries.Count >= CloseCandidatesForCommonAncestor)
+            {
+                for (var parent = best.ParentElement; parent is not null && parent != _body; parent = parent.ParentElement)
+                {
+                    if (closeAncestries.Count(a => a.Contains(parent)) >= CloseCandidatesForCommonAncestor)
+                    {
+                        best = parent;
+                        break;
+                    }
+                }
+            }
+            if (!_scores.ContainsKey(best)) Initialize(best);
+
+            // A parent that scores higher than its child holds more of the article; one far lower holds other things.
+            var lastScore = _scores[best];
+            var threshold = lastScore / 3;
+            for (var parent = best.ParentElement; parent is not null && parent != _body; parent = parent.ParentElement)
+            {
+                if (!_scores.TryGetValue(parent, out var parentScore)) continue;
+                if (parentScore < threshold) break;
+                if (parentScore > lastScore)
+                {
+                    best = parent;
+                    break;
+                }
+                lastScore = parentScore;
+            }
+
+            // An only child says nothing its parent does not; the parent's siblings may be more of the article.
+            while (best.ParentElement is { } only && only != _body && only.ChildElementCount == 1) best = only;
+            if (!_scores.ContainsKey(best)) Initialize(best);
+            return best;
+        }
+
+        /// <summary>
+        /// The article: the top candidate with those of its siblings that score at least a fifth of it (or 10), or
+        /// read like paragraphs of prose, in document order. Without a candidate, the whole body.
+        /// </summary>
+        private IElement JoinSiblings(IElement? top)
+        {
+            var article = document.CreateElement("div");
+            if (top is null)
+            {
+                var all = document.CreateElement("div");
+                var everything = _body.ChildNodes.ToArray();
+                Empty(_body);
+                SetChildren(all, everything);
+                article.AppendChild(all);
+                return article;
+            }
+            var topScore = _scores[top];
+            var threshold = Math.Max(SiblingScoreFloor, topScore * SiblingScoreShare);
+            var topClass = top.GetAttribute("class") ?? "";
+            var parent = top.ParentElement!;
+            var siblings = parent.Children.ToList();
+            // The parent is left behind (nothing reads it again); its children leave it at once (see SetChildren).
+            Empty(parent);
+            _text.Changed(parent);
+            foreach (var sibling in siblings)
+            {
+                var append = sibling == top;
+                if (!append)
+                {
+                    // Parts of one article often share a class.
+                    var bonus = topClass.Length > 0 && (sibling.GetAttribute("class") ?? "") == topClass ? topScore * SiblingScoreShare : 0;
+                    if (_scores.TryGetValue(sibling, out var score) && score + bonus >= threshold) append = true;
+                    else if (sibling.LocalName == "p") append = IsProseParagraph(sibling);
+                }
+                if (!append) continue;
+                article.AppendChild(KeptSiblingTags.Contains(sibling.LocalName) ? sibling : Rename(sibling, "div"));
+            }
+            return article;
+        }
+
+        /// <summary>A long paragraph with few links, or a short one with none that ends a sentence.</summary>
+        private bool IsProseParagraph(IElement p)
+        {
+            var text = _text.Of(p);
+            if (text.Length > LongSiblingParagraph) return text.LinkDensity < WrapperLinkDensity;
+            return text.Length > 0 && text.LinkLength == 0 && SentenceEnd().IsMatch(TextNormalizer.Collapse(p.TextContent));
+        }
+
+        // ---- Cleaning the article ----
+
+        private void Clean(IElement article)
+        {
+            var dataTables = DataTables(article);
+            // An element holding a data table is kept with it; found once, from the tables up.
+            var tableHolders = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
+            foreach (var table in dataTables)
+                for (var e = table.ParentElement; e is not null && tableHolders.Add(e); e = e.ParentElement) { }
+            var tables = new TableSets(dataTables, tableHolders);
+            CleanConditionally(article, "form", tables);
+            CleanConditionally(article, "fieldset", tables);
+            RemoveAll(article, "object, embed, footer, link, aside");
+            foreach (var part in article.Children.ToList()) RemoveShareBars(part);
+            RemoveAll(article, "iframe, input, textarea, select, button");
+            // A heading classed as chrome ("related-title", "comments-header") heads chrome.
+            foreach (var heading in article.QuerySelectorAll("h1, h2").ToList())
+                if (ClassWeight(heading) < 0) Remove(heading);
+            CleanConditionally(article, "table", tables);
+            CleanConditionally(article, "ul", tables);
+            CleanConditionally(article, "div", tables);
+        }
+
+        private void RemoveAll(IElement root, string selector)
+        {
+            foreach (var element in root.QuerySelectorAll(selector).ToList()) Remove(element);
+        }
+
+        /// <summary>Short elements below <paramref name="part"/> classed as share bars.</summary>
+        private void RemoveShareBars(IElement part)
+        {
+            var removed = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
+            foreach (var node in part.Descendants<IElement>().ToList())
+            {
+                if (!Names.Of(node).Match(ShareClass()) || _text.Of(node).Length >= ShareBarMaximumLength) continue;
+                if (Ancestors(node).TakeWhile(a => a != part).Any(removed.Contains)) continue;
+                removed.Add(node);
+                Remove(node);
+            }
+        }
+
+        /// <summary>
+        /// Tables that hold data rather than layout: marked as such (a summary, a caption, header cells, column
+        /// groups) or big enough (10 rows, more than 4 columns, or more than 10 cells), and not nested.
+        /// </summary>
+        private static HashSet<IElement> DataTables(IElement root)
+        {
+            var tables = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
+            foreach (var table in root.GetElementsByTagName("table"))
+            {
+                if (table.GetAttribute("role") == "presentation" || table.GetAttribute("datatable") == "0") continue;
+                if (table.HasAttribute("summary")
+                    || table.GetElementsByTagName("caption").FirstOrDefault() is { ChildNodes.Length: > 0 }
+                    || table.QuerySelector("col, colgroup, tfoot, thead, th") is not null)
+                {
+                    tables.Add(table);
+                    continue;
+                }
+                if (table.GetElementsByTagName("table").Length > 0) continue;
+                int rows = 0, columns = 0;
+                foreach (var row in table.GetElementsByTagName("tr"))
+                {
+                    rows += Span(row, "rowspan");
+                    columns = Math.Max(columns, row.GetElementsByTagName("td").Sum(cell => Span(cell, "colspan")));
+                }
+                if (rows == 1 || columns == 1) continue;
+                if (rows >= 10 || columns > 4 || rows * columns > 10) tables.Add(table);
+            }
+            return tables;
+
+            static int Span(IElement element, string attribute) =>
+                int.TryParse(element.GetAttribute(attribute), out var span) && span > 0 ? span : 1;
+        }
+
+        /// <summary>Removes the <paramref name="tag"/> elements of the article that look like chrome; the innermost first.</summary>
+        private void CleanConditionally(IElement article, string tag, TableSets tables)
+        {
+            if (!rules.CleanConditionally) return;
+            var nodes = article.GetElementsByTagName(tag).ToList();
+            for (var i = nodes.Count - 1; i >= 0; i--)
+                if (nodes[i].Parent is not null && LooksLikeChrome(nodes[i], tag, tables)) Remove(nodes[i]);
+        }
+
+        /// <summary>
+        /// Whether a block inside the article is chrome: a negative class; or, with fewer than 10 commas, more images
+        /// than paragraphs, list items outside a list, form inputs, a short linked snippet, much link text, embeds
+        /// that are not videos, or no text at all. Data tables and what is in them, code, and lists of images stay.
+        /// </summary>
+        private bool LooksLikeChrome(IElement node, string tag, TableSets tables)
+        {
+            if (tables.Data.Contains(node) || tables.Holders.Contains(node)) return false;
+            if (HasAncestor(node, "table", 0, tables.Data.Contains)) return false;
+            if (HasAncestor(node, "code", 3)) return false;
+            var weight = ClassWeight(node);
+            if (weight < 0) return true;
+            var text = _text.Of(node);
+            if (text.Commas >= ProseCommaCount) return false;
+            var content = Count(node);
+            if (content.HasVideo) return false;
+
+            var isList = tag is "ul" or "ol" || (text.Length > 0 && (double)content.ListTextLength / text.Length > ListTextShare);
+            if (text.Length <= 30)
+            {
+                var words = TextNormalizer.Collapse(node.TextContent);
+                if (AdWords().IsMatch(words) || LoadingWords().IsMatch(words)) return true;
+            }
+            var isFigureChild = HasAncestor(node, "figure", 3);
+            var headingDensity = text.Length == 0 ? 0 : (double)content.HeadingTextLength / text.Length;
+            var textDensity = text.Length == 0 ? 0 : (double)content.TextishLength / text.Length;
+            var linkDensity = text.LinkDensity;
+
+            var remove =
+                (!isFigureChild && content.Images > 1 && (double)content.Paragraphs / content.Images < 0.5) // a gallery or ad grid
+                || (!isList && content.ListItems - 100 > content.Paragraphs) // list items scattered outside a list
+                || content.Inputs > content.Paragraphs / 3 // a form
+                || (!isList && !isFigureChild && headingDensity < 0.9 && text.Length < MinimumParagraphLength
+                    && (content.Images == 0 || content.Images > 2) && linkDensity > 0) // a short linked snippet
+                || (!isList && weight < ClassWeightStep && linkDensity > 0.2) // links with a little text
+                || (weight >= ClassWeightStep && linkDensity > 0.5) // even in a content-classed block, mostly links
+                || (content.Embeds == 1 && text.Length < 75) || content.Embeds > 1 // a widget
+                || (content.Images == 0 && textDensity == 0); // nothing to read
+            if (!remove || !isList) return remove;
+            // A list of images (one image per item and nothing else) is a gallery worth keeping.
+            if (node.Children.Any(item => item.ChildElementCount > 1)) return true;
+            return content.Images != node.GetElementsByTagName("li").Length;
+        }
+
+        /// <summary>The article's data tables, and the elements that hold one.</summary>
+        private sealed record TableSets(HashSet<IElement> Data, HashSet<IElement> Holders);
+
+        private readonly record struct BlockContent(int Paragraphs, int Images, int ListItems, int Inputs, int Embeds,
+            bool HasVideo, int HeadingTextLength, int TextishLength, int ListTextLength);
+
+        /// <summary>What a block holds, counted in one walk of its descendants.</summary>
+        private BlockContent Count(IElement node)
+        {
+            int paragraphs = 0, images = 0, items = 0, inputs = 0, embeds = 0, headings = 0, textish = 0, lists = 0;
+            var video = false;
+            foreach (var e in node.Descendants<IElement>())
+            {
+                switch (e.LocalName)
+                {
+                    case "p": paragraphs++; break;
+                    case "img": images++; break;
+                    case "li": items++; break;
+                    case "input": inputs++; break;
+                    case "object" or "embed" or "iframe":
+                        embeds++;
+                        video |= e.Attributes.Any(a => VideoSource().IsMatch(a.Value)) || (e.LocalName == "object" && VideoSource().IsMatch(e.InnerHtml));
+                        break;
+                }
+                var name = e.LocalName;
+                if (name is "h1" or "h2" or "h3" or "h4" or "h5" or "h6") headings += _text.Of(e).Length;
+                // font is an old way to write span.
+                if (name is "span" or "font" or "li" or "td" || BlockTags.Contains(name)) textish += _text.Of(e).Length;
+                if (name is "ul" or "ol") lists += _text.Of(e).Length;
+            }
+            return new BlockContent(paragraphs, images, items, inputs, embeds, video, headings, textish, lists);
+        }
+
+        // ---- Tree helpers ----
+
+        /// <summary>Whether an ancestor within <paramref name="maxDepth"/> levels (0: any) is a <paramref name="tag"/> (that passes the filter).</summary>
+        private static bool HasAncestor(IElement node, string tag, int maxDepth, Func<IElement, bool>? filter = null)
+        {
+            var depth = 0;
+            for (var parent = node.ParentElement; parent is not null; parent = parent.ParentElement, depth++)
+            {
+                if (maxDepth > 0 && depth > maxDepth) return false;
+                if (parent.LocalName == tag && (filter is null || filter(parent))) return true;
+            }
+            return false;
+        }
+
+        private static IEnumerable<IElement> Ancestors(IElement node)
+        {
+            for (var parent = node.ParentElement; parent is not null; parent = parent.ParentElement) yield return parent;
+        }
+
+        private void Remove(IElement node)
+        {
+            var parent = node.ParentElement;
+            node.Remove();
+            _text.Changed(parent);
+        }
+
+        /// <summary>A new element named <paramref name="tag"/> in place of <paramref name="node"/>, with its children and attributes.</summary>
+        private IElement Rename(IElement node, string tag)
+        {
+            var replacement = document.CreateElement(tag);
+            while (node.FirstChild is { } child) replacement.AppendChild(child);
+            foreach (var attribute in node.Attributes)
+            {
+                try { replacement.SetAttribute(attribute.Name, attribute.Value); }
+                catch (DomException) { /* a name the parser accepted but the DOM API does not; it carries no content */ }
+            }
+            node.Parent?.ReplaceChild(replacement, node);
+            _text.Renamed(node, replacement);
+            if (_scores.Remove(node, out var score)) _scores[replacement] = score;
+            return replacement;
+        }
+
+        /// <summary>The index of the first child from <paramref name="from"/> on that is an element or holds text.</summary>
+        private static int NextNonBlank(IReadOnlyList<INode> children, int from)
+        {
+            while (from < children.Count && children[from] is not IElement && string.IsNullOrWhiteSpace(children[from].TextContent)) from++;
+            return from;
+        }
+
+        private static bool IsBreak(INode node) => node is IElement { LocalName: "br" };
+
+        private static bool IsWhitespace(INode node) =>
+            (node is IText text && string.IsNullOrWhiteSpace(text.Data)) || node is IElement { LocalName: "br" };
+
+        private static bool IsPhrasing(INode node) => node switch
+        {
+            IText => true,
+            IElement e when PhrasingTags.Contains(e.LocalName) => true,
+            IElement { LocalName: "a" or "del" or "ins" } e => e.ChildNodes.All(IsPhrasing),
+            _ => false,
+        };
     }
 }
