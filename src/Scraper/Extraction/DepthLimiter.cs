@@ -17,14 +17,20 @@ internal static class DepthLimiter
     };
     private static readonly HashSet<string> RawText = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "textarea", "title", "xmp", "plaintext", "noembed", "noframes" };
 
-    private static bool IsForeignRoot(string name) =>
+    // Tag names are looked up as spans of the page: every page goes through here, and a string per tag was most of the work.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NotNestingByName = NotNesting.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> RawTextByName = RawText.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static bool IsForeignRoot(ReadOnlySpan<char> name) =>
         name.Equals("svg", StringComparison.OrdinalIgnoreCase) || name.Equals("math", StringComparison.OrdinalIgnoreCase);
 
     public static string Flatten(string html, int maxDepth)
     {
-        var open = new List<(string Name, bool Dropped)>();
+        // The open elements as (name start, name length) in the page, and whether their tags are dropped.
+        var open = new List<(int NameStart, int NameLength, bool Dropped)>();
         // Open elements per name, so a stray end tag does not scan a 100,000-deep stack.
         var openCount = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var openCountByName = openCount.GetAlternateLookup<ReadOnlySpan<char>>();
         var foreign = 0; // inside <svg> or <math>, "<x/>" really is self-closing
         StringBuilder? output = null; // created at the first dropped tag: most pages need no copy
         var copiedUpTo = 0;
@@ -46,39 +52,43 @@ internal static class DepthLimiter
             var nameEnd = nameStart;
             while (nameEnd < gt && (char.IsAsciiLetterOrDigit(html[nameEnd]) || html[nameEnd] is '-' or ':')) nameEnd++;
             if (nameEnd == nameStart || !char.IsAsciiLetter(html[nameStart])) { i = lt + 1; continue; }
-            var name = html[nameStart..nameEnd];
+            var name = html.AsSpan(nameStart, nameEnd - nameStart);
             var drop = false;
-            if (!isEnd && RawText.Contains(name))
+            if (!isEnd && RawTextByName.TryGetValue(name, out var rawText))
             {
                 // Skip the raw text element's content: it holds no tags.
-                var close = html.IndexOf("</" + name, gt + 1, StringComparison.OrdinalIgnoreCase);
+                var close = html.IndexOf("</" + rawText, gt + 1, StringComparison.OrdinalIgnoreCase);
                 i = close < 0 ? html.Length : close;
                 continue;
             }
-            if (NotNesting.Contains(name)) { i = gt + 1; continue; }
+            if (NotNestingByName.Contains(name)) { i = gt + 1; continue; }
             if (!isEnd)
             {
                 var selfClosing = html[gt - 1] == '/' && (foreign > 0 || IsForeignRoot(name));
                 if (!selfClosing)
                 {
                     drop = open.Count >= maxDepth;
-                    open.Add((name, drop));
-                    openCount[name] = openCount.GetValueOrDefault(name) + 1;
+                    open.Add((nameStart, name.Length, drop));
+                    openCountByName[name] = openCountByName.TryGetValue(name, out var count) ? count + 1 : 1;
                     if (IsForeignRoot(name)) foreign++;
                 }
             }
             else
             {
-                var at = openCount.GetValueOrDefault(name) > 0
-                    ? open.FindLastIndex(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
-                    : -1;
+                var at = -1;
+                if (openCountByName.TryGetValue(name, out var count) && count > 0)
+                {
+                    for (var k = open.Count - 1; k >= 0 && at < 0; k--)
+                        if (html.AsSpan(open[k].NameStart, open[k].NameLength).Equals(name, StringComparison.OrdinalIgnoreCase)) at = k;
+                }
                 if (at >= 0)
                 {
                     drop = open[at].Dropped;
                     for (var k = at; k < open.Count; k++)
                     {
-                        openCount[open[k].Name]--;
-                        if (IsForeignRoot(open[k].Name)) foreign--;
+                        var closed = html.AsSpan(open[k].NameStart, open[k].NameLength);
+                        openCountByName[closed] = openCountByName[closed] - 1;
+                        if (IsForeignRoot(closed)) foreign--;
                     }
                     open.RemoveRange(at, open.Count - at);
                 }
