@@ -48,6 +48,8 @@ CREATE TABLE pages (
     last_changed_at    TEXT
 );
 CREATE INDEX pages_site ON pages (site);
+-- A page 1's continuation pages, which a revisit checks too (schema version 2).
+CREATE INDEX pages_continuation ON pages (continuation_of) WHERE continuation_of IS NOT NULL;
 
 -- Every fetch of a page, and every import of a body that differs from the page's newest capture (importing
 -- the same file again records nothing). Bodies are stored once in `bodies`, however often they are seen. A
@@ -138,7 +140,9 @@ CREATE TABLE frontier (
     last_error      TEXT
 ) WITHOUT ROWID;
 CREATE INDEX frontier_due ON frontier (state, next_check_at);
-CREATE INDEX frontier_pass ON frontier (pass, state);
+-- A pass's pending rows in the order a crawl claims them (by kind, then as discovered); the primary key (url)
+-- ends every index entry, so the claim reads them in order without sorting the whole pass (schema version 2).
+CREATE INDEX frontier_claim ON frontier (pass, state, kind, discovered_at);
 
 -- Fetch and extraction errors per URL per run (filled by the crawler).
 CREATE TABLE errors (
@@ -171,4 +175,4 @@ CREATE VIRTUAL TABLE search_index USING fts5 (
 -- Ranking: bm25 with a match in the title counting four times one in the text.
 INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(4.0, 1.0)');
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

@@ -19,9 +19,19 @@ public static partial class ArchiveSchema
     /// <summary>
     /// Upgrade steps: <c>Migrations[v]</c> turns a version-<c>v</c> archive into version <c>v + 1</c>
     /// (each step sets <c>user_version</c> itself and runs in the same transaction as the others).
-    /// Version 1 is the first released schema, so there are none yet.
+    /// Each step's statements are written exactly as the file writes them, so an upgraded archive's schema equals a new one's.
     /// </summary>
-    internal static IReadOnlyDictionary<int, string> Migrations { get; } = new Dictionary<int, string>();
+    internal static IReadOnlyDictionary<int, string> Migrations { get; } = new Dictionary<int, string>
+    {
+        // 1 → 2: continuation pages found by their page 1 without a scan of every page (revisits check them), and the
+        // frontier claimed in index order instead of sorting a whole pass at every claim.
+        [1] = """
+              CREATE INDEX pages_continuation ON pages (continuation_of) WHERE continuation_of IS NOT NULL;
+              DROP INDEX frontier_pass;
+              CREATE INDEX frontier_claim ON frontier (pass, state, kind, discovered_at);
+              PRAGMA user_version = 2;
+              """,
+    };
 
     private static string LoadEmbeddedSchema()
     {

@@ -35,6 +35,50 @@ public class ArchiveSchemaTests
     }
 
     [Fact]
+    public async Task A_version_1_archive_is_upgraded_in_place_to_the_schema_of_the_file_and_keeps_its_pages()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("archive.db");
+        var article = ArchiveFixtures.WuxiArticle();
+        await using (var store = await ArchiveFixtures.OpenAsync(path))
+            await store.StorePageAsync(ArchiveFixtures.Capture(article, DateTimeOffset.UnixEpoch), article);
+        // Version 1 had no pages_continuation index: take the archive back to it.
+        using (var v1 = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            v1.Open();
+            using var downgrade = v1.CreateCommand();
+            downgrade.CommandText = """
+                DROP INDEX pages_continuation; DROP INDEX frontier_claim; CREATE INDEX frontier_pass ON frontier (pass, state);
+                PRAGMA user_version = 1;
+                """;
+            downgrade.ExecuteNonQuery();
+        }
+
+        // Reading needs the upgrade first, and does not do it.
+        var refused = await Assert.ThrowsAsync<ArchiveException>(() => ArchiveFixtures.OpenAsync(path, ArchiveAccess.ReadOnly));
+        Assert.Equal(ArchiveFailure.OlderSchema, refused.Failure);
+        await using (var store = await ArchiveFixtures.OpenAsync(path))
+        {
+            var pages = 0;
+            await foreach (var _ in store.ListPagesAsync()) pages++;
+            Assert.Equal(1, pages);
+        }
+
+        using var reference = new SqliteConnection("Data Source=:memory:");
+        reference.Open();
+        using (var apply = reference.CreateCommand())
+        {
+            apply.CommandText = ArchiveSchema.Sql;
+            apply.ExecuteNonQuery();
+        }
+        using var archive = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        archive.Open();
+        Assert.Equal(SchemaOf(reference), SchemaOf(archive));
+        Assert.Equal(2, Pragma(archive, "user_version"));
+        ArchiveFixtures.AssertIntegrity(path);
+    }
+
+    [Fact]
     public void The_schema_declares_the_tables_later_stages_fill()
     {
         using var reference = new SqliteConnection("Data Source=:memory:");
