@@ -141,9 +141,10 @@ public sealed partial class ArchiveStore
                 FROM captures WHERE id = $confirmed
                 RETURNING id
                 """, ct, ("$at", at), ("$run", runId), ("$etag", etag), ("$lastModified", lastModified), ("$confirmed", confirmedId));
+            // No RefreshLatestAsync: the new capture shows the revision its predecessor showed, so neither the page's
+            // current revision nor when that content was first seen can change.
             await ExecuteAsync("UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $at) WHERE id = $id", ct,
                 ("$at", at), ("$id", pageId));
-            await RefreshLatestAsync(pageId, ct);
             var revision = await ScalarAsync<long?>(
                 "SELECT r.number FROM captures c JOIN revisions r ON r.id = c.revision_id WHERE c.id = $id", ct, ("$id", captureId));
             var result = new StoreResult(pageId, canonical, captureId, false, true, false, (int?)revision, false);

@@ -59,19 +59,7 @@ public sealed class ScheduleTests : IDisposable
         }
     }
 
-    private static async Task<CliResult> FinishAsync(Process process)
-    {
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(Patience);
-        try { await process.WaitForExitAsync(deadline.Token); }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the crawl did not end");
-        }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CliResult> FinishAsync(Process process) => CliRunner.FinishAsync(process, Patience);
 
     private List<Dictionary<string, object?>> Rows(string sql)
     {

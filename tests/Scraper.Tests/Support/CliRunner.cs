@@ -49,6 +49,15 @@ public static class CliRunner
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         using var process = Process.Start(info)!;
+        return await FinishAsync(process, timeout);
+    }
+
+    /// <summary>
+    /// Reads a started process's remaining output and waits for its end; killed, and a <see cref="TimeoutException"/>,
+    /// after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<CliResult> FinishAsync(Process process, TimeSpan timeout)
+    {
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
@@ -56,7 +65,7 @@ public static class CliRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}");
+            throw new TimeoutException($"{process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)} did not finish within {timeout}");
         }
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
