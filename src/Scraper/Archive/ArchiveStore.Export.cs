@@ -45,13 +45,14 @@ public sealed partial class ArchiveStore
             ? ""
             // The newest capture that holds its body itself: a 304 only confirms an earlier one.
             : "AND c.id = (SELECT id FROM captures WHERE page_id = cp.id AND coalesce(http_status, 0) <> 304 ORDER BY captured_at DESC, id DESC LIMIT 1)";
-        // The rows to sort carry no body: each body is loaded by key as its row comes, so memory holds one at a time.
+        // The rows to sort carry no body: a body is loaded by key only when the consumer asks, so memory holds one at a time.
         await using var command = NewCommand(
             $"""
-            SELECT c.id, cp.url, c.captured_at, c.origin, c.http_status, c.etag, c.last_modified, c.content_type, c.body_sha256
+            SELECT c.id, cp.url, c.captured_at, c.origin, c.http_status, c.etag, c.last_modified, c.content_type, c.body_sha256, b.size
             FROM pages cp
             JOIN pages p ON p.id = coalesce(cp.continuation_of, cp.id)
             JOIN captures c ON c.page_id = cp.id
+            JOIN bodies b ON b.sha256 = c.body_sha256
             WHERE {selected} {which}
             ORDER BY p.id, cp.id, c.captured_at, c.id
             """, parameters);
@@ -59,13 +60,13 @@ public sealed partial class ArchiveStore
         while (await reader.ReadAsync(cancellationToken))
         {
             var captureId = reader.GetInt64(0);
-            var body = await LoadBodyWhereAsync("c.id = $key", captureId, cancellationToken)
-                ?? throw new ArchiveException(ArchiveFailure.Corrupt, $"capture {captureId} has no stored body");
             yield return new ArchivedCapture(
                 captureId, reader.GetString(1), ParseTime(reader.GetString(2)),
                 reader.GetString(3) == "import" ? CaptureOrigin.Import : CaptureOrigin.Fetch,
                 reader.IsDBNull(4) ? null : reader.GetInt32(4), StringOrNull(reader, 5), StringOrNull(reader, 6),
-                StringOrNull(reader, 7), reader.GetString(8), body);
+                StringOrNull(reader, 7), reader.GetString(8), reader.GetInt64(9),
+                async ct => await LoadBodyWhereAsync("c.id = $key", captureId, ct)
+                    ?? throw new ArchiveException(ArchiveFailure.Corrupt, $"capture {captureId} has no stored body"));
         }
     }
 

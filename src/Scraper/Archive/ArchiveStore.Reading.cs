@@ -303,23 +303,25 @@ public sealed partial class ArchiveStore
         CancellationToken cancellationToken = default)
     {
         var canonical = CanonicalUrl.Normalize(firstPage);
-        return await GuardAsync(async () =>
+        var urls = await GuardAsync(async () =>
         {
             var command = Command(
                 """
-                SELECT s.url,
-                       (SELECT etag FROM captures WHERE page_id = s.id ORDER BY captured_at DESC, id DESC LIMIT 1),
-                       (SELECT last_modified FROM captures WHERE page_id = s.id ORDER BY captured_at DESC, id DESC LIMIT 1)
-                FROM pages first JOIN pages s ON s.continuation_of = first.id
+                SELECT s.url FROM pages first JOIN pages s ON s.continuation_of = first.id
                 WHERE first.url = $url
                 ORDER BY s.url
                 """, ("$url", canonical));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var siblings = new List<(Uri, ConditionalGetValidators)>();
+            var found = new List<Uri>();
             while (await reader.ReadAsync(cancellationToken))
-                siblings.Add((new Uri(reader.GetString(0)), new ConditionalGetValidators(StringOrNull(reader, 1), StringOrNull(reader, 2))));
-            return (IReadOnlyList<(Uri, ConditionalGetValidators)>)siblings;
+                found.Add(new Uri(reader.GetString(0)));
+            return found;
         });
+        var siblings = new List<(Uri, ConditionalGetValidators)>();
+        foreach (var url in urls)
+            if (await GetValidatorsAsync(url, cancellationToken) is { } validators)
+                siblings.Add((url, validators));
+        return siblings;
     }
 
     private async Task<byte[]?> LoadBodyWhereAsync(string condition, object key, CancellationToken cancellationToken)

@@ -115,9 +115,12 @@ public sealed record ArchivedFigure(
     int Position,
     string? ImageSha256);
 
-/// <summary>A stored capture with its raw (decompressed) body, for the WARC export.</summary>
+/// <summary>A stored capture, for the WARC export; its raw (decompressed) body is read only when asked for.</summary>
 /// <param name="Url">The canonical URL of the captured page (a continuation page's own URL).</param>
 /// <param name="HttpStatus">The response's status; null for imported files.</param>
+/// <param name="BodySize">The raw body's length in bytes.</param>
+/// <param name="LoadBodyAsync">Reads the raw body; call it while the enumeration is at this capture. A revisit record
+/// needs no body, and most captures of a page repeat a body or are 304s.</param>
 public sealed record ArchivedCapture(
     long CaptureId,
     string Url,
@@ -128,4 +131,5 @@ public sealed record ArchivedCapture(
     string? LastModified,
     string? ContentType,
     string BodySha256,
-    byte[] Body);
+    long BodySize,
+    Func<CancellationToken, Task<byte[]>> LoadBodyAsync);

@@ -114,8 +114,9 @@ public static class WarcWriter
             header.Add(("WARC-Type", "resource"));
         }
         var recordId = NewRecordId();
+        var body = await capture.LoadBodyAsync(cancellationToken);
         // The payload is the body; a resource record's block is its payload.
-        var payloadDigest = Sha1Digest(capture.Body);
+        var payloadDigest = Sha1Digest(body);
         header.Add(("WARC-Record-ID", recordId));
         header.Add(("WARC-Date", FormatDate(capture.CapturedAt)));
         header.Add(("WARC-Target-URI", capture.Url));
@@ -124,13 +125,14 @@ public static class WarcWriter
         header.Add(("Content-Type", capture.HttpStatus is null
             ? OneLine(capture.ContentType ?? (capture.Origin == CaptureOrigin.Import ? "text/html" : "application/octet-stream"))
             : "application/http;msgtype=response"));
-        await WriteRecordAsync(output, header, httpHead, capture.Body, cancellationToken);
+        await WriteRecordAsync(output, header, httpHead, body, cancellationToken);
         return new WrittenBody(recordId, capture.CapturedAt, payloadDigest);
     }
 
     /// <summary>
     /// A re-fetch of a body already in the file (or a 304 Not Modified): a <c>revisit</c> record whose block is the HTTP
-    /// header block alone, pointing at the record that holds the body when the file has it.
+    /// header block alone, pointing at the record that holds the body when the file has it (a 200 revisit always has
+    /// it: <see cref="WriteAsync"/> writes one only for a body already written).
     /// </summary>
     private static Task WriteRevisitAsync(Stream output, ArchivedCapture capture, int status, WrittenBody? original, string warcinfoId,
         CancellationToken cancellationToken)
@@ -151,18 +153,18 @@ public static class WarcWriter
             header.Add(("WARC-Refers-To-Date", FormatDate(original.Date)));
         }
         // The identical-payload profile requires the digest of the payload left out; a 304 had no payload of its own.
-        if (status != 304)
-            header.Add(("WARC-Payload-Digest", original?.PayloadDigest ?? Sha1Digest(capture.Body)));
+        if (status != 304 && original is not null)
+            header.Add(("WARC-Payload-Digest", original.PayloadDigest));
         header.Add(("Content-Type", "application/http;msgtype=response"));
         // A 304 carries no body, so no Content-Length; a revisit of a 200 keeps the headers the response had.
-        return WriteRecordAsync(output, header, HttpResponseHead(status, capture, bodyLength: status == 304 ? null : capture.Body.Length), [],
+        return WriteRecordAsync(output, header, HttpResponseHead(status, capture, bodyLength: status == 304 ? null : capture.BodySize), [],
             cancellationToken);
     }
 
     /// <summary>The HTTP/1.1 status line and headers rebuilt from what the archive stored; see the class remarks.</summary>
-    private static byte[] HttpResponseHead(int status, ArchivedCapture capture) => HttpResponseHead(status, capture, capture.Body.Length);
+    private static byte[] HttpResponseHead(int status, ArchivedCapture capture) => HttpResponseHead(status, capture, capture.BodySize);
 
-    private static byte[] HttpResponseHead(int status, ArchivedCapture capture, int? bodyLength)
+    private static byte[] HttpResponseHead(int status, ArchivedCapture capture, long? bodyLength)
     {
         string reason;
         using (var response = new HttpResponseMessage((HttpStatusCode)status))
