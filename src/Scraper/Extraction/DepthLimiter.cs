@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Scraper.Extraction;
@@ -9,35 +11,42 @@ namespace Scraper.Extraction;
 /// </summary>
 internal static class DepthLimiter
 {
-    private static readonly HashSet<string> NotNesting = new(StringComparer.OrdinalIgnoreCase)
-    {
+    private enum TagKind : byte { Nesting, NotNesting, RawText, ForeignRoot }
+
+    private static readonly string[] NotNesting =
+    [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "keygen",
         "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rb", "rt", "rp", "colgroup",
         "html", "head", "body",
-    };
-    private static readonly HashSet<string> RawText = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "textarea", "title", "xmp", "plaintext", "noembed", "noframes" };
+    ];
+    private static readonly string[] RawText = ["script", "style", "textarea", "title", "xmp", "plaintext", "noembed", "noframes"];
+    private static readonly string[] ForeignRoots = ["svg", "math"]; // inside them, "<x/>" really is self-closing
 
-    // Tag names are looked up as spans of the page: every page goes through here, and a string per tag was most of the work.
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NotNestingByName = NotNesting.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> RawTextByName = RawText.GetAlternateLookup<ReadOnlySpan<char>>();
+    // Every page goes through here, several thousand tags each: a tag's name is turned into one number (NameKey) and
+    // looked up once, where case-insensitive string hashing in several sets was most of the work.
+    private static readonly FrozenDictionary<ulong, TagKind> Kinds =
+        NotNesting.Select(n => (n, TagKind.NotNesting))
+            .Concat(RawText.Select(n => (n, TagKind.RawText)))
+            .Concat(ForeignRoots.Select(n => (n, TagKind.ForeignRoot)))
+            .ToFrozenDictionary(p => NameKey(p.n), p => p.Item2);
 
-    private static bool IsForeignRoot(ReadOnlySpan<char> name) =>
-        name.Equals("svg", StringComparison.OrdinalIgnoreCase) || name.Equals("math", StringComparison.OrdinalIgnoreCase);
+    /// <summary>An open element: where its name is in the page, and whether its tags are dropped.</summary>
+    private readonly record struct OpenElement(int NameStart, int NameLength, ulong Key, bool IsForeignRoot, bool Dropped);
 
     public static string Flatten(string html, int maxDepth)
     {
-        // The open elements as (name start, name length) in the page, and whether their tags are dropped.
-        var open = new List<(int NameStart, int NameLength, bool Dropped)>();
-        // Open elements per name, so a stray end tag does not scan a 100,000-deep stack.
-        var openCount = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        var openCountByName = openCount.GetAlternateLookup<ReadOnlySpan<char>>();
-        var foreign = 0; // inside <svg> or <math>, "<x/>" really is self-closing
+        var open = new List<OpenElement>();
+        // Open elements per name key, so a stray end tag does not scan a 100,000-deep stack.
+        var openCount = new Dictionary<ulong, int>();
+        var foreign = 0; // inside <svg> or <math>
         StringBuilder? output = null; // created at the first dropped tag: most pages need no copy
         var copiedUpTo = 0;
         var i = 0;
         while (i < html.Length)
         {
-            var lt = html.IndexOf('<', i);
+            // Tags often follow each other directly (</a></li>) or end right after the name: looking first spares
+            // a vectorised search its set-up, which on short distances costs more than the search.
+            var lt = html[i] == '<' ? i : html.IndexOf('<', i);
             if (lt < 0 || lt + 1 >= html.Length) break;
             if (string.CompareOrdinal(html, lt, "<!--", 0, 4) == 0)
             {
@@ -45,50 +54,49 @@ internal static class DepthLimiter
                 i = endComment < 0 ? html.Length : endComment + 3;
                 continue;
             }
-            var gt = html.IndexOf('>', lt + 1);
-            if (gt < 0) break;
             var isEnd = html[lt + 1] == '/';
             var nameStart = isEnd ? lt + 2 : lt + 1;
             var nameEnd = nameStart;
-            while (nameEnd < gt && (char.IsAsciiLetterOrDigit(html[nameEnd]) || html[nameEnd] is '-' or ':')) nameEnd++;
+            while (nameEnd < html.Length && IsNameChar(html[nameEnd])) nameEnd++;
             if (nameEnd == nameStart || !char.IsAsciiLetter(html[nameStart])) { i = lt + 1; continue; }
+            // The name holds no '>', so the tag's end is the first one after it.
+            var gt = nameEnd < html.Length && html[nameEnd] == '>' ? nameEnd : html.IndexOf('>', nameEnd);
+            if (gt < 0) break;
             var name = html.AsSpan(nameStart, nameEnd - nameStart);
-            var drop = false;
-            if (!isEnd && RawTextByName.TryGetValue(name, out var rawText))
+            var key = NameKey(name);
+            var kind = Kinds.GetValueOrDefault(key, TagKind.Nesting);
+            if (!isEnd && kind == TagKind.RawText)
             {
                 // Skip the raw text element's content: it holds no tags.
-                var close = html.IndexOf("</" + rawText, gt + 1, StringComparison.OrdinalIgnoreCase);
+                var close = html.IndexOf(string.Concat("</", name), gt + 1, StringComparison.OrdinalIgnoreCase);
                 i = close < 0 ? html.Length : close;
                 continue;
             }
-            if (NotNestingByName.Contains(name)) { i = gt + 1; continue; }
+            if (kind == TagKind.NotNesting) { i = gt + 1; continue; }
+            var drop = false;
             if (!isEnd)
             {
-                var selfClosing = html[gt - 1] == '/' && (foreign > 0 || IsForeignRoot(name));
+                var isForeignRoot = kind == TagKind.ForeignRoot;
+                var selfClosing = html[gt - 1] == '/' && (foreign > 0 || isForeignRoot);
                 if (!selfClosing)
                 {
                     drop = open.Count >= maxDepth;
-                    open.Add((nameStart, name.Length, drop));
-                    openCountByName[name] = openCountByName.TryGetValue(name, out var count) ? count + 1 : 1;
-                    if (IsForeignRoot(name)) foreign++;
+                    open.Add(new OpenElement(nameStart, name.Length, key, isForeignRoot, drop));
+                    CollectionsMarshal.GetValueRefOrAddDefault(openCount, key, out _)++;
+                    if (isForeignRoot) foreign++;
                 }
             }
-            else
+            else if (openCount.GetValueOrDefault(key) > 0)
             {
-                var at = -1;
-                if (openCountByName.TryGetValue(name, out var count) && count > 0)
-                {
-                    for (var k = open.Count - 1; k >= 0 && at < 0; k--)
-                        if (html.AsSpan(open[k].NameStart, open[k].NameLength).Equals(name, StringComparison.OrdinalIgnoreCase)) at = k;
-                }
+                var at = open.Count - 1;
+                while (at >= 0 && !IsNamed(open[at], key, name, html)) at--;
                 if (at >= 0)
                 {
                     drop = open[at].Dropped;
                     for (var k = at; k < open.Count; k++)
                     {
-                        var closed = html.AsSpan(open[k].NameStart, open[k].NameLength);
-                        openCountByName[closed] = openCountByName[closed] - 1;
-                        if (IsForeignRoot(closed)) foreign--;
+                        CollectionsMarshal.GetValueRefOrNullRef(openCount, open[k].Key)--;
+                        if (open[k].IsForeignRoot) foreign--;
                     }
                     open.RemoveRange(at, open.Count - at);
                 }
@@ -105,4 +113,40 @@ internal static class DepthLimiter
         output.Append(html, copiedUpTo, html.Length - copiedUpTo);
         return output.ToString();
     }
+
+    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or ':';
+
+    private const int PackedNameLength = 10;
+    private const ulong HashedName = 1UL << 63;
+
+    /// <summary>
+    /// The name's characters without case, six bits each: exact for names of up to ten characters, which all of
+    /// HTML's are. A longer name gets a hash, marked so that it never equals a short name's key; names with the
+    /// same hash are told apart by <see cref="IsNamed"/>.
+    /// </summary>
+    private static ulong NameKey(ReadOnlySpan<char> name)
+    {
+        ulong key = 0;
+        if (name.Length <= PackedNameLength)
+        {
+            foreach (var c in name) key = (key << 6) | NameCharCode(c);
+            return key;
+        }
+        foreach (var c in name) key = (key ^ NameCharCode(c)) * 1099511628211UL; // FNV-1a
+        return key | HashedName;
+    }
+
+    // 1–38: a name character (letters without case, digits, '-', ':'); never 0, so "a" and "\0a" cannot meet.
+    private static ulong NameCharCode(char c) => c switch
+    {
+        >= 'a' and <= 'z' => (ulong)(c - 'a' + 1),
+        >= 'A' and <= 'Z' => (ulong)(c - 'A' + 1),
+        >= '0' and <= '9' => (ulong)(c - '0' + 27),
+        '-' => 37,
+        _ => 38,
+    };
+
+    private static bool IsNamed(OpenElement element, ulong key, ReadOnlySpan<char> name, string html) =>
+        element.Key == key
+        && ((key & HashedName) == 0 || html.AsSpan(element.NameStart, element.NameLength).Equals(name, StringComparison.OrdinalIgnoreCase));
 }
