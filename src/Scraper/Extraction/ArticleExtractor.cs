@@ -40,9 +40,7 @@ public sealed class ArticleExtractor
     {
         if (rule is not null)
         {
-            var metadata = _siteRules.ReadMetadata(document, rule);
-            var body = _siteRules.ReadBody(document, url, rule);
-            var siblings = _siteRules.SiblingPages(document, url, rule);
+            var (metadata, body, siblings) = _siteRules.Read(document, url, rule);
             var continuation = rule.ContinuationPage(url) is not null;
             if (body is not null)
             {

@@ -16,48 +16,52 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
     // Selectors and patterns parsed once per rule, not once per page: parsing them was a third of the work.
     private readonly ConditionalWeakTable<SiteRule, CompiledRule> _compiled = new();
 
-    /// <summary>The article's metadata as the site's selectors give it; each part null where no selector matched.</summary>
-    public RuleMetadata ReadMetadata(IDocument document, SiteRule rule)
+    /// <summary>
+    /// The page as the site's selectors give it: the article's metadata (each part null where no selector matched),
+    /// its body (null when no body selector matches anything with text) and the other pages of the article named
+    /// by its pager, in page order.
+    /// </summary>
+    public RuleReading Read(IDocument document, Uri url, SiteRule rule)
     {
         var selectors = Compiled(rule);
-        var title = FirstText(document, selectors.Title);
-        var subtitle = FirstText(document, selectors.Subtitle);
+        var matches = selectors.Page.Match(document);
+        return new RuleReading(ReadMetadata(matches, selectors), ReadBody(matches, selectors, url), SiblingPages(matches, selectors, url, rule));
+    }
+
+    private static RuleMetadata ReadMetadata(IReadOnlyList<IElement>[] matches, CompiledRule selectors)
+    {
+        var title = FirstText(matches, selectors.Title);
+        var subtitle = FirstText(matches, selectors.Subtitle);
         if (subtitle == title) subtitle = null;
         var info = new StringBuilder();
         var seen = new HashSet<IElement>();
         foreach (var selector in selectors.Info)
-            foreach (var element in document.ChildNodes.QuerySelectorAll(selector))
+            foreach (var element in matches[selector])
                 if (seen.Add(element) && !seen.Contains(element.ParentElement!))
                     info.Append(element.TextContent).Append(' ');
-        return new RuleMetadata(title, subtitle, Section(document, selectors.Breadcrumb), InfoLine.Parse(info.ToString()));
+        return new RuleMetadata(title, subtitle, Section(matches, selectors.Breadcrumb), InfoLine.Parse(info.ToString()));
     }
 
-    /// <summary>The body as the rules select it, or null when no body selector matches anything with text.</summary>
-    public BodyContent? ReadBody(IDocument document, Uri url, SiteRule rule)
+    private BodyContent? ReadBody(IReadOnlyList<IElement>[] matches, CompiledRule selectors, Uri url)
     {
-        var selectors = Compiled(rule);
         foreach (var selector in selectors.Body)
         {
-            if (document.ChildNodes.QuerySelector(selector) is not { } body) continue;
+            if (matches[selector] is not [var body, ..]) continue;
             // Removed elements are skipped, not cut out: the generic extractor may still need the page as it was.
-            var skipped = new HashSet<IElement>();
-            foreach (var remove in selectors.Remove)
-                foreach (var element in body.ChildNodes.QuerySelectorAll(remove))
-                    skipped.Add(element);
+            var skipped = new HashSet<IElement>(selectors.Remove.Match(body).SelectMany(found => found));
             var content = bodyReader.Read(body, url, selectors.DropText, skipped);
             if (content.Paragraphs.Count > 0) return content;
         }
         return null;
     }
 
-    /// <summary>The other pages of this article named by its pager, in page order.</summary>
-    public IReadOnlyList<Uri> SiblingPages(IDocument document, Uri url, SiteRule rule)
+    private static List<Uri> SiblingPages(IReadOnlyList<IElement>[] matches, CompiledRule selectors, Uri url, SiteRule rule)
     {
         var stem = ArticleStem(url, rule);
         var pages = new SortedDictionary<int, Uri>();
-        foreach (var selector in Compiled(rule).Pager)
+        foreach (var selector in selectors.Pager)
         {
-            foreach (var link in document.ChildNodes.QuerySelectorAll(selector))
+            foreach (var link in matches[selector])
             {
                 if (link.GetAttribute("href") is not { Length: > 0 } href) continue;
                 if (!Uri.TryCreate(url, ImageUrl.Encode(href.Trim()), out var target) || target.Scheme is not ("http" or "https")) continue;
@@ -107,19 +111,19 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
 
     private CompiledRule Compiled(SiteRule rule) => _compiled.GetValue(rule, r => new CompiledRule(r.Article));
 
-    private static string? FirstText(IDocument document, IReadOnlyList<ISelector> selectors)
+    private static string? FirstText(IReadOnlyList<IElement>[] matches, IReadOnlyList<int> selectors)
     {
         foreach (var selector in selectors)
-            if (document.ChildNodes.QuerySelector(selector) is { } element && TextNormalizer.NullIfEmpty(element.TextContent) is { } text)
+            if (matches[selector] is [var element, ..] && TextNormalizer.NullIfEmpty(element.TextContent) is { } text)
                 return text;
         return null;
     }
 
-    private static string? Section(IDocument document, IReadOnlyList<ISelector> selectors)
+    private static string? Section(IReadOnlyList<IElement>[] matches, IReadOnlyList<int> selectors)
     {
         foreach (var selector in selectors)
         {
-            if (document.ChildNodes.QuerySelector(selector) is not { } crumbs) continue;
+            if (matches[selector] is not [var crumbs, ..]) continue;
             var parts = crumbs.TextContent.Split(CrumbSeparators)
                 .Select(TextNormalizer.Collapse).Where(p => p.Length > 0).ToList();
             // The first crumb is the home page; the last one is the section or topic.
@@ -132,30 +136,46 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
 /// <summary>The article's parts outside its body, as the site rules found them.</summary>
 public sealed record RuleMetadata(string? Title, string? Subtitle, string? Section, InfoLine Info);
 
-/// <summary>A rule's article selectors and text patterns, parsed.</summary>
+/// <summary>What the site's selectors found on a page.</summary>
+public sealed record RuleReading(RuleMetadata Metadata, BodyContent? Body, IReadOnlyList<Uri> SiblingPages);
+
+/// <summary>
+/// A rule's article selectors and text patterns, parsed. Those asked of the whole page are matched together in
+/// one walk (<see cref="Page"/>); each group is its selectors' positions in it, in the rule's order.
+/// </summary>
 internal sealed class CompiledRule
 {
     public CompiledRule(ArticleSelectors selectors)
     {
         var parser = new CssSelectorParser();
-        List<ISelector> Parse(IReadOnlyList<string> list) => list.Select(s => parser.ParseSelector(s)
-            ?? throw new InvalidDataException($"invalid CSS selector '{s}'")).ToList();
-        Title = Parse(selectors.Title);
-        Subtitle = Parse(selectors.Subtitle);
-        Breadcrumb = Parse(selectors.Breadcrumb);
-        Info = Parse(selectors.Info);
-        Body = Parse(selectors.Body);
-        Pager = Parse(selectors.Pager);
-        Remove = Parse(selectors.Remove);
+        (string, ISelector, SelectorQuery) Parse(string s, SelectorQuery query) =>
+            (s, parser.ParseSelector(s) ?? throw new InvalidDataException($"invalid CSS selector '{s}'"), query);
+        var page = new List<(string, ISelector, SelectorQuery)>();
+        int[] Add(IReadOnlyList<string> list, SelectorQuery query)
+        {
+            var positions = Enumerable.Range(page.Count, list.Count).ToArray();
+            page.AddRange(list.Select(s => Parse(s, query)));
+            return positions;
+        }
+        Title = Add(selectors.Title, SelectorQuery.First);
+        Subtitle = Add(selectors.Subtitle, SelectorQuery.First);
+        Breadcrumb = Add(selectors.Breadcrumb, SelectorQuery.First);
+        Info = Add(selectors.Info, SelectorQuery.All);
+        Body = Add(selectors.Body, SelectorQuery.First);
+        Pager = Add(selectors.Pager, SelectorQuery.All);
+        Page = new SelectorSet(page);
+        Remove = new SelectorSet(selectors.Remove.Select(s => Parse(s, SelectorQuery.All)).ToList());
         DropText = selectors.DropText.Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))).ToList();
     }
 
-    public IReadOnlyList<ISelector> Title { get; }
-    public IReadOnlyList<ISelector> Subtitle { get; }
-    public IReadOnlyList<ISelector> Breadcrumb { get; }
-    public IReadOnlyList<ISelector> Info { get; }
-    public IReadOnlyList<ISelector> Body { get; }
-    public IReadOnlyList<ISelector> Pager { get; }
-    public IReadOnlyList<ISelector> Remove { get; }
+    public SelectorSet Page { get; }
+    public IReadOnlyList<int> Title { get; }
+    public IReadOnlyList<int> Subtitle { get; }
+    public IReadOnlyList<int> Breadcrumb { get; }
+    public IReadOnlyList<int> Info { get; }
+    public IReadOnlyList<int> Body { get; }
+    public IReadOnlyList<int> Pager { get; }
+    /// <summary>Elements of the body left out of it, matched inside the body.</summary>
+    public SelectorSet Remove { get; }
     public IReadOnlyList<Regex> DropText { get; }
 }
