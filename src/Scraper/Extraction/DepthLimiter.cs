@@ -36,8 +36,10 @@ internal static class DepthLimiter
     public static string Flatten(string html, int maxDepth)
     {
         var open = new List<OpenElement>();
-        // Open elements per name key, so a stray end tag does not scan a 100,000-deep stack.
-        var openCount = new Dictionary<ulong, int>();
+        // Open elements past the first ShallowDepth levels, per name key: an end tag whose name is not among them is
+        // looked for in those levels only, so a stray one never scans a 100,000-deep stack, and a page that never
+        // nests that deep never counts.
+        var deepOpenCount = new Dictionary<ulong, int>();
         var foreign = 0; // inside <svg> or <math>
         StringBuilder? output = null; // created at the first dropped tag: most pages need no copy
         var copiedUpTo = 0;
@@ -48,7 +50,7 @@ internal static class DepthLimiter
             // a vectorised search its set-up, which on short distances costs more than the search.
             var lt = html[i] == '<' ? i : html.IndexOf('<', i);
             if (lt < 0 || lt + 1 >= html.Length) break;
-            if (string.CompareOrdinal(html, lt, "<!--", 0, 4) == 0)
+            if (html[lt + 1] == '!' && string.CompareOrdinal(html, lt, "<!--", 0, 4) == 0)
             {
                 var endComment = html.IndexOf("-->", lt + 4, StringComparison.Ordinal);
                 i = endComment < 0 ? html.Length : endComment + 3;
@@ -81,21 +83,21 @@ internal static class DepthLimiter
                 if (!selfClosing)
                 {
                     drop = open.Count >= maxDepth;
+                    if (open.Count >= ShallowDepth) CollectionsMarshal.GetValueRefOrAddDefault(deepOpenCount, key, out _)++;
                     open.Add(new OpenElement(nameStart, name.Length, key, isForeignRoot, drop));
-                    CollectionsMarshal.GetValueRefOrAddDefault(openCount, key, out _)++;
                     if (isForeignRoot) foreign++;
                 }
             }
-            else if (openCount.GetValueOrDefault(key) > 0)
+            else
             {
-                var at = open.Count - 1;
+                var at = open.Count > ShallowDepth && deepOpenCount.GetValueOrDefault(key) > 0 ? open.Count - 1 : Math.Min(open.Count, ShallowDepth) - 1;
                 while (at >= 0 && !IsNamed(open[at], key, name, html)) at--;
                 if (at >= 0)
                 {
                     drop = open[at].Dropped;
                     for (var k = at; k < open.Count; k++)
                     {
-                        CollectionsMarshal.GetValueRefOrNullRef(openCount, open[k].Key)--;
+                        if (k >= ShallowDepth) CollectionsMarshal.GetValueRefOrNullRef(deepOpenCount, open[k].Key)--;
                         if (open[k].IsForeignRoot) foreign--;
                     }
                     open.RemoveRange(at, open.Count - at);
@@ -113,6 +115,8 @@ internal static class DepthLimiter
         output.Append(html, copiedUpTo, html.Length - copiedUpTo);
         return output.ToString();
     }
+
+    private const int ShallowDepth = 32;
 
     private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or ':';
 
