@@ -59,24 +59,33 @@ internal sealed class SelectorSet
     public IReadOnlyList<IElement>[] Match(INode root)
     {
         var found = new List<IElement>?[_entries.Length];
-        // Pre-order, as AngleSharp's queries walk; each frame is a list of siblings and the bits of their ancestors.
+        // Pre-order, as AngleSharp's queries walk: a frame is where to go on in a list of siblings once the
+        // current element's children are done, with the bits of those siblings' ancestors.
         var stack = new Stack<(INodeList Siblings, int Next, ulong Ancestors)>();
+        var siblings = root.ChildNodes;
+        var next = 0;
         // The root and the elements above it are ancestors too: "html body div" matches inside the body.
-        ulong above = 0;
-        for (var element = root as IElement; element is not null; element = element.ParentElement) above |= BitsOf(element);
-        stack.Push((root.ChildNodes, 0, above));
-        while (stack.TryPop(out var frame))
+        ulong ancestors = 0;
+        for (var above = root as IElement; above is not null; above = above.ParentElement) ancestors |= BitsOf(above);
+        while (true)
         {
-            var (siblings, next, ancestors) = frame;
-            if (next >= siblings.Length) continue;
-            stack.Push((siblings, next + 1, ancestors));
-            if (siblings[next] is not IElement element) continue;
+            if (next >= siblings.Length)
+            {
+                if (!stack.TryPop(out var frame)) break;
+                (siblings, next, ancestors) = frame;
+                continue;
+            }
+            if (siblings[next++] is not IElement element) continue;
             var own = BitsOf(element);
             for (var rest = own; rest != 0; rest &= rest - 1)
                 foreach (var i in _bySubjectBit[System.Numerics.BitOperations.TrailingZeroCount(rest)])
                     Try(i, element, ancestors, found);
             foreach (var i in _unkeyed) Try(i, element, ancestors, found);
-            if (element.HasChildNodes) stack.Push((element.ChildNodes, 0, ancestors | own));
+            if (element.HasChildNodes)
+            {
+                stack.Push((siblings, next, ancestors));
+                (siblings, next, ancestors) = (element.ChildNodes, 0, ancestors | own);
+            }
         }
         return [.. found.Select(f => (IReadOnlyList<IElement>?)f ?? [])];
     }
