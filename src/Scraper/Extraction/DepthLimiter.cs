@@ -25,10 +25,10 @@ internal static class DepthLimiter
     // Every page goes through here, several thousand tags each: a tag's name is turned into one number (NameKey) and
     // looked up once, where case-insensitive string hashing in several sets was most of the work.
     private static readonly FrozenDictionary<ulong, TagKind> Kinds =
-        NotNesting.Select(n => (n, TagKind.NotNesting))
-            .Concat(RawText.Select(n => (n, TagKind.RawText)))
-            .Concat(ForeignRoots.Select(n => (n, TagKind.ForeignRoot)))
-            .ToFrozenDictionary(p => NameKey(p.n), p => p.Item2);
+        NotNesting.Select(name => (name, kind: TagKind.NotNesting))
+            .Concat(RawText.Select(name => (name, kind: TagKind.RawText)))
+            .Concat(ForeignRoots.Select(name => (name, kind: TagKind.ForeignRoot)))
+            .ToFrozenDictionary(tag => NameKey(tag.name), tag => tag.kind);
 
     /// <summary>An open element: where its name is in the page, and whether its tags are dropped.</summary>
     private readonly record struct OpenElement(int NameStart, int NameLength, ulong Key, bool IsForeignRoot, bool Dropped);
