@@ -22,6 +22,16 @@ public sealed class DepthLimiterTests
     }
 
     [Fact]
+    public void End_tags_deep_in_the_stack_close_their_element_and_stray_ones_nothing()
+    {
+        // 40 levels, past the 32 the limiter tracks without counting names: </span> closes the span and the <i>
+        // above it, so <b> is again at depth 36 and kept; the stray </u> closes nothing.
+        var opened = string.Concat(Enumerable.Repeat("<div>", 35));
+        var html = opened + "<span><i>x</u></span><b>y</b>" + string.Concat(Enumerable.Repeat("</div>", 35));
+        Assert.Equal(html.Replace("<i>", ""), DepthLimiter.Flatten(html, 36));
+    }
+
+    [Fact]
     public void A_hundred_thousand_levels_parse_quickly_with_their_text()
     {
         var html = "<html><body>" + string.Concat(Enumerable.Repeat("<div><span>", 50_000)) + "bottom";
