@@ -166,19 +166,44 @@ public sealed partial class ArchiveStore
     private async Task<IReadOnlyList<SearchHit>> MatchAsync(
         string query, int limit, string? site, string highlightStart, string highlightEnd, CancellationToken cancellationToken)
     {
-        var command = Command(
+        // Ranking first, from the index alone. FTS5's "ORDER BY rank" sorts every match before LIMIT applies; ORDER BY
+        // over bm25() lets SQLite keep only the best $limit rows as it scores them, which is most of the time of a
+        // query matching most of the archive. The weights are the 'rank' setting of archive-schema.sql (title 4, text 1).
+        var top = Command(site is null
+            ? """
+              SELECT rowid, bm25(search_index, 4.0, 1.0) AS score FROM search_index
+              WHERE search_index MATCH $query
+              ORDER BY score, rowid LIMIT $limit
+              """
+            : """
+              SELECT s.rowid, bm25(search_index, 4.0, 1.0) AS score FROM search_index s JOIN pages p ON p.id = s.rowid
+              WHERE search_index MATCH $query AND p.site = $site
+              ORDER BY score, s.rowid LIMIT $limit
+              """,
+            site is null ? [("$query", query), ("$limit", limit)] : [("$query", query), ("$site", site), ("$limit", limit)]);
+        var ranked = new List<(long PageId, double Score)>(limit);
+        await using (var reader = await top.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                ranked.Add((reader.GetInt64(0), reader.GetDouble(1)));
+        }
+
+        // Snippets read and tokenize an article's whole text, so they are made for the hits shown and no others.
+        var details = Command(
             """
-            SELECT p.id, p.url, s.title, snippet(search_index, -1, $open, $close, '…', 16), s.rank
+            SELECT p.url, s.title, snippet(search_index, -1, $open, $close, '…', 16)
             FROM search_index s JOIN pages p ON p.id = s.rowid
-            WHERE search_index MATCH $query AND ($site IS NULL OR p.site = $site)
-            ORDER BY s.rank
-            LIMIT $limit
+            WHERE search_index MATCH $query AND s.rowid = $id
             """,
-            ("$query", query), ("$open", highlightStart), ("$close", highlightEnd), ("$site", site), ("$limit", limit));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var hits = new List<SearchHit>();
-        while (await reader.ReadAsync(cancellationToken))
-            hits.Add(new SearchHit(reader.GetInt64(0), reader.GetString(1), NullIfEmpty(reader.GetString(2)), reader.GetString(3), reader.GetDouble(4)));
+            ("$query", query), ("$open", highlightStart), ("$close", highlightEnd), ("$id", 0L));
+        var hits = new List<SearchHit>(ranked.Count);
+        foreach (var (pageId, score) in ranked)
+        {
+            details.Parameters["$id"].Value = pageId;
+            await using var reader = await details.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+                hits.Add(new SearchHit(pageId, reader.GetString(0), NullIfEmpty(reader.GetString(1)), reader.GetString(2), score));
+        }
         return hits;
     }
 
