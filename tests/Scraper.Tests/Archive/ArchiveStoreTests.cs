@@ -318,8 +318,10 @@ public class ArchiveStoreTests : IDisposable
         Assert.Empty(await store.CheckIntegrityAsync());
     }
 
-    [Fact]
-    public async Task Search_ranks_as_the_schema_rank_setting_does_within_the_limit_and_the_site()
+    [Theory]
+    [InlineData(1, 20_000)]
+    [InlineData(3, 4)] // the thirty pages scored in three id ranges at once, on three connections
+    public async Task Search_ranks_as_the_schema_rank_setting_does_within_the_limit_and_the_site(int parallelism, int pagesPerPartition)
     {
         // Thirty articles, each with its own mix of "forum" in title and text and its own length, on two sites.
         await using (var store = await OpenAsync(Db))
@@ -337,8 +339,10 @@ public class ArchiveStoreTests : IDisposable
             }
         }
 
-        await using var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly);
+        await using var reader = await ArchiveStore.OpenAsync(Db, ArchiveAccess.ReadOnly,
+            new ArchiveOptions(SearchParallelism: parallelism, PagesPerSearchPartition: pagesPerPartition));
         var best = await reader.SearchAsync("forum", limit: 7);
+        Assert.Equal(7, best.Count);
         Assert.Equal(Rowids("SELECT rowid FROM search_index WHERE search_index MATCH 'forum' ORDER BY rank LIMIT 7"), best.Select(h => h.PageId));
         Assert.All(best, hit => Assert.Contains("**forum**", hit.Snippet, StringComparison.OrdinalIgnoreCase));
         Assert.True(best.Zip(best.Skip(1)).All(pair => pair.First.Score <= pair.Second.Score));
@@ -349,7 +353,12 @@ public class ArchiveStoreTests : IDisposable
             SELECT s.rowid FROM search_index s JOIN pages p ON p.id = s.rowid
             WHERE search_index MATCH 'forum' AND p.site = 'wnd.gov.cn' ORDER BY s.rank LIMIT 4
             """), wnd.Select(h => h.PageId));
+        Assert.Equal(4, wnd.Count);
         Assert.All(wnd, hit => Assert.StartsWith("http://www.wndonline.cn/", hit.Url));
+        // A query FTS5 rejects fails in every range and is searched again as plain words.
+        var retried = await reader.SearchAsync("forum)", limit: 7);
+        Assert.Equal(7, retried.Count);
+        Assert.Equal(Rowids("SELECT rowid FROM search_index WHERE search_index MATCH '\"forum)\"' ORDER BY rank LIMIT 7"), retried.Select(h => h.PageId));
 
         List<long> Rowids(string sql)
         {
