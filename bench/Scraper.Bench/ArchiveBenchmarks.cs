@@ -77,7 +77,8 @@ public class ArchiveStoreBenchmarks
 /// <summary>
 /// <c>scraper search</c> over 100,000 archived articles (about 300 words each, Zipf-distributed vocabulary):
 /// one operation is one ranked query returning the top 20 with snippets. The archive is generated once into the
-/// temp folder and reused by later runs.
+/// temp folder and reused by later runs. <see cref="SearchParallelism"/> 0 is the default (the pages scored in
+/// ranges on one connection per processor, at most four); 1 scores them all on one connection.
 /// </summary>
 public class ArchiveSearchBenchmarks
 {
@@ -89,10 +90,14 @@ public class ArchiveSearchBenchmarks
     [Params("investment", "semiconductor", "district enterprises", "\"foreign investment\"", "manufact*", "title:wuxi")]
     public string Query { get; set; } = "";
 
+    [Params(0, 1)]
+    public int SearchParallelism { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _store = ArchiveStore.OpenAsync(EnsureArchive(), ArchiveAccess.ReadOnly).GetAwaiter().GetResult();
+        _store = ArchiveStore.OpenAsync(EnsureArchive(), ArchiveAccess.ReadOnly, new ArchiveOptions(SearchParallelism: SearchParallelism))
+            .GetAwaiter().GetResult();
         if (_store.SearchAsync(Query).GetAwaiter().GetResult().Count == 0)
             throw new InvalidOperationException($"'{Query}' finds nothing; the benchmark would measure an empty search");
     }

@@ -166,20 +166,110 @@ public sealed partial class ArchiveStore
     private async Task<IReadOnlyList<SearchHit>> MatchAsync(
         string query, int limit, string? site, string highlightStart, string highlightEnd, CancellationToken cancellationToken)
     {
-        var command = Command(
+        var ranked = await RankAsync(query, limit, site, cancellationToken);
+
+        // Snippets read and tokenize an article's whole text, so they are made for the hits shown and no others.
+        var details = Command(
             """
-            SELECT p.id, p.url, s.title, snippet(search_index, -1, $open, $close, '…', 16), s.rank
+            SELECT p.url, s.title, snippet(search_index, -1, $open, $close, '…', 16)
             FROM search_index s JOIN pages p ON p.id = s.rowid
-            WHERE search_index MATCH $query AND ($site IS NULL OR p.site = $site)
-            ORDER BY s.rank
-            LIMIT $limit
+            WHERE search_index MATCH $query AND s.rowid = $id
             """,
-            ("$query", query), ("$open", highlightStart), ("$close", highlightEnd), ("$site", site), ("$limit", limit));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var hits = new List<SearchHit>();
-        while (await reader.ReadAsync(cancellationToken))
-            hits.Add(new SearchHit(reader.GetInt64(0), reader.GetString(1), NullIfEmpty(reader.GetString(2)), reader.GetString(3), reader.GetDouble(4)));
+            ("$query", query), ("$open", highlightStart), ("$close", highlightEnd), ("$id", 0L));
+        var hits = new List<SearchHit>(ranked.Count);
+        foreach (var (pageId, score) in ranked)
+        {
+            details.Parameters["$id"].Value = pageId;
+            await using var reader = await details.ExecuteReaderAsync(cancellationToken);
+            // A page a writer took out of the index since the ranking is left out.
+            if (await reader.ReadAsync(cancellationToken))
+                hits.Add(new SearchHit(pageId, reader.GetString(0), NullIfEmpty(reader.GetString(1)), reader.GetString(2), score));
+        }
         return hits;
+    }
+
+    /// <summary>
+    /// The best <paramref name="limit"/> matches, best first. Scoring every match is nearly all the time of a query
+    /// that matches much of a large archive, so the pages are split into id ranges scored at once on separate
+    /// connections; bm25 takes its statistics (document count, average length, each term's document frequency) from
+    /// the whole index whatever the range, so the merged ranges rank exactly as one query would.
+    /// </summary>
+    private async Task<List<(long PageId, double Score)>> RankAsync(string query, int limit, string? site, CancellationToken cancellationToken)
+    {
+        var maxPageId = await ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM pages", cancellationToken);
+        var partitions = (int)Math.Clamp((maxPageId + options.PagesPerSearchPartition - 1) / Math.Max(1, options.PagesPerSearchPartition),
+            1, options.EffectiveSearchParallelism);
+        if (partitions == 1)
+            return await RankRangeAsync(connection, transaction, query, limit, site, long.MinValue, long.MaxValue, cancellationToken);
+
+        var readers = SearchConnections(partitions - 1);
+        var width = (maxPageId + partitions) / partitions;
+        var ranges = Enumerable.Range(0, partitions)
+            .Select(i => (From: i == 0 ? long.MinValue : i * width, To: i == partitions - 1 ? long.MaxValue : (i + 1) * width))
+            .ToArray();
+        // Microsoft.Data.Sqlite runs statements synchronously, so each range needs a thread of its own. WhenAll waits for
+        // every range, failed or not, so no connection is left busy behind the caller's back.
+        var results = await Task.WhenAll(ranges.Select((range, i) => Task.Run(
+            () => RankRangeAsync(i == 0 ? connection : readers[i - 1], i == 0 ? transaction : null, query, limit, site, range.From, range.To, cancellationToken),
+            CancellationToken.None)));
+        var merged = results.SelectMany(ranked => ranked);
+        return merged.OrderBy(hit => hit.Score).ThenBy(hit => hit.PageId).Take(limit).ToList();
+    }
+
+    /// <summary>
+    /// The best matches among pages with ids in [<paramref name="from"/>, <paramref name="to"/>). ORDER BY over bm25()
+    /// lets SQLite keep only the best $limit rows as it scores them (FTS5's own "ORDER BY rank" sorts every match before
+    /// LIMIT applies). The weights are the 'rank' setting of archive-schema.sql: title 4, text 1.
+    /// </summary>
+    private static async Task<List<(long PageId, double Score)>> RankRangeAsync(SqliteConnection on, SqliteTransaction? inTransaction,
+        string query, int limit, string? site, long from, long to, CancellationToken cancellationToken)
+    {
+        await using var command = on.CreateCommand();
+        command.Transaction = inTransaction;
+        command.CommandText = site is null
+            ? """
+              SELECT rowid, bm25(search_index, 4.0, 1.0) AS score FROM search_index
+              WHERE search_index MATCH $query AND rowid >= $from AND rowid < $to
+              ORDER BY score, rowid LIMIT $limit
+              """
+            : """
+              SELECT s.rowid, bm25(search_index, 4.0, 1.0) AS score FROM search_index s JOIN pages p ON p.id = s.rowid
+              WHERE search_index MATCH $query AND s.rowid >= $from AND s.rowid < $to AND p.site = $site
+              ORDER BY score, s.rowid LIMIT $limit
+              """;
+        command.Parameters.AddWithValue("$query", query);
+        command.Parameters.AddWithValue("$from", from);
+        command.Parameters.AddWithValue("$to", to);
+        command.Parameters.AddWithValue("$limit", limit);
+        if (site is not null) command.Parameters.AddWithValue("$site", site);
+        var ranked = new List<(long PageId, double Score)>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            ranked.Add((reader.GetInt64(0), reader.GetDouble(1)));
+        return ranked;
+    }
+
+    /// <summary>The first <paramref name="count"/> extra search connections: read-only, opened as the store's own was.</summary>
+    private List<SqliteConnection> SearchConnections(int count)
+    {
+        while (searchConnections.Count < count)
+        {
+            var reader = new SqliteConnection(new SqliteConnectionStringBuilder(connection.ConnectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString());
+            try
+            {
+                reader.Open();
+                using var setup = reader.CreateCommand();
+                setup.CommandText = $"PRAGMA query_only = ON; PRAGMA busy_timeout = {(int)(options.BusyTimeout ?? ArchiveOptions.DefaultBusyTimeout).TotalMilliseconds}";
+                setup.ExecuteNonQuery();
+            }
+            catch
+            {
+                reader.Dispose();
+                throw;
+            }
+            searchConnections.Add(reader);
+        }
+        return searchConnections;
     }
 
     /// <summary>

@@ -18,9 +18,20 @@ public enum ArchiveAccess
 /// (<c>NORMAL</c>) saves an fsync per page for bulk loads: a power cut may then lose the last pages stored, but
 /// never corrupts the archive or splits a page.
 /// </param>
-public sealed record ArchiveOptions(TimeSpan? BusyTimeout = null, TimeProvider? Clock = null, bool DurableCommits = true)
+/// <param name="SearchParallelism">
+/// How many connections one search may score on at once, each over its own range of pages (0: one per processor,
+/// at most <see cref="MaxSearchParallelism"/>).
+/// </param>
+/// <param name="PagesPerSearchPartition">The fewest pages worth a search connection of their own.</param>
+public sealed record ArchiveOptions(
+    TimeSpan? BusyTimeout = null, TimeProvider? Clock = null, bool DurableCommits = true,
+    int SearchParallelism = 0, int PagesPerSearchPartition = 20_000)
 {
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
+    public const int MaxSearchParallelism = 4;
+
+    internal int EffectiveSearchParallelism =>
+        SearchParallelism > 0 ? SearchParallelism : Math.Clamp(Environment.ProcessorCount, 1, MaxSearchParallelism);
 }
 
 /// <summary>
@@ -34,15 +45,19 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
     private readonly TimeProvider clock;
     private readonly string displayPath;
     private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+    private readonly ArchiveOptions options;
+    // Further read-only connections to the same file, opened by the first search that spreads over several.
+    private readonly List<SqliteConnection> searchConnections = [];
     private SqliteTransaction? transaction;
 
-    private ArchiveStore(SqliteConnection connection, string path, string displayPath, ArchiveAccess access, TimeProvider clock)
+    private ArchiveStore(SqliteConnection connection, string path, string displayPath, ArchiveAccess access, ArchiveOptions options)
     {
         this.connection = connection;
         this.displayPath = displayPath;
         Path = path;
         Access = access;
-        this.clock = clock;
+        this.options = options;
+        clock = options.Clock ?? TimeProvider.System;
     }
 
     /// <summary>The archive file's full path.</summary>
@@ -112,7 +127,7 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         }.ToString();
         var connection = new SqliteConnection(connectionString);
-        var store = new ArchiveStore(connection, fullPath, displayPath, access, options.Clock ?? TimeProvider.System);
+        var store = new ArchiveStore(connection, fullPath, displayPath, access, options);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -239,6 +254,9 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         foreach (var command in commands.Values)
             command.Dispose();
         commands.Clear();
+        foreach (var reader in searchConnections)
+            reader.Dispose();
+        searchConnections.Clear();
         connection.Dispose();
     }
 
@@ -249,6 +267,9 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         foreach (var command in commands.Values)
             await command.DisposeAsync();
         commands.Clear();
+        foreach (var reader in searchConnections)
+            await reader.DisposeAsync();
+        searchConnections.Clear();
         await connection.DisposeAsync();
     }
 

@@ -318,6 +318,61 @@ public class ArchiveStoreTests : IDisposable
         Assert.Empty(await store.CheckIntegrityAsync());
     }
 
+    [Theory]
+    [InlineData(1, 20_000)]
+    [InlineData(3, 4)] // the thirty pages scored in three id ranges at once, on three connections
+    public async Task Search_ranks_as_the_schema_rank_setting_does_within_the_limit_and_the_site(int parallelism, int pagesPerPartition)
+    {
+        // Thirty articles, each with its own mix of "forum" in title and text and its own length, on two sites.
+        await using (var store = await OpenAsync(Db))
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var url = i % 2 == 0 ? $"http://en.wuxi.gov.cn/2024-01/01/c_{i}.htm" : $"http://www.wndonline.cn/2024-01/01/c_{i}.htm";
+                var article = WuxiArticle(url) with
+                {
+                    Site = i % 2 == 0 ? "en.wuxi.gov.cn" : "wnd.gov.cn",
+                    Title = i % 3 == 0 ? $"Forum number {i}" : $"Meeting number {i}",
+                    Paragraphs = [string.Join(' ', Enumerable.Repeat("forum", i % 7).Concat(Enumerable.Repeat("words", 5 + i)))],
+                };
+                await store.StorePageAsync(Capture(article, T0.AddMinutes(i)), article);
+            }
+        }
+
+        await using var reader = await ArchiveStore.OpenAsync(Db, ArchiveAccess.ReadOnly,
+            new ArchiveOptions(SearchParallelism: parallelism, PagesPerSearchPartition: pagesPerPartition));
+        var best = await reader.SearchAsync("forum", limit: 7);
+        Assert.Equal(7, best.Count);
+        Assert.Equal(Rowids("SELECT rowid FROM search_index WHERE search_index MATCH 'forum' ORDER BY rank LIMIT 7"), best.Select(h => h.PageId));
+        Assert.All(best, hit => Assert.Contains("**forum**", hit.Snippet, StringComparison.OrdinalIgnoreCase));
+        Assert.True(best.Zip(best.Skip(1)).All(pair => pair.First.Score <= pair.Second.Score));
+
+        var wnd = await reader.SearchAsync("forum", limit: 4, site: "wnd.gov.cn");
+        Assert.Equal(Rowids(
+            """
+            SELECT s.rowid FROM search_index s JOIN pages p ON p.id = s.rowid
+            WHERE search_index MATCH 'forum' AND p.site = 'wnd.gov.cn' ORDER BY s.rank LIMIT 4
+            """), wnd.Select(h => h.PageId));
+        Assert.Equal(4, wnd.Count);
+        Assert.All(wnd, hit => Assert.StartsWith("http://www.wndonline.cn/", hit.Url));
+        // A query FTS5 rejects fails in every range and is searched again as plain words.
+        var retried = await reader.SearchAsync("forum)", limit: 7);
+        Assert.Equal(7, retried.Count);
+        Assert.Equal(Rowids("SELECT rowid FROM search_index WHERE search_index MATCH '\"forum)\"' ORDER BY rank LIMIT 7"), retried.Select(h => h.PageId));
+
+        List<long> Rowids(string sql)
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            using var rows = command.ExecuteReader();
+            var ids = new List<long>();
+            while (rows.Read()) ids.Add(rows.GetInt64(0));
+            return ids;
+        }
+    }
+
     [Fact]
     public async Task An_empty_query_is_refused()
     {
