@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Scraper.Extraction;
 
 namespace Scraper.Archive;
@@ -11,7 +12,42 @@ public sealed partial class ArchiveStore
     private static readonly JsonSerializerOptions ParagraphsJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>An article with the values the store derives from it, computed outside the write lock.</summary>
-    private sealed record PreparedArticle(Article Article, string ContentSha256, string ParagraphsJson);
+    internal sealed record PreparedArticle(Article Article, string ContentSha256, string ParagraphsJson);
+
+    /// <summary>A body as the <c>bodies</c> table holds it.</summary>
+    internal sealed record CompressedBody(string Compression, byte[] Data);
+
+    /// <summary>What the store knows of a page row at the start of a write (read once, not again per statement).</summary>
+    /// <param name="Added">Inserted by this transaction: it has no captures or revisions yet.</param>
+    private sealed record PageRow(long Id, bool Added, long? ContinuationOf, long? LatestRevisionId, string? LastChangedAt, string? LastCheckedAt)
+    {
+        public string? Site { get; init; }
+        public required string FirstSeen { get; init; }
+    }
+
+    private sealed record KnownRevision(long Id, int Number, string FirstSeen);
+
+    /// <summary>A page's revision with some content, if it has one, and the number its next revision gets.</summary>
+    private sealed record PageRevisions(KnownRevision? Known, int NextNumber);
+
+    /// <summary>
+    /// Derives what storing a body and its article needs (sha256, brotli-compressed body, the article's content hash and
+    /// JSON) without touching the archive: thread-safe, so a pipeline does it beside the single writer (the crawler's fetch
+    /// workers do), and <see cref="StorePreparedAsync"/>
+    /// then only writes. The body is compressed even when the archive holds it already: that costs the preparing thread,
+    /// not the writer.
+    /// </summary>
+    public static PreparedPage Prepare(ReadOnlyMemory<byte> body, Article? article) => Prepare(body, article, compress: true);
+
+    private static PreparedPage Prepare(ReadOnlyMemory<byte> body, Article? article, bool compress)
+    {
+        var (compression, data) = compress ? BodyCompression.Compress(body.Span) : default;
+        return new PreparedPage(body, article, Convert.ToHexStringLower(SHA256.HashData(body.Span)))
+        {
+            Compressed = compress ? new CompressedBody(compression, data) : null,
+            PreparedArticle = article is null ? null : Prepare(article),
+        };
+    }
 
     /// <summary>
     /// Stores one capture of a page and, when given, the article extracted from it, in one transaction.
@@ -26,48 +62,78 @@ public sealed partial class ArchiveStore
     {
         ArgumentNullException.ThrowIfNull(capture);
         EnsureWritable();
-        var url = CanonicalUrl.Normalize(capture.Url);
-        var continuationOf = capture.ContinuationOf is null ? null : CanonicalUrl.Normalize(capture.ContinuationOf);
-        var capturedAt = FormatTime(capture.CapturedAt);
-        var bodySha256 = Convert.ToHexStringLower(SHA256.HashData(capture.Body.Span));
-        var prepared = article is null ? null : Prepare(article);
-        var site = article?.Site;
-
+        var prepared = Prepare(capture.Body, article, compress: false);
         return await GuardAsync(async () =>
         {
             // Compressing takes longer than the transaction; do it before taking the lock, and only for a new body.
-            (string Compression, byte[] Data)? compressed = await BodyExistsAsync(bodySha256, cancellationToken)
-                ? null
-                : BodyCompression.Compress(capture.Body.Span);
-
-            return await InTransactionAsync(async ct =>
-            {
-                var (pageId, pageAdded) = await GetOrAddPageAsync(url, site, capturedAt, ct);
-                if (continuationOf is not null && continuationOf != url)
-                {
-                    var (firstPageId, _) = await GetOrAddPageAsync(continuationOf, site, capturedAt, ct);
-                    await ExecuteAsync("UPDATE pages SET continuation_of = $first WHERE id = $id", ct, ("$first", firstPageId), ("$id", pageId));
-                }
-                var isContinuation = await ScalarAsync<long?>("SELECT continuation_of FROM pages WHERE id = $id", ct, ("$id", pageId)) is not null;
-
-                var (captureId, captureAdded, bodyAdded) = await AddCaptureAsync(pageId, capture, capturedAt, bodySha256, compressed, ct);
-                if (capture.Origin == CaptureOrigin.Fetch)
-                    await ExecuteAsync(
-                        "UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $at) WHERE id = $id", ct,
-                        ("$at", capturedAt), ("$id", pageId));
-
-                int? revisionNumber = null;
-                var revisionAdded = false;
-                if (prepared is not null && !isContinuation)
-                {
-                    (revisionNumber, revisionAdded) = await AttachRevisionAsync(pageId, captureId, prepared, ct);
-                    await RefreshLatestAsync(pageId, ct);
-                }
-                var result = new StoreResult(pageId, url, captureId, pageAdded, captureAdded, bodyAdded, revisionNumber, revisionAdded);
-                if (alsoInTransaction is not null) await alsoInTransaction(result, ct);
-                return result;
-            }, cancellationToken);
+            if (!await BodyExistsAsync(prepared.BodySha256, cancellationToken))
+                prepared = prepared with { Compressed = Compress(capture.Body) };
+            return await StoreAsync(capture, prepared, alsoInTransaction, cancellationToken);
         });
+    }
+
+    /// <summary>
+    /// <see cref="StorePageAsync"/> for a body and article made ready by <see cref="Prepare(ReadOnlyMemory{byte}, Article?)"/>:
+    /// the writer does no hashing or compression.
+    /// </summary>
+    /// <param name="prepared">Made from this capture's body (the same memory).</param>
+    public async Task<StoreResult> StorePreparedAsync(PageCapture capture, PreparedPage prepared, CancellationToken cancellationToken = default,
+        Func<StoreResult, CancellationToken, Task>? alsoInTransaction = null)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        ArgumentNullException.ThrowIfNull(prepared);
+        if (!capture.Body.Equals(prepared.Body))
+            throw new ArgumentException("the prepared page was made from another body than the capture's", nameof(prepared));
+        EnsureWritable();
+        return await GuardAsync(() => StoreAsync(capture, prepared, alsoInTransaction, cancellationToken));
+    }
+
+    private Task<StoreResult> StoreAsync(PageCapture capture, PreparedPage prepared, Func<StoreResult, CancellationToken, Task>? alsoInTransaction,
+        CancellationToken cancellationToken)
+    {
+        var url = CanonicalUrl.Normalize(capture.Url);
+        var continuationOf = capture.ContinuationOf is null ? null : CanonicalUrl.Normalize(capture.ContinuationOf);
+        var capturedAt = FormatTime(capture.CapturedAt);
+        var site = prepared.Article?.Site;
+
+        return InTransactionAsync(async ct =>
+        {
+            var page = await GetOrAddPageAsync(url, site, capturedAt, ct);
+            var isContinuation = page.ContinuationOf is not null;
+            if (continuationOf is not null && continuationOf != url)
+            {
+                var firstPage = await GetOrAddPageAsync(continuationOf, site, capturedAt, ct);
+                if (page.ContinuationOf != firstPage.Id)
+                    await ExecuteAsync("UPDATE pages SET continuation_of = $first WHERE id = $id", ct, ("$first", firstPage.Id), ("$id", page.Id));
+                isContinuation = true;
+            }
+
+            var article = isContinuation ? null : prepared.PreparedArticle;
+            // Known before the capture is written, so a capture of known content is inserted pointing at its revision.
+            var revisions = article is null ? null : await FindRevisionAsync(page, article.ContentSha256, ct);
+            var (captureId, captureAdded, bodyAdded, captureRevision) =
+                await AddCaptureAsync(page.Id, capture, capturedAt, prepared, revisions?.Known?.Id, ct);
+
+            int? revisionNumber = null;
+            var revisionAdded = false;
+            var checkedAt = capture.Origin == CaptureOrigin.Fetch ? capturedAt : null;
+            if (article is not null && revisions is not null)
+            {
+                (revisionNumber, revisionAdded, var revisionId) = await AttachRevisionAsync(page.Id, captureId, captureRevision, capturedAt, article, revisions, ct);
+                // A new page's only capture is this one: nothing to look up.
+                if (page.Added)
+                    await SetLatestAsync(page, revisionId, capturedAt, checkedAt, ct);
+                else
+                    await RefreshLatestAsync(page, checkedAt, ct);
+            }
+            else if (checkedAt is not null && Later(checkedAt, page.LastCheckedAt))
+            {
+                await ExecuteAsync("UPDATE pages SET last_checked_at = $at WHERE id = $id", ct, ("$at", checkedAt), ("$id", page.Id));
+            }
+            var result = new StoreResult(page.Id, url, captureId, page.Added, captureAdded, bodyAdded, revisionNumber, revisionAdded);
+            if (alsoInTransaction is not null) await alsoInTransaction(result, ct);
+            return result;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -83,27 +149,43 @@ public sealed partial class ArchiveStore
         var firstPageUrl = continuationOf is null ? null : CanonicalUrl.Normalize(continuationOf);
         return await GuardAsync(() => InTransactionAsync(async ct =>
         {
-            var pageId = await ScalarAsync<long?>("SELECT page_id FROM captures WHERE id = $id", ct, ("$id", captureId))
-                ?? throw new ArchiveException(ArchiveFailure.NotFound, $"capture {captureId} is not in the archive");
-            var before = await ScalarAsync<long?>("SELECT latest_revision_id FROM pages WHERE id = $id", ct, ("$id", pageId));
+            long pageId;
+            string capturedAt;
+            long? captureRevision;
+            var read = Command("SELECT page_id, captured_at, revision_id FROM captures WHERE id = $id", ("$id", captureId));
+            await using (var reader = await read.ExecuteReaderAsync(ct))
+            {
+                if (!await reader.ReadAsync(ct))
+                    throw new ArchiveException(ArchiveFailure.NotFound, $"capture {captureId} is not in the archive");
+                (pageId, capturedAt, captureRevision) = (reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+            }
+            var page = await ReadPageAsync(Command(PageSelect + " WHERE id = $id", ("$id", pageId)), ct)
+                ?? throw new ArchiveException(ArchiveFailure.NotFound, $"the page of capture {captureId} is not in the archive");
+            var isContinuation = page.ContinuationOf is not null;
             if (firstPageUrl is not null)
             {
-                var capturedAt = await ScalarAsync<string>("SELECT captured_at FROM captures WHERE id = $id", ct, ("$id", captureId));
-                var (firstPageId, _) = await GetOrAddPageAsync(firstPageUrl, article?.Site, capturedAt, ct);
-                if (firstPageId != pageId)
-                    await ExecuteAsync("UPDATE pages SET continuation_of = $first WHERE id = $id", ct, ("$first", firstPageId), ("$id", pageId));
+                var firstPage = await GetOrAddPageAsync(firstPageUrl, article?.Site, capturedAt, ct);
+                if (firstPage.Id != pageId)
+                {
+                    if (page.ContinuationOf != firstPage.Id)
+                        await ExecuteAsync("UPDATE pages SET continuation_of = $first WHERE id = $id", ct, ("$first", firstPage.Id), ("$id", pageId));
+                    isContinuation = true;
+                }
             }
-            var isContinuation = await ScalarAsync<long?>("SELECT continuation_of FROM pages WHERE id = $id", ct, ("$id", pageId)) is not null;
 
             int? number = null;
             var added = false;
             if (prepared is not null && !isContinuation)
-                (number, added) = await AttachRevisionAsync(pageId, captureId, prepared, ct);
-            else
+            {
+                var revisions = await FindRevisionAsync(page, prepared.ContentSha256, ct);
+                (number, added, _) = await AttachRevisionAsync(page.Id, captureId, captureRevision, capturedAt, prepared, revisions, ct);
+            }
+            else if (captureRevision is not null)
+            {
                 await ExecuteAsync("UPDATE captures SET revision_id = NULL WHERE id = $id", ct, ("$id", captureId));
-            await RefreshLatestAsync(pageId, ct);
-            var after = await ScalarAsync<long?>("SELECT latest_revision_id FROM pages WHERE id = $id", ct, ("$id", pageId));
-            return new ReextractResult(captureId, number, added, before != after);
+            }
+            var latest = await RefreshLatestAsync(page, null, ct);
+            return new ReextractResult(captureId, number, added, page.LatestRevisionId != latest);
         }, cancellationToken));
     }
 
@@ -156,84 +238,121 @@ public sealed partial class ArchiveStore
     private static PreparedArticle Prepare(Article article) =>
         new(article, ArticleContentHash.Compute(article), JsonSerializer.Serialize(article.Paragraphs, ParagraphsJson));
 
+    private static CompressedBody Compress(ReadOnlyMemory<byte> body)
+    {
+        var (compression, data) = BodyCompression.Compress(body.Span);
+        return new CompressedBody(compression, data);
+    }
+
+    /// <summary>Whether <paramref name="time"/> is later than <paramref name="than"/> (none counts as earliest); times sort as text.</summary>
+    private static bool Later(string time, string? than) => than is null || string.CompareOrdinal(time, than) > 0;
+
     private async Task<bool> BodyExistsAsync(string sha256, CancellationToken cancellationToken) =>
         await ScalarAsync<long>("SELECT count(*) FROM bodies WHERE sha256 = $sha", cancellationToken, ("$sha", sha256)) > 0;
 
-    private async Task<(long Id, bool Added)> GetOrAddPageAsync(string url, string? site, string seenAt, CancellationToken ct)
+    private const string PageSelect = "SELECT id, site, first_seen, continuation_of, latest_revision_id, last_changed_at, last_checked_at FROM pages";
+
+    /// <summary>The page row <paramref name="select"/> finds (a <see cref="PageSelect"/>), or null.</summary>
+    private static async Task<PageRow?> ReadPageAsync(SqliteCommand select, CancellationToken ct, Func<string?, string, bool>? needsUpdate = null)
     {
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return null;
+        return new PageRow(reader.GetInt64(0), false, reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4),
+            StringOrNull(reader, 5), StringOrNull(reader, 6))
         {
-            if (await Command("SELECT id FROM pages WHERE url = $url", ("$url", url)).ExecuteScalarAsync(ct) is long id)
-            {
+            Site = StringOrNull(reader, 1),
+            FirstSeen = reader.GetString(2),
+        };
+    }
+
+    private async Task<PageRow> GetOrAddPageAsync(string url, string? site, string seenAt, CancellationToken ct)
+    {
+        if (await ReadPageAsync(Command(PageSelect + " WHERE url = $url", ("$url", url)), ct) is { } page)
+        {
+            // Most stores change neither: no write for them.
+            if (site is not null && page.Site is null || string.CompareOrdinal(seenAt, page.FirstSeen) < 0)
                 await ExecuteAsync(
                     "UPDATE pages SET site = coalesce(site, $site), first_seen = min(first_seen, $at) WHERE id = $id", ct,
-                    ("$site", site), ("$at", seenAt), ("$id", id));
-                return (id, false);
-            }
+                    ("$site", site), ("$at", seenAt), ("$id", page.Id));
+            return page;
         }
         var added = await ScalarAsync<long>(
             "INSERT INTO pages (url, site, first_seen) VALUES ($url, $site, $at) RETURNING id", ct,
             ("$url", url), ("$site", site), ("$at", seenAt));
-        return (added, true);
+        return new PageRow(added, true, null, null, null, null) { Site = site, FirstSeen = seenAt };
     }
 
-    private async Task<(long CaptureId, bool CaptureAdded, bool BodyAdded)> AddCaptureAsync(
-        long pageId, PageCapture capture, string capturedAt, string bodySha256, (string Compression, byte[] Data)? compressed, CancellationToken ct)
+    /// <summary>The page's revision with this content, if any, and the number a new revision would get.</summary>
+    private async Task<PageRevisions> FindRevisionAsync(PageRow page, string contentSha256, CancellationToken ct)
+    {
+        if (page.Added)
+            return new PageRevisions(null, 1);
+        var find = Command(
+            """
+            SELECT r.id, r.number, r.first_seen, next.number
+            FROM (SELECT coalesce(max(number), 0) + 1 AS number FROM revisions WHERE page_id = $page) next
+            LEFT JOIN revisions r ON r.page_id = $page AND r.content_sha256 = $sha
+            """,
+            ("$page", page.Id), ("$sha", contentSha256));
+        await using var reader = await find.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var known = reader.IsDBNull(0) ? null : new KnownRevision(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2));
+        return new PageRevisions(known, reader.GetInt32(3));
+    }
+
+    private async Task<(long CaptureId, bool CaptureAdded, bool BodyAdded, long? RevisionId)> AddCaptureAsync(
+        long pageId, PageCapture capture, string capturedAt, PreparedPage prepared, long? revisionId, CancellationToken ct)
     {
         if (capture.Origin == CaptureOrigin.Import)
         {
             var newest = Command(
-                "SELECT id, body_sha256 FROM captures WHERE page_id = $page ORDER BY captured_at DESC, id DESC LIMIT 1",
+                "SELECT id, body_sha256, revision_id FROM captures WHERE page_id = $page ORDER BY captured_at DESC, id DESC LIMIT 1",
                 ("$page", pageId));
             await using var reader = await newest.ExecuteReaderAsync(ct);
             // A saved file imported again tells nothing new: the newest capture already holds this body. A fetch, by
             // contrast, is evidence of what the site served at that time, and is always recorded.
-            if (await reader.ReadAsync(ct) && reader.GetString(1) == bodySha256)
-                return (reader.GetInt64(0), false, false);
+            if (await reader.ReadAsync(ct) && reader.GetString(1) == prepared.BodySha256)
+                return (reader.GetInt64(0), false, false, reader.IsDBNull(2) ? null : reader.GetInt64(2));
         }
 
-        var bodyAdded = false;
-        if (!await BodyExistsAsync(bodySha256, ct))
-        {
-            // Another process may have stored the body since the check outside the lock, or not.
-            var (compression, data) = compressed ?? BodyCompression.Compress(capture.Body.Span);
-            await ExecuteAsync(
-                "INSERT INTO bodies (sha256, size, compression, data) VALUES ($sha, $size, $compression, $data)", ct,
-                ("$sha", bodySha256), ("$size", capture.Body.Length), ("$compression", compression), ("$data", data));
-            bodyAdded = true;
-        }
+        // Another process may have stored the body since a check outside the lock, or not.
+        var compressed = prepared.Compressed
+            ?? (await BodyExistsAsync(prepared.BodySha256, ct) ? null : Compress(capture.Body));
+        var bodyAdded = compressed is not null && await ExecuteAsync(
+            "INSERT INTO bodies (sha256, size, compression, data) VALUES ($sha, $size, $compression, $data) ON CONFLICT (sha256) DO NOTHING", ct,
+            ("$sha", prepared.BodySha256), ("$size", capture.Body.Length), ("$compression", compressed.Compression), ("$data", compressed.Data)) == 1;
         var captureId = await ScalarAsync<long>(
             """
-            INSERT INTO captures (page_id, captured_at, origin, run_id, http_status, etag, last_modified, content_type, body_sha256)
-            VALUES ($page, $at, $origin, $run, $status, $etag, $lastModified, $contentType, $body)
+            INSERT INTO captures (page_id, captured_at, origin, run_id, http_status, etag, last_modified, content_type, body_sha256, revision_id)
+            VALUES ($page, $at, $origin, $run, $status, $etag, $lastModified, $contentType, $body, $revision)
             RETURNING id
             """, ct,
             ("$page", pageId), ("$at", capturedAt), ("$origin", capture.Origin == CaptureOrigin.Fetch ? "fetch" : "import"),
             ("$run", capture.RunId), ("$status", capture.HttpStatus), ("$etag", capture.ETag),
-            ("$lastModified", capture.LastModified), ("$contentType", capture.ContentType), ("$body", bodySha256));
-        return (captureId, true, bodyAdded);
+            ("$lastModified", capture.LastModified), ("$contentType", capture.ContentType), ("$body", prepared.BodySha256),
+            ("$revision", revisionId));
+        return (captureId, true, bodyAdded, revisionId);
     }
 
     /// <summary>Points the capture at the page's revision with this content, adding the revision if it is new.</summary>
-    private async Task<(int Number, bool Added)> AttachRevisionAsync(long pageId, long captureId, PreparedArticle prepared, CancellationToken ct)
+    /// <param name="captureRevision">The revision the capture points at now.</param>
+    private async Task<(int Number, bool Added, long RevisionId)> AttachRevisionAsync(long pageId, long captureId, long? captureRevision,
+        string capturedAt, PreparedArticle prepared, PageRevisions revisions, CancellationToken ct)
     {
-        var capturedAt = await ScalarAsync<string>("SELECT captured_at FROM captures WHERE id = $id", ct, ("$id", captureId));
         long revisionId;
         int number;
-        bool added;
-        var find = Command(
-            "SELECT id, number FROM revisions WHERE page_id = $page AND content_sha256 = $sha",
-            ("$page", pageId), ("$sha", prepared.ContentSha256));
-        await using (var reader = await find.ExecuteReaderAsync(ct))
+        if (revisions.Known is { } known)
         {
-            added = !await reader.ReadAsync(ct);
-            revisionId = added ? 0 : reader.GetInt64(0);
-            number = added ? 0 : reader.GetInt32(1);
+            (revisionId, number) = (known.Id, known.Number);
+            // An older capture (stored late, or re-extracted) can move the content's first sighting back.
+            if (string.CompareOrdinal(capturedAt, known.FirstSeen) < 0)
+                await ExecuteAsync("UPDATE revisions SET first_seen = $at WHERE id = $id", ct, ("$at", capturedAt), ("$id", revisionId));
         }
-
-        if (added)
+        else
         {
             var article = prepared.Article;
-            number = (int)await ScalarAsync<long>("SELECT coalesce(max(number), 0) + 1 FROM revisions WHERE page_id = $page", ct, ("$page", pageId));
+            number = revisions.NextNumber;
             revisionId = await ScalarAsync<long>(
                 """
                 INSERT INTO revisions (page_id, number, content_sha256, extractor, capture_id, first_seen, created_at,
@@ -265,20 +384,19 @@ public sealed partial class ArchiveStore
                 await figure.ExecuteNonQueryAsync(ct);
             }
         }
-        else
-        {
-            // An older capture (stored late, or re-extracted) can move the content's first sighting back.
-            await ExecuteAsync("UPDATE revisions SET first_seen = min(first_seen, $at) WHERE id = $id", ct, ("$at", capturedAt), ("$id", revisionId));
-        }
-        await ExecuteAsync("UPDATE captures SET revision_id = $revision WHERE id = $capture", ct, ("$revision", revisionId), ("$capture", captureId));
-        return (number, added);
+        if (captureRevision != revisionId)
+            await ExecuteAsync("UPDATE captures SET revision_id = $revision WHERE id = $capture", ct, ("$revision", revisionId), ("$capture", captureId));
+        return (number, revisions.Known is null, revisionId);
     }
 
     /// <summary>
     /// Recomputes the page's current revision (that of its newest capture with one), when that content was
     /// first seen in the newest unbroken run of captures showing it, and the search index entry.
     /// </summary>
-    private async Task RefreshLatestAsync(long pageId, CancellationToken ct)
+    /// <param name="page">The page as it was before this transaction changed its captures.</param>
+    /// <param name="checkedAt">A fetch's time, for <c>last_checked_at</c> in the same write.</param>
+    /// <returns>The page's current revision now.</returns>
+    private async Task<long?> RefreshLatestAsync(PageRow page, string? checkedAt, CancellationToken ct)
     {
         long? latest = null;
         string? lastChanged = null;
@@ -287,7 +405,7 @@ public sealed partial class ArchiveStore
             SELECT revision_id, captured_at FROM captures
             WHERE page_id = $page AND revision_id IS NOT NULL
             ORDER BY captured_at DESC, id DESC
-            """, ("$page", pageId));
+            """, ("$page", page.Id));
         await using (var reader = await captures.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -299,26 +417,34 @@ public sealed partial class ArchiveStore
                 lastChanged = reader.GetString(1);
             }
         }
+        await SetLatestAsync(page, latest, lastChanged, checkedAt, ct);
+        return latest;
+    }
 
-        var previous = await ScalarAsync<long?>("SELECT latest_revision_id FROM pages WHERE id = $id", ct, ("$id", pageId));
-        if (previous == latest)
+    /// <summary>Writes the page's current revision, its last change and last check in one update, and its search index entry.</summary>
+    private async Task SetLatestAsync(PageRow page, long? latest, string? lastChanged, string? checkedAt, CancellationToken ct)
+    {
+        var lastChecked = checkedAt is not null && Later(checkedAt, page.LastCheckedAt) ? checkedAt : page.LastCheckedAt;
+        if (page.LatestRevisionId == latest)
         {
-            await ExecuteAsync("UPDATE pages SET last_changed_at = $changed WHERE id = $id", ct, ("$changed", lastChanged), ("$id", pageId));
+            if (lastChanged != page.LastChangedAt || lastChecked != page.LastCheckedAt)
+                await ExecuteAsync("UPDATE pages SET last_changed_at = $changed, last_checked_at = $checked WHERE id = $id", ct,
+                    ("$changed", lastChanged), ("$checked", lastChecked), ("$id", page.Id));
             return;
         }
         // The index holds no copy of the text: an entry is removed with exactly the values it was added with.
-        if (previous is not null)
+        if (page.LatestRevisionId is not null)
             await ExecuteAsync(
                 """
                 INSERT INTO search_index (search_index, rowid, title, text)
                 SELECT 'delete', page_id, title, text FROM search_source WHERE page_id = $page
-                """, ct, ("$page", pageId));
+                """, ct, ("$page", page.Id));
         await ExecuteAsync(
-            "UPDATE pages SET latest_revision_id = $latest, last_changed_at = $changed WHERE id = $id", ct,
-            ("$latest", latest), ("$changed", lastChanged), ("$id", pageId));
+            "UPDATE pages SET latest_revision_id = $latest, last_changed_at = $changed, last_checked_at = $checked WHERE id = $id", ct,
+            ("$latest", latest), ("$changed", lastChanged), ("$checked", lastChecked), ("$id", page.Id));
         if (latest is not null)
             await ExecuteAsync(
                 "INSERT INTO search_index (rowid, title, text) SELECT page_id, title, text FROM search_source WHERE page_id = $page", ct,
-                ("$page", pageId));
+                ("$page", page.Id));
     }
 }

@@ -305,10 +305,9 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         return command;
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
+    /// <returns>The number of rows changed.</returns>
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         await Command(sql, parameters).ExecuteNonQueryAsync(cancellationToken);
-    }
 
     private async Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -39,3 +39,24 @@ public sealed record StoreResult(
 
 /// <summary>What re-extracting one stored capture changed.</summary>
 public sealed record ReextractResult(long CaptureId, int? RevisionNumber, bool RevisionAdded, bool LatestChanged);
+
+/// <summary>
+/// A page's body and article with what the store derives from them (sha256, compressed body, content hash, JSON),
+/// made by <see cref="ArchiveStore.Prepare"/> on any thread so that the archive's single writer only writes.
+/// </summary>
+public sealed record PreparedPage
+{
+    internal PreparedPage(ReadOnlyMemory<byte> body, Extraction.Article? article, string bodySha256)
+    {
+        Body = body;
+        Article = article;
+        BodySha256 = bodySha256;
+    }
+
+    public ReadOnlyMemory<byte> Body { get; }
+    public Extraction.Article? Article { get; }
+    internal string BodySha256 { get; }
+    /// <summary>Null when the body was not compressed ahead (the store then compresses it if the archive lacks it).</summary>
+    internal ArchiveStore.CompressedBody? Compressed { get; init; }
+    internal ArchiveStore.PreparedArticle? PreparedArticle { get; init; }
+}

@@ -238,7 +238,8 @@ public sealed class Crawler
         }, cancellationToken);
         if (article.IsEmpty)
             return new WorkResult(item, fetched) { Problem = new CrawlError("extraction", "no article text found (a page cut off before its body, or not an article page)") };
-        return new WorkResult(item, fetched) { Article = article, Siblings = siblings };
+        // Hashing and compressing the body here, in the fetch worker, leaves the archive's single writer only writing.
+        return new WorkResult(item, fetched) { Page = ArchiveStore.Prepare(fetched.Body, article), Siblings = siblings };
     }
 
     private static CrawlError NotHtml(FetchResult fetched) =>
@@ -379,10 +380,11 @@ public sealed class Crawler
             return;
         }
 
-        var article = result.Article!;
+        var prepared = result.Page!;
+        var article = prepared.Article!;
         var publishedDate = DateOnly.TryParse(article.Published, out var p) ? p : (DateOnly?)null;
         RunCounts? counted = null;
-        var stored = await _store.StorePageAsync(Capture(new Uri(item.Url), fetched, runId), article, CancellationToken.None, (stored, ct) =>
+        var stored = await _store.StorePreparedAsync(Capture(new Uri(item.Url), fetched, runId), prepared, CancellationToken.None, (stored, ct) =>
         {
             var unchanged = stored.RevisionAdded ? 0 : item.UnchangedCount + 1;
             counted = new RunCounts(
@@ -467,7 +469,8 @@ public sealed class Crawler
         public CrawlError? Problem { get; init; }
         public ListPage? List { get; init; }
         public Sitemap? Sitemap { get; init; }
-        public Article? Article { get; init; }
+        /// <summary>An article page's body and article, ready to store.</summary>
+        public PreparedPage? Page { get; init; }
         public Uri? ContinuationOf { get; init; }
         public IReadOnlyList<(Uri Url, FetchResult Result)> Siblings { get; init; } = [];
     }

@@ -173,6 +173,66 @@ public class ArchiveStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_prepared_page_is_stored_exactly_as_the_same_page_stored_unprepared()
+    {
+        var first = WuxiArticle();
+        var second = first with { Paragraphs = [.. first.Paragraphs, "Correction: the forum was held in Xinwu district."] };
+        var other = WuxiArticle("http://www.wuxinews.com.cn/2023-11/23/c_1.htm");
+        // A new page, a changed page, the same content again, an older capture stored late, a body another page has.
+        var steps = new[]
+        {
+            (Capture(first, T0), first), (Capture(second, T0.AddDays(2)), second), (Capture(second, T0.AddDays(3), boilerplate: "9K"), second),
+            (Capture(first, T0.AddDays(-1)), first), (Capture(other, T0) with { Body = Html(first) }, other),
+        };
+        var unprepared = folder.File("unprepared.db");
+        var expected = new List<StoreResult>();
+        var actual = new List<StoreResult>();
+        await using (var store = await OpenAsync(unprepared))
+            foreach (var (capture, article) in steps)
+                expected.Add(await store.StorePageAsync(capture, article));
+        await using (var store = await OpenAsync(Db))
+            foreach (var (capture, article) in steps)
+                actual.Add(await store.StorePreparedAsync(capture, ArchiveStore.Prepare(capture.Body, article)));
+
+        Assert.Equal(expected, actual);
+        foreach (var sql in new[]
+        {
+            "SELECT id, url, site, first_seen, last_checked_at, continuation_of, latest_revision_id, last_changed_at FROM pages ORDER BY id",
+            "SELECT id, page_id, captured_at, body_sha256, revision_id FROM captures ORDER BY id",
+            "SELECT id, page_id, number, content_sha256, capture_id, first_seen, title, paragraphs FROM revisions ORDER BY id",
+            "SELECT sha256, size, compression, hex(data) FROM bodies ORDER BY sha256",
+            "SELECT rowid, title, text FROM search_index ORDER BY rowid",
+        })
+            Assert.Equal(Rows(unprepared, sql), Rows(Db, sql));
+        await using var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly);
+        Assert.Single(await reader.SearchAsync("Xinwu"));
+        AssertIntegrity(unprepared);
+    }
+
+    [Fact]
+    public async Task A_page_prepared_from_another_body_is_refused_and_nothing_is_stored()
+    {
+        var article = WuxiArticle();
+        await using var store = await OpenAsync(Db);
+        var prepared = ArchiveStore.Prepare(Html(article, boilerplate: "9K"), article);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.StorePreparedAsync(Capture(article, T0), prepared));
+        Assert.Equal(0, (await store.GetStatsAsync()).Captures);
+    }
+
+    private static List<string> Rows(string dbPath, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dbPath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+            rows.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : reader.GetValue(i).ToString())));
+        return rows;
+    }
+
+    [Fact]
     public async Task Content_reverting_to_an_earlier_revision_makes_it_current_again_without_a_new_revision()
     {
         var a = WuxiArticle();
