@@ -157,16 +157,19 @@ CREATE TABLE errors (
 CREATE INDEX errors_run ON errors (run_id);
 CREATE INDEX errors_url ON errors (url);
 
--- Full-text index over the current revision of each article page; rowid = pages.id. The text is not stored
--- twice: the index reads titles and texts for snippets from this view, and the store removes a page's entry
--- (with the values it was indexed with) before its current revision changes.
-CREATE VIEW search_source AS
-SELECT p.id AS page_id,
+-- The searchable text of a revision: its title, and its paragraphs joined as Article.Text joins them (no
+-- "group_concat(… ORDER BY …)": sqlite3 before 3.44 could not read the schema).
+CREATE VIEW revision_text AS
+SELECT r.id AS revision_id,
        coalesce(r.title, '') AS title,
-       -- Paragraphs joined as Article.Text joins them (no "group_concat(… ORDER BY …)": sqlite3 before 3.44 could
-       -- not read the schema).
        (SELECT coalesce(group_concat(value, char(10, 10)), '') FROM (SELECT value FROM json_each(r.paragraphs) ORDER BY key)) AS text
-FROM pages p JOIN revisions r ON r.id = p.latest_revision_id;
+FROM revisions r;
+
+-- Full-text index over the current revision of each article page; rowid = pages.id. The text is not stored
+-- twice: the index reads titles and texts for snippets from this view.
+CREATE VIEW search_source AS
+SELECT p.id AS page_id, t.title, t.text
+FROM pages p JOIN revision_text t ON t.revision_id = p.latest_revision_id;
 CREATE VIRTUAL TABLE search_index USING fts5 (
     title, text,
     content = 'search_source', content_rowid = 'page_id',
@@ -175,4 +178,16 @@ CREATE VIRTUAL TABLE search_index USING fts5 (
 -- Ranking: bm25 with a match in the title counting four times one in the text.
 INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(4.0, 1.0)');
 
-PRAGMA user_version = 2;
+-- Pages whose current revision changed since the search index last took them in (schema version 3). FTS5
+-- writes and merges index segments at every commit, which cost as much as the rest of a page's transaction;
+-- so a page's transaction only queues it here, and the store brings the index up to date for the queued
+-- pages together, in a transaction of their own: every 256 pages or after a second, before a search or an
+-- integrity check through the store, when the store is closed, and when a writer opens an archive a killed
+-- process left with a queue. indexed_revision_id is the revision whose text the index holds for the page
+-- (null: none), the values its entry must be removed with.
+CREATE TABLE search_queue (
+    page_id             INTEGER PRIMARY KEY REFERENCES pages (id),
+    indexed_revision_id INTEGER REFERENCES revisions (id)
+);
+
+PRAGMA user_version = 3;

@@ -31,6 +31,24 @@ public static partial class ArchiveSchema
               CREATE INDEX frontier_claim ON frontier (pass, state, kind, discovered_at);
               PRAGMA user_version = 2;
               """,
+        // 2 → 3: the search index brought up to date for many pages at once, from a queue each page's transaction
+        // writes (search_queue); the version-2 index is up to date, so the queue starts empty.
+        [2] = """
+              DROP VIEW search_source;
+              CREATE VIEW revision_text AS
+              SELECT r.id AS revision_id,
+                     coalesce(r.title, '') AS title,
+                     (SELECT coalesce(group_concat(value, char(10, 10)), '') FROM (SELECT value FROM json_each(r.paragraphs) ORDER BY key)) AS text
+              FROM revisions r;
+              CREATE VIEW search_source AS
+              SELECT p.id AS page_id, t.title, t.text
+              FROM pages p JOIN revision_text t ON t.revision_id = p.latest_revision_id;
+              CREATE TABLE search_queue (
+                  page_id             INTEGER PRIMARY KEY REFERENCES pages (id),
+                  indexed_revision_id INTEGER REFERENCES revisions (id)
+              );
+              PRAGMA user_version = 3;
+              """,
     };
 
     private static string LoadEmbeddedSchema()

@@ -76,6 +76,9 @@ public sealed partial class ArchiveStore
                 ("$status", status), ("$now", Now()), ("$id", runId));
             return 0;
         }, cancellationToken));
+        // A finished run's pages are all searchable, also while a watch-mode crawl waits for its next run.
+        if (searchQueued > 0)
+            await UpdateSearchIndexAsync(cancellationToken);
     }
 
     /// <summary>Adds URLs to this pass of the frontier; returns how many were queued (new or queued again).</summary>

@@ -129,6 +129,8 @@ public sealed partial class ArchiveStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         if (string.IsNullOrWhiteSpace(query))
             throw new ArchiveException(ArchiveFailure.InvalidQuery, "the search query is empty");
+        if (Access == ArchiveAccess.ReadWrite && searchQueued > 0)
+            await UpdateSearchIndexAsync(cancellationToken);
         try
         {
             try

@@ -68,7 +68,9 @@ public sealed partial class ArchiveStore
             // Compressing takes longer than the transaction; do it before taking the lock, and only for a new body.
             if (!await BodyExistsAsync(prepared.BodySha256, cancellationToken))
                 prepared = prepared with { Compressed = Compress(capture.Body) };
-            return await StoreAsync(capture, prepared, alsoInTransaction, cancellationToken);
+            var stored = await StoreAsync(capture, prepared, alsoInTransaction, cancellationToken);
+            await IndexQueuedWhenDueAsync(cancellationToken);
+            return stored;
         });
     }
 
@@ -85,7 +87,12 @@ public sealed partial class ArchiveStore
         if (!capture.Body.Equals(prepared.Body))
             throw new ArgumentException("the prepared page was made from another body than the capture's", nameof(prepared));
         EnsureWritable();
-        return await GuardAsync(() => StoreAsync(capture, prepared, alsoInTransaction, cancellationToken));
+        return await GuardAsync(async () =>
+        {
+            var stored = await StoreAsync(capture, prepared, alsoInTransaction, cancellationToken);
+            await IndexQueuedWhenDueAsync(cancellationToken);
+            return stored;
+        });
     }
 
     private Task<StoreResult> StoreAsync(PageCapture capture, PreparedPage prepared, Func<StoreResult, CancellationToken, Task>? alsoInTransaction,
@@ -147,7 +154,7 @@ public sealed partial class ArchiveStore
         EnsureWritable();
         var prepared = article is null ? null : Prepare(article);
         var firstPageUrl = continuationOf is null ? null : CanonicalUrl.Normalize(continuationOf);
-        return await GuardAsync(() => InTransactionAsync(async ct =>
+        var result = await GuardAsync(() => InTransactionAsync(async ct =>
         {
             long pageId;
             string capturedAt;
@@ -187,6 +194,8 @@ public sealed partial class ArchiveStore
             var latest = await RefreshLatestAsync(page, null, ct);
             return new ReextractResult(captureId, number, added, page.LatestRevisionId != latest);
         }, cancellationToken));
+        await IndexQueuedWhenDueAsync(cancellationToken);
+        return result;
     }
 
     /// <summary>
@@ -421,7 +430,7 @@ public sealed partial class ArchiveStore
         return latest;
     }
 
-    /// <summary>Writes the page's current revision, its last change and last check in one update, and its search index entry.</summary>
+    /// <summary>Writes the page's current revision, its last change and last check in one update, and queues it for the search index.</summary>
     private async Task SetLatestAsync(PageRow page, long? latest, string? lastChanged, string? checkedAt, CancellationToken ct)
     {
         var lastChecked = checkedAt is not null && Later(checkedAt, page.LastCheckedAt) ? checkedAt : page.LastCheckedAt;
@@ -432,19 +441,9 @@ public sealed partial class ArchiveStore
                     ("$changed", lastChanged), ("$checked", lastChecked), ("$id", page.Id));
             return;
         }
-        // The index holds no copy of the text: an entry is removed with exactly the values it was added with.
-        if (page.LatestRevisionId is not null)
-            await ExecuteAsync(
-                """
-                INSERT INTO search_index (search_index, rowid, title, text)
-                SELECT 'delete', page_id, title, text FROM search_source WHERE page_id = $page
-                """, ct, ("$page", page.Id));
         await ExecuteAsync(
             "UPDATE pages SET latest_revision_id = $latest, last_changed_at = $changed, last_checked_at = $checked WHERE id = $id", ct,
             ("$latest", latest), ("$changed", lastChanged), ("$checked", lastChecked), ("$id", page.Id));
-        if (latest is not null)
-            await ExecuteAsync(
-                "INSERT INTO search_index (rowid, title, text) SELECT page_id, title, text FROM search_source WHERE page_id = $page", ct,
-                ("$page", page.Id));
+        await QueueForSearchAsync(page.Id, page.LatestRevisionId, ct);
     }
 }

@@ -199,6 +199,14 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         await ExecuteAsync(durableCommits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", cancellationToken);
         if (isNew || version < ArchiveSchema.Version)
             await CreateOrUpgradeAsync(cancellationToken);
+        try
+        {
+            await IndexLeftoverQueueAsync(cancellationToken);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        {
+            // Another writer is at work: the queue is (also) its own, and it indexes it.
+        }
     }
 
     private async Task CreateOrUpgradeAsync(CancellationToken cancellationToken)
@@ -240,6 +248,7 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
                     problems.Add($"foreign key violation in {reader.GetString(0)} row {reader.GetValue(1)} -> {reader.GetString(2)}");
             if (Access == ArchiveAccess.ReadWrite)
             {
+                await IndexQueuedAsync(cancellationToken);
                 // FTS5's own check of the search index's structure.
                 try { await ExecuteAsync("INSERT INTO search_index (search_index) VALUES ('integrity-check')", cancellationToken); }
                 catch (SqliteException e) when (e.SqliteErrorCode == 11) { problems.Add("search index: " + e.Message); }
@@ -250,6 +259,8 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
 
     public void Dispose()
     {
+        // Microsoft.Data.Sqlite does its work synchronously: waiting here blocks no other thread.
+        IndexQueuedOnCloseAsync().GetAwaiter().GetResult();
         transaction?.Dispose();
         foreach (var command in commands.Values)
             command.Dispose();
@@ -262,6 +273,7 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await IndexQueuedOnCloseAsync();
         if (transaction is not null)
             await transaction.DisposeAsync();
         foreach (var command in commands.Values)

@@ -48,6 +48,12 @@ public class ArchiveSchemaTests
             v1.Open();
             using var downgrade = v1.CreateCommand();
             downgrade.CommandText = """
+                DROP TABLE search_queue; DROP VIEW search_source; DROP VIEW revision_text;
+                CREATE VIEW search_source AS
+                SELECT p.id AS page_id,
+                       coalesce(r.title, '') AS title,
+                       (SELECT coalesce(group_concat(value, char(10, 10)), '') FROM (SELECT value FROM json_each(r.paragraphs) ORDER BY key)) AS text
+                FROM pages p JOIN revisions r ON r.id = p.latest_revision_id;
                 DROP INDEX pages_continuation; DROP INDEX frontier_claim; CREATE INDEX frontier_pass ON frontier (pass, state);
                 PRAGMA user_version = 1;
                 """;
@@ -62,6 +68,12 @@ public class ArchiveSchemaTests
             var pages = 0;
             await foreach (var _ in store.ListPagesAsync()) pages++;
             Assert.Equal(1, pages);
+            // The index made under the old schema is used and kept up to date under the new one.
+            Assert.Single(await store.SearchAsync("hosts"));
+            var changed = article with { Title = "Wuxi holds international trade fair" };
+            await store.StorePageAsync(ArchiveFixtures.Capture(changed, DateTimeOffset.UnixEpoch.AddDays(1)), changed);
+            Assert.Empty(await store.SearchAsync("hosts"));
+            Assert.Single(await store.SearchAsync("fair"));
         }
 
         using var reference = new SqliteConnection("Data Source=:memory:");
@@ -74,7 +86,7 @@ public class ArchiveSchemaTests
         using var archive = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         archive.Open();
         Assert.Equal(SchemaOf(reference), SchemaOf(archive));
-        Assert.Equal(2, Pragma(archive, "user_version"));
+        Assert.Equal(3, Pragma(archive, "user_version"));
         ArchiveFixtures.AssertIntegrity(path);
     }
 

@@ -434,6 +434,85 @@ public class ArchiveStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Stored_pages_reach_the_search_index_in_batches_after_a_delay_and_on_close()
+    {
+        // Counted through the index itself: a plain count of an external-content table counts its content.
+        const string Indexed = "SELECT count(*) FROM search_index WHERE search_index MATCH 'report'";
+        var clock = new SteppedClock();
+        var store = await ArchiveStore.OpenAsync(Db, ArchiveAccess.ReadWrite, new ArchiveOptions(Clock: clock));
+        try
+        {
+            for (var i = 0; i < ArchiveStore.SearchIndexBatch - 1; i++)
+                await StoreNumbered(store, i);
+            Assert.Equal(ArchiveStore.SearchIndexBatch - 1, Count(Db, "SELECT count(*) FROM search_queue"));
+            Assert.Equal(0, Count(Db, Indexed));
+            await StoreNumbered(store, ArchiveStore.SearchIndexBatch - 1);
+            Assert.Equal(0, Count(Db, "SELECT count(*) FROM search_queue"));
+            Assert.Equal(ArchiveStore.SearchIndexBatch, Count(Db, Indexed));
+
+            // Fewer pages, but the first has waited long enough by the time another is stored.
+            await StoreNumbered(store, 1000);
+            clock.Advance(ArchiveStore.SearchIndexDelay);
+            Assert.Equal(1, Count(Db, "SELECT count(*) FROM search_queue"));
+            await StoreNumbered(store, 1001);
+            Assert.Equal(0, Count(Db, "SELECT count(*) FROM search_queue"));
+
+            // A changed page waits with the text the index holds for it, and a search through the writer sees it at once.
+            var changed = WuxiArticle("http://en.wuxi.gov.cn/2024-01/01/c_1000.htm") with { Title = "Renamed report" };
+            await store.StorePageAsync(Capture(changed, T0.AddDays(1)), changed);
+            Assert.Equal(1, Count(Db, "SELECT count(*) FROM search_queue WHERE indexed_revision_id IS NOT NULL"));
+            Assert.Single(await store.SearchAsync("renamed"));
+            Assert.Equal(0, Count(Db, "SELECT count(*) FROM search_queue"));
+
+            await StoreNumbered(store, 2000);
+            await store.DisposeAsync();
+            Assert.Equal(0, Count(Db, "SELECT count(*) FROM search_queue"));
+            Assert.Equal(ArchiveStore.SearchIndexBatch + 3, Count(Db, Indexed));
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+
+        static Task StoreNumbered(ArchiveStore store, int i)
+        {
+            var article = WuxiArticle($"http://en.wuxi.gov.cn/2024-01/01/c_{i}.htm") with { Title = $"Report number {i}" };
+            return store.StorePageAsync(Capture(article, T0), article);
+        }
+    }
+
+    [Fact]
+    public async Task A_queue_a_writer_has_not_indexed_is_indexed_by_the_next_writer_to_open_the_archive()
+    {
+        var first = WuxiArticle("http://en.wuxi.gov.cn/2024-01/01/c_1.htm");
+        var second = WuxiArticle("http://en.wuxi.gov.cn/2024-01/01/c_2.htm") with { Title = "Second report" };
+        await using var writer = await OpenAsync(Db);
+        await writer.StorePageAsync(Capture(first, T0), first);
+        await writer.StorePageAsync(Capture(second, T0), second);
+
+        // Another process reading meanwhile sees the pages but not yet in the index.
+        await using var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly);
+        Assert.Equal(2, (await reader.GetStatsAsync()).Pages);
+        Assert.Empty(await reader.SearchAsync("forum"));
+
+        // As if the writer had been killed: the next writer takes its queue in.
+        await using (var next = await OpenAsync(Db))
+            Assert.Equal(0, Count(Db, "SELECT count(*) FROM search_queue"));
+        Assert.Equal(2, (await reader.SearchAsync("forum")).Count);
+        Assert.Single(await reader.SearchAsync("second"));
+    }
+
+    /// <summary>A clock that moves only when told to.</summary>
+    private sealed class SteppedClock : TimeProvider
+    {
+        private long ticks;
+        public void Advance(TimeSpan by) => ticks += by.Ticks;
+        public override long GetTimestamp() => ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override DateTimeOffset GetUtcNow() => T0 + TimeSpan.FromTicks(ticks);
+    }
+
+    [Fact]
     public async Task An_empty_query_is_refused()
     {
         await using var store = await OpenAsync(Db);
