@@ -9,6 +9,7 @@ public static class ArchiveLocation
 {
     public const string DefaultPath = "archive.db";
     public const string EnvironmentVariable = "SCRAPER_DB";
+    public const string SyncVariable = "SCRAPER_SYNC";
 
     public static Option<string?> CreateOption() => new("--db")
     {
@@ -28,13 +29,25 @@ public static class ArchiveLocation
     {
         try
         {
-            return await ArchiveStore.OpenAsync(Resolve(option), access, null, cancellationToken);
+            var options = new ArchiveOptions(DurableCommits: DurableCommits(Environment.GetEnvironmentVariable(SyncVariable)));
+            return await ArchiveStore.OpenAsync(Resolve(option), access, options, cancellationToken);
         }
         catch (ArchiveException e)
         {
             throw ToCommandFailure(e);
         }
     }
+
+    /// <summary>
+    /// <c>SCRAPER_SYNC=full</c>: every stored page on disk before the next (an fsync each); unset or <c>normal</c>: on
+    /// disk at the end of each crawl run and of each command (see <see cref="ArchiveOptions"/>).
+    /// </summary>
+    public static bool DurableCommits(string? sync) => sync?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "normal" => false,
+        "full" => true,
+        _ => throw new UsageException($"{SyncVariable}='{sync}' is not a sync mode (use full or normal)"),
+    };
 
     /// <summary>Opens the archive read-only and runs <paramref name="read"/> on it, with archive failures mapped as <see cref="OpenAsync"/> maps them.</summary>
     public static async Task<T> ReadAsync<T>(string? option, Func<ArchiveStore, Task<T>> read, CancellationToken cancellationToken)

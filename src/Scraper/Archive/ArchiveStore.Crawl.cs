@@ -76,9 +76,10 @@ public sealed partial class ArchiveStore
                 ("$status", status), ("$now", Now()), ("$id", runId));
             return 0;
         }, cancellationToken));
-        // A finished run's pages are all searchable, also while a watch-mode crawl waits for its next run.
+        // A finished run's pages are all searchable and on disk, also while a watch-mode crawl waits for its next run.
         if (searchQueued > 0)
             await UpdateSearchIndexAsync(cancellationToken);
+        MakeDurable();
     }
 
     /// <summary>Adds URLs to this pass of the frontier; returns how many were queued (new or queued again).</summary>

@@ -14,9 +14,13 @@ public enum ArchiveAccess
 /// <param name="BusyTimeout">How long to wait for another process's write lock before failing with <see cref="ArchiveFailure.Locked"/>.</param>
 /// <param name="Clock">Source of <c>created_at</c> times.</param>
 /// <param name="DurableCommits">
-/// True (the default): every stored page is on disk when the call returns (<c>synchronous = FULL</c>). False
-/// (<c>NORMAL</c>) saves an fsync per page for bulk loads: a power cut may then lose the last pages stored, but
-/// never corrupts the archive or splits a page.
+/// False (the default): <c>synchronous = NORMAL</c>. A page's transaction is atomic and survives a killed process;
+/// what is stored becomes durable against a power cut when the store makes it so (<see cref="ArchiveStore.MakeDurable"/>):
+/// at the end of each crawl run and on close, so every command's work is on disk when the command ends. A power cut
+/// in the middle of a command may take back the pages it stored in its last moments (SQLite also syncs at each
+/// automatic checkpoint), never part of a page: the crawler's frontier goes back with them, so the next crawl fetches
+/// them again, and an import or reextract run again redoes them. True (<c>FULL</c>): every page is on disk when
+/// its store call returns, at the cost of an fsync per page.
 /// </param>
 /// <param name="SearchParallelism">
 /// How many connections one search may score on at once, each over its own range of pages (0: one per processor,
@@ -24,7 +28,7 @@ public enum ArchiveAccess
 /// </param>
 /// <param name="PagesPerSearchPartition">The fewest pages worth a search connection of their own.</param>
 public sealed record ArchiveOptions(
-    TimeSpan? BusyTimeout = null, TimeProvider? Clock = null, bool DurableCommits = true,
+    TimeSpan? BusyTimeout = null, TimeProvider? Clock = null, bool DurableCommits = false,
     int SearchParallelism = 0, int PagesPerSearchPartition = 20_000)
 {
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
@@ -195,7 +199,7 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
 
         // WAL: readers never block the writer; a crash loses at most the transaction in flight.
         await ScalarAsync<string>("PRAGMA journal_mode = WAL", cancellationToken);
-        // FULL: each page is durable once StorePageAsync returns, even across a power cut.
+        // FULL: each page is durable once StorePageAsync returns; NORMAL: once MakeDurable has run (see ArchiveOptions).
         await ExecuteAsync(durableCommits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", cancellationToken);
         if (isNew || version < ArchiveSchema.Version)
             await CreateOrUpgradeAsync(cancellationToken);
@@ -257,10 +261,36 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         });
     }
 
+    /// <summary>
+    /// Makes every committed page durable against a power cut: an fsync of the WAL, which holds every commit not yet
+    /// checkpointed into the archive file (and a checkpoint syncs the file itself). A no-op for a read-only store.
+    /// </summary>
+    public void MakeDurable()
+    {
+        if (Access != ArchiveAccess.ReadWrite)
+            return;
+        try
+        {
+            // A descriptor of our own is safe to open and close beside SQLite's: SQLite takes its POSIX locks on the
+            // archive file and on -shm, never on -wal, and closing a descriptor drops only the locks of its own file.
+            using var wal = new FileStream(Path + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            wal.Flush(flushToDisk: true);
+        }
+        catch (FileNotFoundException)
+        {
+            // Checkpointed and removed: everything is in the archive file, synced by that checkpoint.
+        }
+        catch (IOException e)
+        {
+            throw new ArchiveException(ArchiveFailure.Other, $"cannot write {displayPath}-wal to disk: {e.Message}", e);
+        }
+    }
+
     public void Dispose()
     {
         // Microsoft.Data.Sqlite does its work synchronously: waiting here blocks no other thread.
         IndexQueuedOnCloseAsync().GetAwaiter().GetResult();
+        MakeDurableOnClose();
         transaction?.Dispose();
         foreach (var command in commands.Values)
             command.Dispose();
@@ -274,6 +304,7 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         await IndexQueuedOnCloseAsync();
+        MakeDurableOnClose();
         if (transaction is not null)
             await transaction.DisposeAsync();
         foreach (var command in commands.Values)
@@ -283,6 +314,21 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
             await reader.DisposeAsync();
         searchConnections.Clear();
         await connection.DisposeAsync();
+    }
+
+    private void MakeDurableOnClose()
+    {
+        try
+        {
+            MakeDurable();
+        }
+        catch (ArchiveException)
+        {
+            // Closing must not fail: SQLite's own checkpoint on close syncs what it writes, and the archive stays consistent.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     // ---- plumbing shared by the reading and writing halves ----

@@ -466,6 +466,29 @@ public class ArchiveCommandTests : IDisposable
     public void The_archive_path_comes_from_db_then_SCRAPER_DB_then_the_default(string? option, string? environment, string expected) =>
         Assert.Equal(expected, ArchiveLocation.Resolve(option, environment));
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("normal", false)]
+    [InlineData(" FULL ", true)]
+    public void SCRAPER_SYNC_chooses_per_page_durability(string? sync, bool durable) =>
+        Assert.Equal(durable, ArchiveLocation.DurableCommits(sync));
+
+    [Fact]
+    public async Task An_unknown_SCRAPER_SYNC_is_a_usage_error_and_full_imports()
+    {
+        var sample = Path.Combine(RepoPaths.Samples, "en.wuxi.gov.cn", "2023-11", "23", "c_941797.htm");
+        var bad = await CliRunner.RunProcessAsync(TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["SCRAPER_SYNC"] = "always" },
+            "import", sample, "--db", Db);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("scraper: SCRAPER_SYNC='always' is not a sync mode (use full or normal)", bad.Error.Trim());
+        Assert.False(File.Exists(Db));
+
+        var full = await CliRunner.RunProcessAsync(TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["SCRAPER_SYNC"] = "full" },
+            "import", sample, "--db", Db);
+        Assert.Equal(0, full.ExitCode);
+        Assert.Equal(1, Count(Db, "SELECT count(*) FROM revisions"));
+    }
+
     private string CopySample(string relative)
     {
         var target = folder.File(Path.Combine("site", relative));

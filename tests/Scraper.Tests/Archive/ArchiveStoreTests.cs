@@ -512,6 +512,26 @@ public class ArchiveStoreTests : IDisposable
         public override DateTimeOffset GetUtcNow() => T0 + TimeSpan.FromTicks(ticks);
     }
 
+    [Theory]
+    [InlineData(false, 1)] // NORMAL: durable at run end and on close
+    [InlineData(true, 2)]  // FULL: durable at every commit
+    public async Task Commits_are_synced_as_the_options_say_and_a_closed_store_leaves_nothing_unsynced_behind(bool durable, long synchronous)
+    {
+        var article = WuxiArticle();
+        var store = await ArchiveStore.OpenAsync(Db, ArchiveAccess.ReadWrite, new ArchiveOptions(DurableCommits: durable));
+        await using (store)
+        {
+            using var pragma = store.Connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous";
+            Assert.Equal(synchronous, (long)pragma.ExecuteScalar()!);
+            await store.StorePageAsync(Capture(article, T0), article);
+            store.MakeDurable();
+        }
+        // SQLite checkpoints the WAL into the file when its last connection closes.
+        Assert.False(File.Exists(Db + "-wal") && new FileInfo(Db + "-wal").Length > 0);
+        Assert.Equal(1, Count(Db, "SELECT count(*) FROM revisions"));
+    }
+
     [Fact]
     public async Task An_empty_query_is_refused()
     {
