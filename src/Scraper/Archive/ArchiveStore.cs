@@ -280,7 +280,7 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         {
             // Checkpointed and removed: everything is in the archive file, synced by that checkpoint.
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ArchiveException(ArchiveFailure.Other, $"cannot write {displayPath}-wal to disk: {e.Message}", e);
         }
@@ -325,9 +325,6 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         catch (ArchiveException)
         {
             // Closing must not fail: SQLite's own checkpoint on close syncs what it writes, and the archive stays consistent.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 

@@ -420,17 +420,7 @@ public class ArchiveStoreTests : IDisposable
         Assert.Equal(7, retried.Count);
         Assert.Equal(Rowids("SELECT rowid FROM search_index WHERE search_index MATCH '\"forum)\"' ORDER BY rank LIMIT 7"), retried.Select(h => h.PageId));
 
-        List<long> Rowids(string sql)
-        {
-            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Mode=ReadOnly;Pooling=False");
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            using var rows = command.ExecuteReader();
-            var ids = new List<long>();
-            while (rows.Read()) ids.Add(rows.GetInt64(0));
-            return ids;
-        }
+        List<long> Rowids(string sql) => [.. Rows(Db, sql).Select(long.Parse)];
     }
 
     [Fact]
