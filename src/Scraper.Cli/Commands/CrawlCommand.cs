@@ -83,6 +83,7 @@ public static class CrawlCommand
         CrawlLock crawlLock;
         try { crawlLock = await CrawlLock.AcquireAsync(dbPath, settings.Wait, stop.Token); }
         catch (ArchiveLockedException e) { throw new CommandFailedException(e.Message, ExitCodes.Locked); }
+        catch (ArchiveException e) { throw ArchiveLocation.ToCommandFailure(e); }
         catch (OperationCanceledException) { return stop.ExitCode; }
         using var _ = crawlLock;
 

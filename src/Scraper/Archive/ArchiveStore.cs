@@ -74,21 +74,17 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Opens (and with <see cref="ArchiveAccess.ReadWrite"/>, creates or upgrades) the archive at <paramref name="path"/>.
-    /// Nothing is written before the file is known to be a scraper archive of a version this build understands.
+    /// Nothing is written, in the file or beside it, before the file is known to be a scraper archive of a version this
+    /// build understands, or no archive yet (see <see cref="CheckAsync"/>).
     /// </summary>
     /// <exception cref="ArchiveException">The path, file or schema is unusable.</exception>
     public static async Task<ArchiveStore> OpenAsync(string path, ArchiveAccess access, ArchiveOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options ??= new ArchiveOptions();
-        var fullPath = System.IO.Path.GetFullPath(path);
-        if (Directory.Exists(fullPath))
-            throw new ArchiveException(ArchiveFailure.BadPath, $"{path} is a folder, not an archive file");
+        var fullPath = CheckedFullPath(path);
+        await InspectAsync(fullPath, path, access, cancellationToken);
         var folder = System.IO.Path.GetDirectoryName(fullPath);
-        if (folder is not null && !Directory.Exists(folder))
-            throw new ArchiveException(ArchiveFailure.BadPath, $"cannot create {path}: folder {folder} does not exist");
-        if (access == ArchiveAccess.ReadOnly && !File.Exists(fullPath))
-            throw new ArchiveException(ArchiveFailure.Missing, $"no archive at {path} (import or crawl something first, or pass --db)");
 
         try
         {
@@ -100,8 +96,9 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
             {
                 // A reader of a WAL archive needs <archive>-shm (and -wal) beside it, and creates them if they are
                 // missing: impossible in a folder it may not write to (a shared or published archive, a read-only
-                // mount). Without them the file alone is the whole archive, provided no WAL holds changes not yet
-                // merged into it; SQLite then reads it as immutable: no locks, no files made beside it.
+                // mount). Where both lie beside the archive, SQLite reads them, even read-only: this path is not taken.
+                // Without them the file alone is the whole archive, provided no WAL holds changes not yet merged into
+                // it; SQLite then reads it as immutable: no locks, no files made beside it.
                 if (HasUnmergedWal(fullPath))
                     throw new ArchiveException(ArchiveFailure.ReadOnly,
                         $"{path} is being written (its -wal file holds changes not yet merged into it) and its folder {folder} "
@@ -115,6 +112,113 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
             throw ArchiveException.From(e, path);
         }
     }
+
+    /// <summary>
+    /// What <see cref="OpenAsync"/> checks before it opens: throws what it would throw for a file it refuses (a folder
+    /// or a missing folder, a file that is not a scraper archive, an archive of a newer build; for
+    /// <see cref="ArchiveAccess.ReadOnly"/> also no archive yet), having changed nothing, in the file or beside it.
+    /// Callers that put something beside the archive (the crawl's lock file) ask first.
+    /// </summary>
+    /// <exception cref="ArchiveException">The file would be refused.</exception>
+    public static async Task CheckAsync(string path, ArchiveAccess access, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        await InspectAsync(CheckedFullPath(path), path, access, cancellationToken);
+    }
+
+    private static string CheckedFullPath(string path)
+    {
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+            throw new ArchiveException(ArchiveFailure.BadPath, $"{path} is a folder, not an archive file");
+        var folder = System.IO.Path.GetDirectoryName(fullPath);
+        if (folder is not null && !Directory.Exists(folder))
+            throw new ArchiveException(ArchiveFailure.BadPath, $"cannot create {path}: folder {folder} does not exist");
+        return fullPath;
+    }
+
+    /// <summary>
+    /// Looks at the file as it lies, before SQLite opens it for real: an ordinary open may make -wal and -shm files
+    /// beside a WAL database (another application's too), roll back another application's hot journal, and checkpoint
+    /// a WAL into its file on close. So the file is read first as immutable (no locks, no journal or WAL read, nothing
+    /// made or written), and refused at once when that alone shows it is not ours or too new. A 0-byte file, or an SQLite
+    /// database with nothing in it, is no archive yet, exactly as a missing file: a writer makes the archive in it, a
+    /// reader has nothing to read. What the file alone cannot settle (a -wal holding the first pages of an archive
+    /// being made, a file SQLite cannot read) is left to the open, which checks it all again under SQLite's locks.
+    /// </summary>
+    private static async Task InspectAsync(string fullPath, string displayPath, ArchiveAccess access, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(fullPath);
+        if (!file.Exists)
+        {
+            if (access == ArchiveAccess.ReadOnly)
+                throw new ArchiveException(ArchiveFailure.Missing, $"no archive at {displayPath} (import or crawl something first, or pass --db)");
+            return;
+        }
+        if (file.Length == 0)
+        {
+            NoArchiveYet(displayPath, access, "the file is empty");
+            return;
+        }
+
+        long applicationId, version, objects;
+        try
+        {
+            var connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = ImmutableUri(fullPath), Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+            }.ToString();
+            await using var probe = new SqliteConnection(connectionString);
+            await probe.OpenAsync(cancellationToken);
+            async Task<long> Scalar(string sql)
+            {
+                await using var command = probe.CreateCommand();
+                command.CommandText = sql;
+                return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            }
+            applicationId = await Scalar("PRAGMA application_id");
+            version = await Scalar("PRAGMA user_version");
+            objects = await Scalar("SELECT count(*) FROM sqlite_schema");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 26)
+        {
+            throw ArchiveException.From(e, displayPath);
+        }
+        catch (SqliteException)
+        {
+            // Unreadable for this user, or caught in the middle of a checkpoint: the open will tell.
+            return;
+        }
+
+        if (applicationId == ArchiveSchema.ApplicationId)
+        {
+            // A WAL can hold a newer version than the file, never an older one.
+            if (version > ArchiveSchema.Version)
+                throw NewerSchema(displayPath, version);
+            return;
+        }
+        // The application id and the tables of an archive enter the file together, in the transaction that makes it.
+        if (applicationId != 0 || version != 0 || objects != 0)
+            throw ForeignDatabase(displayPath);
+        // An SQLite database with nothing in it, unless the first pages of an archive being made are still in its -wal.
+        if (!HasUnmergedWal(fullPath))
+            NoArchiveYet(displayPath, access, "the file is an SQLite database with nothing in it");
+    }
+
+    /// <summary>A writer makes the archive in the file, as in a missing one; a reader has nothing to read.</summary>
+    private static void NoArchiveYet(string displayPath, ArchiveAccess access, string why)
+    {
+        if (access == ArchiveAccess.ReadOnly)
+            throw new ArchiveException(ArchiveFailure.Missing,
+                $"no archive at {displayPath} yet ({why}; import or crawl something into it first, or pass --db)");
+    }
+
+    private static ArchiveException ForeignDatabase(string displayPath) =>
+        new(ArchiveFailure.NotAnArchive, $"{displayPath} is not a scraper archive (an SQLite database of another application)");
+
+    private static ArchiveException NewerSchema(string displayPath, long version) =>
+        new(ArchiveFailure.NewerSchema,
+            $"{displayPath} was written by a newer scraper (schema version {version}; this build knows up to {ArchiveSchema.Version}); upgrade scraper to use it");
 
     /// <summary>Opens and prepares a store; on failure the connection is closed and the error passed on.</summary>
     private static async Task<ArchiveStore> OpenConnectionAsync(
@@ -178,13 +282,11 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
 
         var isNew = applicationId == 0 && version == 0 && objects == 0;
         if (!isNew && applicationId != ArchiveSchema.ApplicationId)
-            throw new ArchiveException(ArchiveFailure.NotAnArchive,
-                $"{displayPath} is not a scraper archive (an SQLite database of another application)");
-        if (isNew && Access == ArchiveAccess.ReadOnly)
-            throw new ArchiveException(ArchiveFailure.NotAnArchive, $"{displayPath} is not a scraper archive (empty file)");
+            throw ForeignDatabase(displayPath);
+        if (isNew)
+            NoArchiveYet(displayPath, Access, "the file is an SQLite database with nothing in it");
         if (version > ArchiveSchema.Version)
-            throw new ArchiveException(ArchiveFailure.NewerSchema,
-                $"{displayPath} was written by a newer scraper (schema version {version}; this build knows up to {ArchiveSchema.Version}); upgrade scraper to use it");
+            throw NewerSchema(displayPath, version);
         if (!isNew && version < ArchiveSchema.Version && Access == ArchiveAccess.ReadOnly)
             throw new ArchiveException(ArchiveFailure.OlderSchema,
                 $"{displayPath} has schema version {version} and needs an upgrade to {ArchiveSchema.Version}; run a writing command (e.g. scraper reextract) once");

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Scraper.Archive;
 
 namespace Scraper.Crawling;
 
@@ -18,10 +19,15 @@ public sealed class CrawlLock : IDisposable
 
     public static string PathFor(string archivePath) => Path.GetFullPath(archivePath) + ".lock";
 
-    /// <summary>Takes the lock, or, when another process holds it, waits for it or fails at once.</summary>
+    /// <summary>
+    /// Takes the lock, or, when another process holds it, waits for it or fails at once. A file the archive refuses
+    /// (not a scraper archive, or of a newer build) is refused first, so that no lock file is left beside it.
+    /// </summary>
     /// <exception cref="ArchiveLockedException">Held by another crawl and <paramref name="wait"/> is false.</exception>
+    /// <exception cref="ArchiveException">The archive would refuse the file (see <see cref="ArchiveStore.CheckAsync"/>).</exception>
     public static async Task<CrawlLock> AcquireAsync(string archivePath, bool wait, CancellationToken cancellationToken)
     {
+        await ArchiveStore.CheckAsync(archivePath, ArchiveAccess.ReadWrite, cancellationToken);
         var path = PathFor(archivePath);
         while (true)
         {
