@@ -47,7 +47,8 @@ public sealed record CrawlStart(long RunId, int Pass, bool Resumed, int Pending)
 public sealed partial class ArchiveStore
 {
     /// <summary>
-    /// Starts a run: runs still marked running were killed and become interrupted, rows a killed crawl left
+    /// Starts a run: runs still marked running were killed and become interrupted (ended at their last recorded
+    /// activity, see <see cref="EndKilledRunsAsync"/>), rows a killed crawl left
     /// fetching are pending again, and the pass is the unfinished one if rows are pending, else a new one.
     /// </summary>
     public async Task<CrawlStart> BeginCrawlAsync(CancellationToken cancellationToken = default)
@@ -56,7 +57,7 @@ public sealed partial class ArchiveStore
         return await GuardAsync(() => InTransactionAsync(async ct =>
         {
             var now = Now();
-            await ExecuteAsync("UPDATE runs SET status = 'interrupted', ended_at = coalesce(ended_at, $now) WHERE status = 'running'", ct, ("$now", now));
+            await EndKilledRunsAsync(ct);
             await ExecuteAsync("UPDATE frontier SET state = 'pending' WHERE state = 'fetching'", ct);
             var pending = await ScalarAsync<long>("SELECT count(*) FROM frontier WHERE state = 'pending'", ct);
             var lastPass = await ScalarAsync<long>("SELECT coalesce(max(pass), 0) FROM frontier", ct);

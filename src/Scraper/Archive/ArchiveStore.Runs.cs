@@ -2,7 +2,7 @@ namespace Scraper.Archive;
 
 /// <summary>One crawl run as <c>scraper runs</c> shows it.</summary>
 /// <param name="Status">running, ok, partial, failed or interrupted. A run killed outright (kill -9, power cut) still
-/// says running until the next crawl starts and marks it interrupted.</param>
+/// says running until the next crawl starts and marks it interrupted, ended at its last recorded activity.</param>
 public sealed record RunRecord(long Id, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string Status, RunCounts Counts);
 
 /// <summary>A fetch or extraction error recorded by a crawl.</summary>
@@ -20,6 +20,42 @@ public sealed record PageChange(long PageId, string Url, string? Site, string? T
 /// <summary>The schedule's half of the store: run history, errors, and what changed in a window. Read-only queries.</summary>
 public sealed partial class ArchiveStore
 {
+    /// <summary>
+    /// In the transaction that starts a crawl, which holds the crawl lock, so no crawl is at work: every run still marked
+    /// running was killed outright (kill -9, a power cut) and becomes interrupted. Its end is the time of its last
+    /// recorded activity, not the time someone noticed: its newest capture, error, or URL it discovered, else its start.
+    /// </summary>
+    private async Task EndKilledRunsAsync(CancellationToken ct)
+    {
+        var killed = new List<(long Id, string StartedAt)>();
+        var select = Command("SELECT id, started_at FROM runs WHERE status = 'running' ORDER BY id");
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                killed.Add((reader.GetInt64(0), reader.GetString(1)));
+        foreach (var (id, startedAt) in killed)
+        {
+            // The run's captures follow one another at the end of the table; reading it backwards stops at the newest
+            // of them, or at the first capture made before the run began (then it has none): no scan of the whole table.
+            var lastCapture = await ScalarAsync<string?>(
+                """
+                SELECT CASE WHEN run_id = $run THEN captured_at END FROM captures
+                WHERE run_id = $run OR captured_at < $started ORDER BY id DESC LIMIT 1
+                """, ct, ("$run", id), ("$started", startedAt));
+            var lastError = await ScalarAsync<string?>("SELECT max(occurred_at) FROM errors WHERE run_id = $run", ct, ("$run", id));
+            // Frontier rows do not name their run: the URLs first discovered between this run's start and the next one's.
+            var lastDiscovery = await ScalarAsync<string?>(
+                """
+                SELECT max(discovered_at) FROM frontier
+                WHERE discovered_at >= $started
+                  AND discovered_at < coalesce((SELECT min(started_at) FROM runs WHERE id > $run), '9999')
+                """, ct, ("$run", id), ("$started", startedAt));
+            // Times are ISO 8601 UTC text of one width: the greatest string is the latest time.
+            var lastActivity = new[] { startedAt, lastCapture, lastError, lastDiscovery }.Max(StringComparer.Ordinal)!;
+            await ExecuteAsync("UPDATE runs SET status = 'interrupted', ended_at = coalesce(ended_at, $end) WHERE id = $run", ct,
+                ("$end", lastActivity), ("$run", id));
+        }
+    }
+
     /// <summary>The newest <paramref name="last"/> runs, newest first.</summary>
     public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(int last, CancellationToken cancellationToken = default)
     {
