@@ -17,7 +17,8 @@ public static class ImportCommand
         var db = ArchiveLocation.CreateOption();
         var command = new Command("import",
             "Archive saved HTML pages: each page's raw body, and its article as a new revision when the content is new. "
-            + "Importing the same content again records nothing.\n" + ScraperCli.ExitCodeHelp)
+            + "Importing the same content again records nothing.\n" + ScraperCli.ExitCodeHelp
+            + " SIGINT or SIGTERM stops the import after the file in hand, with the summary of what was imported, and exits 130 or 143.")
         {
             inputs, url, db,
         };
@@ -72,13 +73,18 @@ public static class ImportCommand
         foreach (var file in files.Where(f => f.Url is not null))
             byUrl.TryAdd(SchemelessKey(file.Url!), file.Path);
 
-        await using var store = await ArchiveLocation.OpenAsync(dbOption, ArchiveAccess.ReadWrite, cancellationToken);
+        // SIGINT and SIGTERM stop the import between two files: the file in hand is stored whole (or not at all, as any
+        // page), the summary says what was imported, and the exit code is 130 or 143, as for crawl.
+        using var stop = new StopSignals(cancellationToken);
+        await using var store = await ArchiveLocation.OpenAsync(dbOption, ArchiveAccess.ReadWrite, CancellationToken.None);
         var archiver = new ArticleArchiver(store, new ArticleExtractor(SiteCatalog.Default));
         var loader = new HtmlDocumentLoader();
-        int imported = 0, newPages = 0, newRevisions = 0, unchanged = 0;
+        int imported = 0, newPages = 0, newRevisions = 0, unchanged = 0, done = 0;
         foreach (var file in files)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (stop.Token.IsCancellationRequested)
+                break;
+            done++;
             if (file.Url is null)
             {
                 context.Error.WriteLine($"scraper: {file.Path}: cannot tell the page's URL from its path (no <host>/ folder above it); pass --url");
@@ -89,9 +95,10 @@ public static class ImportCommand
             {
                 if (new FileInfo(file.Path).Length > loader.MaxBytes)
                     throw new UnreadablePageException($"larger than the {loader.MaxBytes / 1048576} MB limit for one page");
-                var body = await File.ReadAllBytesAsync(file.Path, cancellationToken);
+                // The file in hand is finished whatever signal comes meanwhile.
+                var body = await File.ReadAllBytesAsync(file.Path, CancellationToken.None);
                 var capture = new PageCapture(file.Url, DateTimeOffset.UtcNow, body, CaptureOrigin.Import);
-                var (stored, reading) = await archiver.ArchiveAsync(capture, (sibling, ct) => LoadSiblingAsync(byUrl, file.Path, sibling, ct), cancellationToken);
+                var (stored, reading) = await archiver.ArchiveAsync(capture, (sibling, ct) => LoadSiblingAsync(byUrl, file.Path, sibling, ct), CancellationToken.None);
                 imported++;
                 if (stored.PageAdded) newPages++;
                 if (stored.RevisionAdded) newRevisions++;
@@ -109,9 +116,14 @@ public static class ImportCommand
                 throw ArchiveLocation.ToCommandFailure(e);
             }
         }
+        var stopped = stop.Received && done < files.Count;
         context.Out.WriteLine(
             $"Imported {imported} file(s) into {store.Path}: {newPages} new page(s), {newRevisions} new revision(s), {unchanged} unchanged"
-            + (failed > 0 ? $", {failed} failed." : "."));
+            + (failed > 0 ? $", {failed} failed" : "")
+            + (stopped ? $"; stopped by {(stop.ExitCode == StopSignals.TerminateExitCode ? "SIGTERM" : "SIGINT")}, {files.Count - done} file(s) not imported." : "."));
+        // A signal that came with the last file stopped nothing: the exit code says how the import went.
+        if (stopped)
+            return stop.ExitCode;
         return failed == 0 ? ExitCodes.Ok : imported > 0 ? ExitCodes.Partial : ExitCodes.Failed;
     }
 
