@@ -39,14 +39,19 @@ public static class SearchCommand
             throw new UsageException("the search query is empty");
         await using var store = await ArchiveLocation.OpenAsync(dbOption, ArchiveAccess.ReadOnly, cancellationToken);
         IReadOnlyList<SearchHit> hits;
+        long unindexed;
         try
         {
             hits = await store.SearchAsync(query, limit, site, "**", "**", cancellationToken);
+            unindexed = await store.CountUnindexedAsync(cancellationToken);
         }
         catch (ArchiveException e)
         {
             throw ArchiveLocation.ToCommandFailure(e);
         }
+        // A read cannot bring the index up to date; what it could not see is said, not hidden.
+        if (unindexed > 0)
+            context.Error.WriteLine(UnindexedNote(unindexed));
 
         if (format == "json")
         {
@@ -80,4 +85,8 @@ public static class SearchCommand
         }
         return ExitCodes.Ok;
     }
+
+    internal static string UnindexedNote(long pages) =>
+        $"scraper: note: {pages} page(s) stored lately are not in the search index yet, so this search did not see them as they are now; "
+        + "a writer at work indexes them within seconds, and after one that was killed the next crawl, import or reextract does";
 }

@@ -25,9 +25,11 @@ public static class StatsCommand
     {
         await using var store = await ArchiveLocation.OpenAsync(dbOption, ArchiveAccess.ReadOnly, cancellationToken);
         ArchiveStats stats;
+        long unindexed;
         try
         {
             stats = await store.GetStatsAsync(cancellationToken);
+            unindexed = await store.CountUnindexedAsync(cancellationToken);
         }
         catch (ArchiveException e)
         {
@@ -57,6 +59,7 @@ public static class StatsCommand
                 ["images"] = stats.Images,
                 ["runs"] = stats.Runs,
                 ["frontier_urls"] = stats.FrontierUrls,
+                ["search_queue"] = unindexed,
                 ["first_capture"] = ArchiveLocation.JsonTime(stats.FirstCapture),
                 ["last_capture"] = ArchiveLocation.JsonTime(stats.LastCapture),
                 ["article_pages_by_site"] = bySite,
@@ -74,6 +77,9 @@ public static class StatsCommand
         o.WriteLine($"Bodies           {stats.Bodies} distinct, {Bytes(stats.BodyBytes)} raw, {Bytes(stats.StoredBodyBytes)} stored");
         o.WriteLine($"Images           {stats.Images}");
         o.WriteLine($"Crawl runs       {stats.Runs} ({stats.FrontierUrls} URLs in the frontier)");
+        o.WriteLine(unindexed == 0
+            ? "Search index     up to date"
+            : $"Search index     {unindexed} page(s) queued, not searchable yet (a writer indexes them within seconds; after one that was killed, the next crawl, import or reextract)");
         foreach (var (site, count) in stats.PagesBySite)
             o.WriteLine($"Site             {site}: {count} articles");
         foreach (var (extractor, count) in stats.LatestRevisionsByExtractor)

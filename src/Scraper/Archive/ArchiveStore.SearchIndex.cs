@@ -34,6 +34,14 @@ public sealed partial class ArchiveStore
         });
     }
 
+    /// <summary>
+    /// How many pages are queued for the search index: stored, but not searched as they are now (new pages not at all,
+    /// changed ones by their previous text). A reading store cannot index them; a writer at work indexes its own queue
+    /// within a second or so, and one that was killed leaves its queue to the next writer, which indexes it on open.
+    /// </summary>
+    public async Task<long> CountUnindexedAsync(CancellationToken cancellationToken = default) =>
+        await GuardAsync(() => ScalarAsync<long>("SELECT count(*) FROM search_queue", cancellationToken));
+
     /// <summary>In a page's transaction: the page's current revision changes from <paramref name="indexedRevisionId"/>.</summary>
     private async Task QueueForSearchAsync(long pageId, long? indexedRevisionId, CancellationToken ct)
     {
