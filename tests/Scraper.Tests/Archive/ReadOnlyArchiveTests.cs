@@ -117,6 +117,66 @@ public sealed class ReadOnlyArchiveTests : IDisposable
         Assert.Contains("Corrected while being copied", owner.Out);
     }
 
+    [RequiresFileFact(UnprivilegedCli.Setpriv)]
+    public async Task A_wal_with_its_shm_beside_it_is_read_too_though_the_reader_may_write_neither_them_nor_the_folder()
+    {
+        // A copy taken with its -wal and -shm while a writer held a change in the WAL (a backup or an rsync of a live
+        // archive), published read-only: SQLite reads the WAL without writing anything, so the read includes the change.
+        var source = await BuildArchiveAsync("source");
+        var db = Path.Combine(Directory.CreateDirectory(folder.File("shelf")).FullName, "archive.db");
+        await using (var writer = new SqliteConnection($"Data Source={source};Pooling=False"))
+        {
+            writer.Open();
+            await using var command = writer.CreateCommand();
+            command.CommandText = "PRAGMA wal_autocheckpoint = 0; UPDATE revisions SET title = 'Corrected while being copied' WHERE number = 2";
+            await command.ExecuteNonQueryAsync();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+                File.Copy(source + suffix, db + suffix);
+        }
+        Assert.True(new FileInfo(db + "-wal").Length > 0);
+        File.SetUnixFileMode(db + "-wal", UnprivilegedCli.ReadOnlyFile);
+        File.SetUnixFileMode(db + "-shm", UnprivilegedCli.ReadOnlyFile);
+        MakeReadOnly(db);
+        var before = Directory.EnumerateFiles(Path.GetDirectoryName(db)!).Order().Select(f => (Path.GetFileName(f), FileSha256(f))).ToList();
+
+        using var cli = await UnprivilegedCli.PrepareAsync();
+        foreach (var args in ReadCommands)
+        {
+            var result = await cli.RunAsync([.. args, "--db", db]);
+            var command = string.Join(' ', args);
+            Assert.True(result.ExitCode == ExitCodes.Ok, $"{command}: exit {result.ExitCode}: {result.Error}");
+            Assert.True(result.Error == "", $"{command}: {result.Error}");
+        }
+        var list = await cli.RunAsync("list", "--format", "json", "--db", db);
+        Assert.Contains("Corrected while being copied", list.Out);
+        Assert.Equal(before, Directory.EnumerateFiles(Path.GetDirectoryName(db)!).Order().Select(f => (Path.GetFileName(f), FileSha256(f))).ToList());
+    }
+
+    [RequiresFileFact(UnprivilegedCli.Setpriv)]
+    public async Task A_reader_who_may_not_write_reads_the_changes_a_writer_at_work_holds_in_the_wal()
+    {
+        // The archive's owner is writing (its -wal holds a change not yet merged into the file); another user, who may
+        // write neither the file nor its folder, reads it, change included.
+        var db = await BuildArchiveAsync("live");
+        await using var writer = new SqliteConnection($"Data Source={db};Pooling=False");
+        writer.Open();
+        await using (var command = writer.CreateCommand())
+        {
+            command.CommandText = "PRAGMA wal_autocheckpoint = 0; UPDATE revisions SET title = 'Corrected a moment ago' WHERE number = 2";
+            await command.ExecuteNonQueryAsync();
+        }
+        Assert.True(new FileInfo(db + "-wal").Length > 0);
+
+        using var cli = await UnprivilegedCli.PrepareAsync();
+        var result = await cli.RunAsync("list", "--format", "json", "--db", db);
+        Assert.True(result.ExitCode == ExitCodes.Ok, $"exit {result.ExitCode}: {result.Error}");
+        Assert.Equal("", result.Error);
+        Assert.Contains("Corrected a moment ago", result.Out);
+        var history = await cli.RunAsync("history", SeedUrl, "--format", "json", "--db", db);
+        Assert.True(history.ExitCode == ExitCodes.Ok, history.Error);
+        Assert.Contains("Corrected a moment ago", history.Out);
+    }
+
     /// <summary>The samples, plus a second revision of the seed page (so that diff has something to compare), in <c>&lt;name&gt;/archive.db</c>.</summary>
     private async Task<string> BuildArchiveAsync(string name)
     {
