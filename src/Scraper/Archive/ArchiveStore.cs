@@ -166,7 +166,9 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         {
             var connectionString = new SqliteConnectionStringBuilder
             {
-                DataSource = ImmutableUri(fullPath), Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+                DataSource = ImmutableUri(fullPath),
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
             }.ToString();
             await using var probe = new SqliteConnection(connectionString);
             await probe.OpenAsync(cancellationToken);
