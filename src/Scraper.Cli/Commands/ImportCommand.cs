@@ -40,6 +40,9 @@ public static class ImportCommand
                 throw new UsageException($"--url '{urlOption}' is not an http(s) URL");
         }
 
+        // SIGINT and SIGTERM stop the import between two files: the file in hand is stored whole (or not at all, as any
+        // page), the summary says what was imported, and the exit code is 130 or 143, as for crawl.
+        using var stop = new StopSignals(cancellationToken);
         var failed = 0;
         var files = new List<ImportFile>();
         foreach (var input in inputs)
@@ -73,9 +76,6 @@ public static class ImportCommand
         foreach (var file in files.Where(f => f.Url is not null))
             byUrl.TryAdd(SchemelessKey(file.Url!), file.Path);
 
-        // SIGINT and SIGTERM stop the import between two files: the file in hand is stored whole (or not at all, as any
-        // page), the summary says what was imported, and the exit code is 130 or 143, as for crawl.
-        using var stop = new StopSignals(cancellationToken);
         await using var store = await ArchiveLocation.OpenAsync(dbOption, ArchiveAccess.ReadWrite, CancellationToken.None);
         var archiver = new ArticleArchiver(store, new ArticleExtractor(SiteCatalog.Default));
         var loader = new HtmlDocumentLoader();
