@@ -86,18 +86,7 @@ public sealed class ReadOnlyArchiveTests : IDisposable
     public async Task Changes_still_in_the_wal_are_not_read_stale_but_refused_with_one_line()
     {
         // A copy taken while a writer holds a change in the WAL: archive.db without it, archive.db-wal with it, no -shm.
-        var source = await BuildArchiveAsync("source");
-        var db = Path.Combine(Directory.CreateDirectory(folder.File("shelf")).FullName, "archive.db");
-        await using (var writer = new SqliteConnection($"Data Source={source};Pooling=False"))
-        {
-            writer.Open();
-            await using var command = writer.CreateCommand();
-            command.CommandText = "PRAGMA wal_autocheckpoint = 0; UPDATE revisions SET title = 'Corrected while being copied' WHERE number = 2";
-            await command.ExecuteNonQueryAsync();
-            File.Copy(source, db);
-            File.Copy(source + "-wal", db + "-wal");
-        }
-        Assert.True(new FileInfo(db + "-wal").Length > 0);
+        var db = await CopyWhileAChangeIsInTheWalAsync("", "-wal");
         MakeReadOnly(db);
         var wal = await File.ReadAllBytesAsync(db + "-wal");
 
@@ -122,18 +111,7 @@ public sealed class ReadOnlyArchiveTests : IDisposable
     {
         // A copy taken with its -wal and -shm while a writer held a change in the WAL (a backup or an rsync of a live
         // archive), published read-only: SQLite reads the WAL without writing anything, so the read includes the change.
-        var source = await BuildArchiveAsync("source");
-        var db = Path.Combine(Directory.CreateDirectory(folder.File("shelf")).FullName, "archive.db");
-        await using (var writer = new SqliteConnection($"Data Source={source};Pooling=False"))
-        {
-            writer.Open();
-            await using var command = writer.CreateCommand();
-            command.CommandText = "PRAGMA wal_autocheckpoint = 0; UPDATE revisions SET title = 'Corrected while being copied' WHERE number = 2";
-            await command.ExecuteNonQueryAsync();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-                File.Copy(source + suffix, db + suffix);
-        }
-        Assert.True(new FileInfo(db + "-wal").Length > 0);
+        var db = await CopyWhileAChangeIsInTheWalAsync("", "-wal", "-shm");
         File.SetUnixFileMode(db + "-wal", UnprivilegedCli.ReadOnlyFile);
         File.SetUnixFileMode(db + "-shm", UnprivilegedCli.ReadOnlyFile);
         MakeReadOnly(db);
@@ -175,6 +153,27 @@ public sealed class ReadOnlyArchiveTests : IDisposable
         var history = await cli.RunAsync("history", SeedUrl, "--format", "json", "--db", db);
         Assert.True(history.ExitCode == ExitCodes.Ok, history.Error);
         Assert.Contains("Corrected a moment ago", history.Out);
+    }
+
+    /// <summary>
+    /// An archive copied into <c>shelf/archive.db</c> (the files of <paramref name="suffixes"/>) while a writer holds a
+    /// change in its WAL: revision 2's title is 'Corrected while being copied' there, not yet in the archive file.
+    /// </summary>
+    private async Task<string> CopyWhileAChangeIsInTheWalAsync(params string[] suffixes)
+    {
+        var source = await BuildArchiveAsync("source");
+        var db = Path.Combine(Directory.CreateDirectory(folder.File("shelf")).FullName, "archive.db");
+        await using (var writer = new SqliteConnection($"Data Source={source};Pooling=False"))
+        {
+            writer.Open();
+            await using var command = writer.CreateCommand();
+            command.CommandText = "PRAGMA wal_autocheckpoint = 0; UPDATE revisions SET title = 'Corrected while being copied' WHERE number = 2";
+            await command.ExecuteNonQueryAsync();
+            foreach (var suffix in suffixes)
+                File.Copy(source + suffix, db + suffix);
+        }
+        Assert.True(new FileInfo(db + "-wal").Length > 0);
+        return db;
     }
 
     /// <summary>The samples, plus a second revision of the seed page (so that diff has something to compare), in <c>&lt;name&gt;/archive.db</c>.</summary>
