@@ -199,12 +199,16 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
                 throw NewerSchema(displayPath, version);
             return;
         }
-        // The application id and the tables of an archive enter the file together, in the transaction that makes it.
-        if (applicationId != 0 || version != 0 || objects != 0)
+        // An archive's application id never changes once set.
+        if (applicationId != 0)
             throw ForeignDatabase(displayPath);
-        // An SQLite database with nothing in it, unless the first pages of an archive being made are still in its -wal.
-        if (!HasUnmergedWal(fullPath))
-            NoArchiveYet(displayPath, access, "the file is an SQLite database with nothing in it");
+        // Another application's database, or one with nothing in it; unless the first pages of an archive being made are
+        // still in its -wal, where only the open can read them.
+        if (HasUnmergedWal(fullPath))
+            return;
+        if (version != 0 || objects != 0)
+            throw ForeignDatabase(displayPath);
+        NoArchiveYet(displayPath, access, "the file is an SQLite database with nothing in it");
     }
 
     /// <summary>A writer makes the archive in the file, as in a missing one; a reader has nothing to read.</summary>

@@ -102,6 +102,28 @@ public sealed class RefusedFileTests : IDisposable
         Assert.Equal(ArchiveSchema.ApplicationId, Count(Db, "PRAGMA application_id"));
     }
 
+    [Fact]
+    public async Task An_archive_being_made_whose_first_pages_are_still_in_its_wal_is_read_not_refused()
+    {
+        // The file itself says "empty SQLite database" until the WAL is merged into it: only the WAL says archive.
+        await using var maker = new SqliteConnection($"Data Source={Db};Pooling=False");
+        maker.Open();
+        await using (var command = maker.CreateCommand())
+        {
+            command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; BEGIN; " + ArchiveSchema.Sql + " COMMIT;";
+            await command.ExecuteNonQueryAsync();
+        }
+        Assert.True(new FileInfo(Db + "-wal").Length > 0);
+        Assert.Equal(0, BitConverter.ToInt32(File.ReadAllBytes(Db).AsSpan(68, 4)));
+
+        foreach (var args in new[] { new[] { "stats" }, ["list"], ["runs"] })
+        {
+            var result = await CliRunner.RunAsync([.. args, "--db", Db]);
+            Assert.True(result.ExitCode == ExitCodes.Ok, $"{args[0]}: exit {result.ExitCode}: {result.Error}");
+            Assert.Equal("", result.Error);
+        }
+    }
+
     [Theory]
     [InlineData("import")]
     [InlineData("crawl")]
