@@ -55,7 +55,7 @@ public sealed class ScheduleTests : IDisposable
         {
             var line = await crawl.StandardError.ReadLineAsync(deadline.Token);
             Assert.True(line is not null, $"the crawl ended after {archived} of {count} articles");
-            if (line.StartsWith("new ", StringComparison.Ordinal)) archived++;
+            if (LogLine.Outcome(line) == "new") archived++;
         }
     }
 
