@@ -89,7 +89,8 @@ public static class ImportCommand
             {
                 if (new FileInfo(file.Path).Length > loader.MaxBytes)
                     throw new UnreadablePageException($"larger than the {loader.MaxBytes / 1048576} MB limit for one page");
-                var body = await File.ReadAllBytesAsync(file.Path, cancellationToken);
+                // Read up to the limit whatever the path is: a FIFO or /dev/zero has no size to check beforehand.
+                var body = await PageFile.ReadAsync(file.Path, loader.MaxBytes, cancellationToken);
                 var capture = new PageCapture(file.Url, DateTimeOffset.UtcNow, body, CaptureOrigin.Import);
                 var (stored, reading) = await archiver.ArchiveAsync(capture, (sibling, ct) => LoadSiblingAsync(byUrl, file.Path, sibling, ct), cancellationToken);
                 imported++;
@@ -129,7 +130,9 @@ public static class ImportCommand
     {
         if (!byUrl.TryGetValue(SchemelessKey(sibling), out var path))
             path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(importing))!, Uri.UnescapeDataString(sibling.Segments[^1]));
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+        if (!File.Exists(path)) return null;
+        try { return await PageFile.ReadAsync(path, new HtmlDocumentLoader().MaxBytes, cancellationToken); }
+        catch (UnreadablePageException) { return null; }
     }
 
     // Saved pages' links may say http:// where the folder layout says https://; the page is the same.
