@@ -106,12 +106,14 @@ public static class CrawlCommand
         using var http = settings.Mirror is null ? new HttpPageSource() : null;
         IPageSource source = settings.Mirror is null ? http! : new MirrorPageSource(settings.Mirror);
 
+        // A new downloader per run: robots.txt is fetched once per host per run, so a changed robots.txt is seen.
+        Task<CrawlSummary> CrawlOnce(CancellationToken token) =>
+            display.RunAsync(() => new Crawler(store, new Downloader(source, fetchOptions), options).RunAsync(display, token));
         CrawlSummary? last;
         try
         {
             last = await new CrawlWatch().RunAsync(
-                // A new downloader per run: robots.txt is fetched once per host per run, so a changed robots.txt is seen.
-                token => display.RunAsync(() => new Crawler(store, new Downloader(source, fetchOptions), options).RunAsync(display, token)),
+                CrawlOnce,
                 interval,
                 async (summary, next) =>
                 {

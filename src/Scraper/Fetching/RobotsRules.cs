@@ -100,7 +100,9 @@ public sealed class RobotsRules
                     // Sitemap lines belong to no group, so they do not close a run of user-agent lines.
                     if (value.Length > 0) sitemaps.Add(value);
                     break;
-                // Unknown lines (Host:, Clean-param:, typos) neither open nor close a group.
+                default:
+                    // Unknown lines (Host:, Clean-param:, typos) neither open nor close a group.
+                    break;
             }
         }
 

@@ -47,8 +47,12 @@ public sealed class PageKindTests : IDisposable
         {
             Assert.Single(await store.SearchAsync("forum"));
             // A list page stored after the upgrade is a list page.
-            var list = new PageCapture(new Uri("http://en.wuxi.gov.cn/bizupdates.html"), ArchiveFixtures.T0.AddHours(1),
-                ArchiveFixtures.Html(article), CaptureOrigin.Fetch) { HttpStatus = 200, Kind = PageKind.List };
+            var body = ArchiveFixtures.Html(article);
+            var list = new PageCapture(new Uri("http://en.wuxi.gov.cn/bizupdates.html"), ArchiveFixtures.T0.AddHours(1), body, CaptureOrigin.Fetch)
+            {
+                HttpStatus = 200,
+                Kind = PageKind.List,
+            };
             await store.StorePageAsync(list, article);
         }
         Assert.Equal(4L, Scalar("PRAGMA user_version"));
