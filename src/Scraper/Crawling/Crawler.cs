@@ -111,11 +111,20 @@ public sealed class Crawler
     private async Task RunPassAsync(RunState run, ConcurrentQueue<RobotsFetch> robots, CancellationToken stop)
     {
         var concurrency = Math.Max(1, _options.Concurrency);
-        // Claimed rows wait for a slot: twice the concurrency are claimed, so a worker finds its next row at once.
-        var slots = new SemaphoreSlim(concurrency);
         var results = Channel.CreateUnbounded<WorkResult>(new UnboundedChannelOptions { SingleReader = true });
+        // Claimed rows (twice the concurrency, so a worker finds its next row at once) start in claim order as workers free up.
         var inFlight = new Dictionary<string, FrontierItem>(StringComparer.Ordinal);
+        var waiting = new Queue<FrontierItem>();
+        var running = 0;
         var dispatchedPages = 0;
+        void StartWaiting()
+        {
+            while (running < concurrency && waiting.TryDequeue(out var next))
+            {
+                running++;
+                _ = Task.Run(() => WorkAsync(next, results.Writer, stop), CancellationToken.None);
+            }
+        }
         while (true)
         {
             await RecordRobotsAsync(robots, run);
@@ -135,9 +144,10 @@ public sealed class Crawler
                         }
                         : claimedItem;
                     inFlight[item.Url] = item;
+                    waiting.Enqueue(item);
                     if (item.Kind == FrontierKind.Page) dispatchedPages++;
-                    _ = Task.Run(() => WorkAsync(item, slots, results.Writer, stop), CancellationToken.None);
                 }
+                StartWaiting();
                 if (claimed.Count > 0) continue;
             }
             if (inFlight.Count == 0) break;
@@ -145,6 +155,8 @@ public sealed class Crawler
             try { result = await results.Reader.ReadAsync(stop); }
             catch (OperationCanceledException) { break; }
             inFlight.Remove(result.Item.Url);
+            running--;
+            StartWaiting();
             // robots.txt answers that came with this result are recorded first (an unreachable one is the host's error).
             await RecordRobotsAsync(robots, run);
             if (result.Cancelled) await _recorder.ReleaseAsync(result.Item, run);
@@ -163,14 +175,12 @@ public sealed class Crawler
     }
 
     /// <summary>One row on a worker; whatever happens, one answer is written.</summary>
-    private async Task WorkAsync(FrontierItem item, SemaphoreSlim slots, ChannelWriter<WorkResult> results, CancellationToken stop)
+    private async Task WorkAsync(FrontierItem item, ChannelWriter<WorkResult> results, CancellationToken stop)
     {
         WorkResult result;
         try
         {
-            await slots.WaitAsync(stop);
-            try { result = await _worker.RunAsync(item, stop); }
-            finally { slots.Release(); }
+            result = await _worker.RunAsync(item, stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
