@@ -33,7 +33,10 @@ CREATE TABLE runs (
 );
 
 -- One row per canonical URL (see CanonicalUrl). A continuation page (page 2, 3 … of a split article)
--- points at its page 1 and never gets revisions of its own.
+-- points at its page 1 and never gets revisions of its own. kind says what the page is (schema version 4,
+-- added by ALTER TABLE, hence its place): 'article' (an article page, or one that may become one), 'list' (a
+-- section list page, kept as captures for replay and section history) or 'robots' (a host's robots.txt); only
+-- article pages get revisions.
 -- latest_revision_id and last_changed_at are kept by the store in the same transaction as the capture
 -- that changes them: they are the revision of the newest capture that has one, and when that content
 -- was first seen in the newest run of captures showing it.
@@ -46,7 +49,7 @@ CREATE TABLE pages (
     continuation_of    INTEGER REFERENCES pages (id),
     latest_revision_id INTEGER REFERENCES revisions (id),
     last_changed_at    TEXT
-);
+, kind TEXT NOT NULL DEFAULT 'article' CHECK (kind IN ('article', 'list', 'robots')));
 CREATE INDEX pages_site ON pages (site);
 -- A page 1's continuation pages, which a revisit checks too (schema version 2).
 CREATE INDEX pages_continuation ON pages (continuation_of) WHERE continuation_of IS NOT NULL;
@@ -190,4 +193,4 @@ CREATE TABLE search_queue (
     indexed_revision_id INTEGER REFERENCES revisions (id)
 );
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;

@@ -3,12 +3,13 @@ using System.Text;
 
 namespace Scraper.Cli;
 
-/// <summary>A plain aligned text table for terminal output; CJK characters count as two columns.</summary>
+/// <summary>A plain aligned text table for terminal output; CJK characters count as two columns. Cells come from web
+/// pages and servers: their control characters and line breaks are shown as U+FFFD, never sent to the terminal.</summary>
 public sealed class TextTable(params string[] headers)
 {
     private readonly List<string[]> rows = [];
 
-    public void Add(params string?[] cells) => rows.Add(cells.Select(c => c ?? "-").ToArray());
+    public void Add(params string?[] cells) => rows.Add(cells.Select(c => c is null ? "-" : TerminalText.Safe(c)).ToArray());
 
     public int Count => rows.Count;
 

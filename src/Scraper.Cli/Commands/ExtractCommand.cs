@@ -89,13 +89,16 @@ public static class ExtractCommand
         if (length > loader.MaxBytes)
             throw new InputException($"{length / 1048576.0:0.0} MB is larger than the {loader.MaxBytes / 1048576} MB limit for one page");
         var url = givenUrl ?? SamplePaths.UrlForFile(path) ?? new Uri(Path.GetFullPath(path));
-        var body = await File.ReadAllBytesAsync(path, cancellationToken);
+        // Read up to the limit whatever the path is: a FIFO or /dev/zero has no size to check beforehand.
+        var body = await PageFile.ReadAsync(path, loader.MaxBytes, cancellationToken);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         // A multi-page article's sibling pages are the files of the same folder named by the pager.
         return await extractor.ExtractJoinedAsync(url, body, null, async (sibling, ct) =>
         {
             var file = Path.Combine(folder, Uri.UnescapeDataString(sibling.Segments[^1]));
-            return File.Exists(file) ? await File.ReadAllBytesAsync(file, ct) : null;
+            if (!File.Exists(file)) return null;
+            try { return await PageFile.ReadAsync(file, loader.MaxBytes, ct); }
+            catch (UnreadablePageException) { return null; }
         }, cancellationToken);
     }
 

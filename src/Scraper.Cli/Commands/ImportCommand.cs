@@ -95,8 +95,9 @@ public static class ImportCommand
             {
                 if (new FileInfo(file.Path).Length > loader.MaxBytes)
                     throw new UnreadablePageException($"larger than the {loader.MaxBytes / 1048576} MB limit for one page");
+                // Read up to the limit whatever the path is: a FIFO or /dev/zero has no size to check beforehand.
                 // The file in hand is finished whatever signal comes meanwhile.
-                var body = await File.ReadAllBytesAsync(file.Path, CancellationToken.None);
+                var body = await PageFile.ReadAsync(file.Path, loader.MaxBytes, CancellationToken.None);
                 var capture = new PageCapture(file.Url, DateTimeOffset.UtcNow, body, CaptureOrigin.Import);
                 var (stored, reading) = await archiver.ArchiveAsync(capture, (sibling, ct) => LoadSiblingAsync(byUrl, file.Path, sibling, ct), CancellationToken.None);
                 imported++;
@@ -141,7 +142,9 @@ public static class ImportCommand
     {
         if (!byUrl.TryGetValue(SchemelessKey(sibling), out var path))
             path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(importing))!, Uri.UnescapeDataString(sibling.Segments[^1]));
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+        if (!File.Exists(path)) return null;
+        try { return await PageFile.ReadAsync(path, new HtmlDocumentLoader().MaxBytes, cancellationToken); }
+        catch (UnreadablePageException) { return null; }
     }
 
     // Saved pages' links may say http:// where the folder layout says https://; the page is the same.

@@ -79,9 +79,9 @@ public static class SearchCommand
         for (var i = 0; i < hits.Count; i++)
         {
             var hit = hits[i];
-            context.Out.WriteLine($"{i + 1,3}. {hit.Title ?? "(untitled)"}");
+            context.Out.WriteLine($"{i + 1,3}. {TerminalText.Safe(hit.Title ?? "(untitled)")}");
             context.Out.WriteLine($"     {hit.Url}  (id {hit.PageId})");
-            context.Out.WriteLine($"     {hit.Snippet.ReplaceLineEndings(" ")}");
+            context.Out.WriteLine($"     {TerminalText.Safe(hit.Snippet.ReplaceLineEndings(" "))}");
         }
         return ExitCodes.Ok;
     }

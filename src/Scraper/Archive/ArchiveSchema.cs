@@ -49,6 +49,12 @@ public static partial class ArchiveSchema
               );
               PRAGMA user_version = 3;
               """,
+        // 3 → 4: what a page is (article, section list, robots.txt): list pages and robots.txt are kept as captures
+        // and never become articles; every page of an older archive was an article page.
+        [3] = """
+              ALTER TABLE pages ADD COLUMN kind TEXT NOT NULL DEFAULT 'article' CHECK (kind IN ('article', 'list', 'robots'));
+              PRAGMA user_version = 4;
+              """,
     };
 
     private static string LoadEmbeddedSchema()

@@ -22,6 +22,8 @@ public sealed partial class ArchiveStore
     private sealed record PageRow(long Id, bool Added, long? ContinuationOf, long? LatestRevisionId, string? LastChangedAt, string? LastCheckedAt)
     {
         public string? Site { get; init; }
+        /// <summary>'article', 'list' or 'robots' (see <see cref="PageKind"/>).</summary>
+        public string Kind { get; init; } = "article";
         public required string FirstSeen { get; init; }
     }
 
@@ -79,33 +81,47 @@ public sealed partial class ArchiveStore
     /// the writer does no hashing or compression.
     /// </summary>
     /// <param name="prepared">Made from this capture's body (the same memory).</param>
+    /// <param name="continuations">Page 1's continuation pages (each with <see cref="PageCapture.ContinuationOf"/>), stored in
+    /// the same transaction before it: a kill cannot leave them stored without page 1.</param>
     public async Task<StoreResult> StorePreparedAsync(PageCapture capture, PreparedPage prepared, CancellationToken cancellationToken = default,
-        Func<StoreResult, CancellationToken, Task>? alsoInTransaction = null)
+        Func<StoreResult, CancellationToken, Task>? alsoInTransaction = null,
+        IReadOnlyList<(PageCapture Capture, PreparedPage Prepared)>? continuations = null)
     {
         ArgumentNullException.ThrowIfNull(capture);
         ArgumentNullException.ThrowIfNull(prepared);
         if (!capture.Body.Equals(prepared.Body))
             throw new ArgumentException("the prepared page was made from another body than the capture's", nameof(prepared));
         EnsureWritable();
+        foreach (var (continuation, continuationBody) in continuations ?? [])
+            if (!continuation.Body.Equals(continuationBody.Body))
+                throw new ArgumentException("a continuation's prepared page was made from another body than its capture's", nameof(continuations));
         return await GuardAsync(async () =>
         {
-            var stored = await StoreAsync(capture, prepared, alsoInTransaction, cancellationToken);
+            var stored = await StoreAsync(capture, prepared, alsoInTransaction, cancellationToken, continuations);
             await IndexQueuedWhenDueAsync(cancellationToken);
             return stored;
         });
     }
 
     private Task<StoreResult> StoreAsync(PageCapture capture, PreparedPage prepared, Func<StoreResult, CancellationToken, Task>? alsoInTransaction,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<(PageCapture Capture, PreparedPage Prepared)>? continuations = null) =>
+        InTransactionAsync(async ct =>
+        {
+            foreach (var (continuation, continuationBody) in continuations ?? [])
+                await StoreInTransactionAsync(continuation, continuationBody, ct);
+            var result = await StoreInTransactionAsync(capture, prepared, ct);
+            if (alsoInTransaction is not null) await alsoInTransaction(result, ct);
+            return result;
+        }, cancellationToken);
+
+    private async Task<StoreResult> StoreInTransactionAsync(PageCapture capture, PreparedPage prepared, CancellationToken ct)
     {
         var url = CanonicalUrl.Normalize(capture.Url);
         var continuationOf = capture.ContinuationOf is null ? null : CanonicalUrl.Normalize(capture.ContinuationOf);
         var capturedAt = FormatTime(capture.CapturedAt);
         var site = prepared.Article?.Site;
-
-        return InTransactionAsync(async ct =>
         {
-            var page = await GetOrAddPageAsync(url, site, capturedAt, ct);
+            var page = await GetOrAddPageAsync(url, site, capturedAt, ct, capture.Kind);
             var isContinuation = page.ContinuationOf is not null;
             if (continuationOf is not null && continuationOf != url)
             {
@@ -115,7 +131,8 @@ public sealed partial class ArchiveStore
                 isContinuation = true;
             }
 
-            var article = isContinuation ? null : prepared.PreparedArticle;
+            // A list page or a robots.txt never gets an article, whatever an extractor made of it.
+            var article = isContinuation || page.Kind != "article" ? null : prepared.PreparedArticle;
             // Known before the capture is written, so a capture of known content is inserted pointing at its revision.
             var revisions = article is null ? null : await FindRevisionAsync(page, article.ContentSha256, ct);
             var (captureId, captureAdded, bodyAdded, captureRevision) =
@@ -137,10 +154,8 @@ public sealed partial class ArchiveStore
             {
                 await ExecuteAsync("UPDATE pages SET last_checked_at = $at WHERE id = $id", ct, ("$at", checkedAt), ("$id", page.Id));
             }
-            var result = new StoreResult(page.Id, url, captureId, page.Added, captureAdded, bodyAdded, revisionNumber, revisionAdded);
-            if (alsoInTransaction is not null) await alsoInTransaction(result, ct);
-            return result;
-        }, cancellationToken);
+            return new StoreResult(page.Id, url, captureId, page.Added, captureAdded, bodyAdded, revisionNumber, revisionAdded);
+        }
     }
 
     /// <summary>
@@ -168,8 +183,8 @@ public sealed partial class ArchiveStore
             }
             var page = await ReadPageAsync(Command(PageSelect + " WHERE id = $id", ("$id", pageId)), ct)
                 ?? throw new ArchiveException(ArchiveFailure.NotFound, $"the page of capture {captureId} is not in the archive");
-            var isContinuation = page.ContinuationOf is not null;
-            if (firstPageUrl is not null)
+            var isContinuation = page.ContinuationOf is not null || page.Kind != "article";
+            if (firstPageUrl is not null && page.Kind == "article")
             {
                 var firstPage = await GetOrAddPageAsync(firstPageUrl, article?.Site, capturedAt, ct);
                 if (firstPage.Id != pageId)
@@ -203,14 +218,27 @@ public sealed partial class ArchiveStore
     /// body and revision of the page's newest capture (the content the server confirmed), in one transaction.
     /// </summary>
     /// <param name="alsoInTransaction">More writes that must commit with it (the crawler's frontier row and run counts).</param>
+    /// <param name="continuations">The 304s of page 1's continuation pages, stored in the same transaction.</param>
     /// <exception cref="ArchiveException"><see cref="ArchiveFailure.NotFound"/> when the page has no capture to confirm.</exception>
     public async Task<StoreResult> StoreNotModifiedAsync(Uri url, DateTimeOffset checkedAt, string? etag, string? lastModified, long? runId,
-        CancellationToken cancellationToken = default, Func<StoreResult, CancellationToken, Task>? alsoInTransaction = null)
+        CancellationToken cancellationToken = default, Func<StoreResult, CancellationToken, Task>? alsoInTransaction = null,
+        IReadOnlyList<NotModifiedCapture>? continuations = null)
     {
         EnsureWritable();
-        var canonical = CanonicalUrl.Normalize(url);
         var at = FormatTime(checkedAt);
         return await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            foreach (var continuation in continuations ?? [])
+                await StoreNotModifiedInTransactionAsync(CanonicalUrl.Normalize(continuation.Url), at, continuation.ETag, continuation.LastModified, runId, ct);
+            var result = await StoreNotModifiedInTransactionAsync(CanonicalUrl.Normalize(url), at, etag, lastModified, runId, ct);
+            if (alsoInTransaction is not null) await alsoInTransaction(result, ct);
+            return result;
+        }, cancellationToken));
+    }
+
+    private async Task<StoreResult> StoreNotModifiedInTransactionAsync(string canonical, string at, string? etag, string? lastModified, long? runId,
+        CancellationToken ct)
+    {
         {
             var newest = Command(
                 """
@@ -238,10 +266,8 @@ public sealed partial class ArchiveStore
                 ("$at", at), ("$id", pageId));
             var revision = await ScalarAsync<long?>(
                 "SELECT r.number FROM captures c JOIN revisions r ON r.id = c.revision_id WHERE c.id = $id", ct, ("$id", captureId));
-            var result = new StoreResult(pageId, canonical, captureId, false, true, false, (int?)revision, false);
-            if (alsoInTransaction is not null) await alsoInTransaction(result, ct);
-            return result;
-        }, cancellationToken));
+            return new StoreResult(pageId, canonical, captureId, false, true, false, (int?)revision, false);
+        }
     }
 
     private static PreparedArticle Prepare(Article article) =>
@@ -259,7 +285,7 @@ public sealed partial class ArchiveStore
     private async Task<bool> BodyExistsAsync(string sha256, CancellationToken cancellationToken) =>
         await ScalarAsync<long>("SELECT count(*) FROM bodies WHERE sha256 = $sha", cancellationToken, ("$sha", sha256)) > 0;
 
-    private const string PageSelect = "SELECT id, site, first_seen, continuation_of, latest_revision_id, last_changed_at, last_checked_at FROM pages";
+    private const string PageSelect = "SELECT id, site, first_seen, continuation_of, latest_revision_id, last_changed_at, last_checked_at, kind FROM pages";
 
     /// <summary>The page row <paramref name="select"/> finds (a <see cref="PageSelect"/>), or null.</summary>
     private static async Task<PageRow?> ReadPageAsync(SqliteCommand select, CancellationToken ct, Func<string?, string, bool>? needsUpdate = null)
@@ -272,13 +298,21 @@ public sealed partial class ArchiveStore
         {
             Site = StringOrNull(reader, 1),
             FirstSeen = reader.GetString(2),
+            Kind = reader.GetString(7),
         };
     }
 
-    private async Task<PageRow> GetOrAddPageAsync(string url, string? site, string seenAt, CancellationToken ct)
+    private async Task<PageRow> GetOrAddPageAsync(string url, string? site, string seenAt, CancellationToken ct, PageKind kind = PageKind.Article)
     {
+        var kindName = kind switch { PageKind.List => "list", PageKind.Robots => "robots", _ => "article" };
         if (await ReadPageAsync(Command(PageSelect + " WHERE url = $url", ("$url", url)), ct) is { } page)
         {
+            // A page first seen as an article page and now known as a list (a sitemap named it before its list did).
+            if (kind != PageKind.Article && page.Kind != kindName)
+            {
+                await ExecuteAsync("UPDATE pages SET kind = $kind WHERE id = $id", ct, ("$kind", kindName), ("$id", page.Id));
+                page = page with { Kind = kindName };
+            }
             // Most stores change neither: no write for them.
             if (site is not null && page.Site is null || string.CompareOrdinal(seenAt, page.FirstSeen) < 0)
                 await ExecuteAsync(
@@ -287,9 +321,9 @@ public sealed partial class ArchiveStore
             return page;
         }
         var added = await ScalarAsync<long>(
-            "INSERT INTO pages (url, site, first_seen) VALUES ($url, $site, $at) RETURNING id", ct,
-            ("$url", url), ("$site", site), ("$at", seenAt));
-        return new PageRow(added, true, null, null, null, null) { Site = site, FirstSeen = seenAt };
+            "INSERT INTO pages (url, site, first_seen, kind) VALUES ($url, $site, $at, $kind) RETURNING id", ct,
+            ("$url", url), ("$site", site), ("$at", seenAt), ("$kind", kindName));
+        return new PageRow(added, true, null, null, null, null) { Site = site, FirstSeen = seenAt, Kind = kindName };
     }
 
     /// <summary>The page's revision with this content, if any, and the number a new revision would get.</summary>

@@ -3,17 +3,14 @@ using Scraper.Sites;
 
 namespace Scraper.Archive;
 
-/// <summary>What the extractors make of one raw page, as the archive stores it.</summary>
-/// <param name="Article">Page 1's article joined with its sibling pages; null for a continuation page or a section list.</param>
-/// <param name="ContinuationOf">For page 2, 3 …: page 1's URL.</param>
-public sealed record PageReading(Article? Article, Uri? ContinuationOf);
-
 /// <summary>
 /// Extracts raw pages and stores them with their article: the step shared by <c>import</c>, <c>reextract</c>
 /// and the crawler. Sibling pages of a multi-page article come from the caller first, then from the archive.
 /// </summary>
-public sealed class ArticleArchiver(ArchiveStore store, ArticleExtractor extractor)
+public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
 {
+    public ArticleArchiver(ArchiveStore store, ArticleExtractor extractor) : this(store, new PageReader(extractor)) { }
+
     /// <summary>Extracts <paramref name="capture"/> and stores capture and article in one transaction.</summary>
     /// <param name="loadSibling">Finds a sibling page's bytes outside the archive (e.g. beside an imported file); may be null.</param>
     /// <exception cref="UnreadablePageException">The body is not an HTML page; nothing is stored.</exception>
@@ -41,35 +38,13 @@ public sealed class ArticleArchiver(ArchiveStore store, ArticleExtractor extract
         return (result, reading);
     }
 
-    /// <summary>Extracts one page; a page 1 is joined with its siblings, a continuation page yields only page 1's URL.</summary>
-    public async Task<PageReading> ReadAsync(Uri url, ReadOnlyMemory<byte> body, string? contentType,
-        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken)
-    {
-        var rule = extractor.Sites.Match(url);
-        var page = extractor.Extract(url, body, contentType, rule);
-        if (page.IsContinuationPage && rule is not null)
-            return new PageReading(null, FirstPageOf(url, page, rule));
-        // A section list is kept as a capture, not as an article (the generic extractor would make one of its headlines).
-        if (page.IsSectionList)
-            return new PageReading(null, null);
-        var article = await extractor.JoinAsync(url, page, rule, async (sibling, ct) =>
+    /// <summary>Extracts one page (<see cref="PageReader"/>); page 1's siblings come from the caller, then from the archive.</summary>
+    public Task<PageReading> ReadAsync(Uri url, ReadOnlyMemory<byte> body, string? contentType,
+        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken) =>
+        reader.ReadAsync(url, body, contentType, async (sibling, ct) =>
         {
             if (loadSibling is not null && await loadSibling(sibling, ct) is { } found)
                 return found;
             return await store.LoadLatestBodyAsync(sibling, ct) is { } stored ? stored.Body : null;
         }, cancellationToken);
-        return new PageReading(article.IsEmpty ? null : article, null);
-    }
-
-    /// <summary>Page 1 as the pager links it, or else the continuation URL without its <c>_N</c> suffix.</summary>
-    internal static Uri FirstPageOf(Uri url, PageExtraction page, SiteRule rule)
-    {
-        foreach (var sibling in page.SiblingPages)
-            if (rule.ContinuationPage(sibling) is null)
-                return sibling;
-        var path = url.AbsolutePath;
-        var dot = path.LastIndexOf('.');
-        var extension = dot > path.LastIndexOf('/') ? path[dot..] : "";
-        return new Uri(url, SiteRuleExtractor.ArticleStem(url, rule) + extension);
-    }
 }

@@ -8,6 +8,17 @@ public enum CaptureOrigin
     Import,
 }
 
+/// <summary>What a page is; only article pages get revisions.</summary>
+public enum PageKind
+{
+    /// <summary>An article page (or a page that may hold one).</summary>
+    Article,
+    /// <summary>A section list page: kept as captures, read for links, never an article.</summary>
+    List,
+    /// <summary>A host's robots.txt, kept as captures (a web archive's replay needs it).</summary>
+    Robots,
+}
+
 /// <summary>One fetch or import of a page: the raw body and the HTTP facts that came with it.</summary>
 /// <param name="Url">The URL the body was fetched from (canonicalised by the store).</param>
 public sealed record PageCapture(Uri Url, DateTimeOffset CapturedAt, ReadOnlyMemory<byte> Body, CaptureOrigin Origin)
@@ -20,7 +31,12 @@ public sealed record PageCapture(Uri Url, DateTimeOffset CapturedAt, ReadOnlyMem
     public long? RunId { get; init; }
     /// <summary>For page 2, 3 … of a split article: the URL of page 1. Such captures get no revision.</summary>
     public Uri? ContinuationOf { get; init; }
+    /// <summary>What the page is; a list or robots.txt capture never gets an article.</summary>
+    public PageKind Kind { get; init; } = PageKind.Article;
 }
+
+/// <summary>A 304 Not Modified of a continuation page, stored with its page 1's.</summary>
+public sealed record NotModifiedCapture(Uri Url, string? ETag, string? LastModified);
 
 /// <summary>What storing one capture changed in the archive.</summary>
 /// <param name="Url">The canonical URL the page is stored under.</param>

@@ -21,16 +21,24 @@ public sealed record CrawlOptions
     public bool Images { get; init; }
     /// <summary>Read robots.txt's Sitemap lines and /sitemap.xml of every host in scope.</summary>
     public bool Sitemaps { get; init; } = true;
-    /// <summary>After a stop is requested, how long pages in flight may take to finish.</summary>
-    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>The longest one page's extraction may take; past it the page is an error and the crawl goes on.</summary>
+    public TimeSpan ExtractionBudget { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>How a crawl ended.</summary>
 public sealed record CrawlSummary(long RunId, string Status, bool Resumed, RunCounts Counts, int Changed, TimeSpan Elapsed, int Pending)
 {
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset EndedAt { get; init; }
+
     public double PagesPerSecond => Elapsed.TotalSeconds > 0 ? Counts.Fetched / Elapsed.TotalSeconds : 0;
 }
 
 /// <summary>One thing the crawl did, for the progress display and log lines.</summary>
-/// <param name="Outcome">new, changed, unchanged, not-modified, error, list, sitemap, continuation, image, skipped</param>
-public sealed record CrawlEvent(string Url, string Outcome, string? Detail, RunCounts Totals, int Changed, TimeSpan Elapsed);
+/// <param name="Outcome">new, changed, unchanged, not-modified, error, list, sitemap, continuation, image, skipped,
+/// not-fetched (its host's robots.txt could not be had)</param>
+public sealed record CrawlEvent(string Url, string Outcome, string? Detail, RunCounts Totals, int Changed, TimeSpan Elapsed)
+{
+    /// <summary>Rows of the pass still to do (queued or in flight), for an estimate of the time left.</summary>
+    public int Remaining { get; init; }
+}

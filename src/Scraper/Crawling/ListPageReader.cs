@@ -1,6 +1,7 @@
 using AngleSharp.Css.Parser;
 using AngleSharp.Dom;
 using Scraper.Extraction;
+using Scraper.Fetching;
 using Scraper.Sites;
 
 namespace Scraper.Crawling;
@@ -23,9 +24,11 @@ public sealed class ListPageReader
 {
     private readonly CssSelectorParser _selectors = new();
 
-    public ListPage Read(IDocument document, Uri pageUrl, SiteRule rule, IReadOnlySet<string>? scopeHosts = null)
+    /// <param name="scope">The origins links may lead to; by default the list page's own origin.</param>
+    public ListPage Read(IDocument document, Uri pageUrl, SiteRule rule, HostScope? scope = null)
     {
-        bool InScope(Uri u) => scopeHosts?.Contains(u.Host.ToLowerInvariant()) ?? string.Equals(u.Host, pageUrl.Host, StringComparison.OrdinalIgnoreCase);
+        scope ??= HostScope.Of(pageUrl);
+        bool InScope(Uri u) => scope.Contains(u);
 
         var articles = Links(document, pageUrl, rule.List.Links)
             .Where(l => InScope(l.Url) && rule.IsArticle(l.Url) && rule.ContinuationPage(l.Url) is null)

@@ -80,8 +80,10 @@ public sealed class ArticleExtractor
     }
 
     /// <summary>Joins an extracted page 1 with its siblings; a continuation page or a single page is returned as is.</summary>
+    /// <param name="extractSibling">How a sibling's bytes are extracted (by default here, at once).</param>
     public async Task<Article> JoinAsync(Uri url, PageExtraction first, SiteRule? rule,
-        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>> loadSibling, CancellationToken cancellationToken)
+        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>> loadSibling, CancellationToken cancellationToken,
+        Func<Uri, ReadOnlyMemory<byte>, CancellationToken, Task<PageExtraction>>? extractSibling = null)
     {
         if (first.IsContinuationPage || first.SiblingPages.Count == 0 || rule is null) return first.Article;
         var pages = new SortedDictionary<int, Article>();
@@ -97,7 +99,7 @@ public sealed class ArticleExtractor
             var bytes = await loadSibling(sibling, cancellationToken);
             if (bytes is null) continue;
             PageExtraction page;
-            try { page = Extract(sibling, bytes.Value, null, rule); }
+            try { page = extractSibling is null ? Extract(sibling, bytes.Value, null, rule) : await extractSibling(sibling, bytes.Value, cancellationToken); }
             catch (UnreadablePageException) { continue; }
             pages.TryAdd(number, page.Article);
             foreach (var next in page.SiblingPages)

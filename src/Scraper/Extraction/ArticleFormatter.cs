@@ -6,7 +6,11 @@ using System.Text.Json.Serialization;
 
 namespace Scraper.Extraction;
 
-/// <summary>Articles as the commands print them: JSON (the public field contract), plain text and Markdown.</summary>
+/// <summary>
+/// Articles as the commands print them: JSON (the public field contract), plain text and Markdown. Text and Markdown go
+/// to terminals: a page's control characters (ESC sequences, BEL…) come out as U+FFFD (<see cref="TerminalText"/>); JSON
+/// escapes them as \u001B.
+/// </summary>
 public static class ArticleFormatter
 {
     public static readonly JsonSerializerOptions Json = new()
@@ -51,7 +55,7 @@ public static class ArticleFormatter
         if (article.Url is not null) sb.AppendLine(article.Url);
         foreach (var block in BodyBlocks(article, f => $"[Figure: {Describe(f)}] {f.Src}", p => p))
             sb.AppendLine().AppendLine(block);
-        return sb.ToString();
+        return TerminalText.SafeLines(sb.ToString());
     }
 
     public static string ToMarkdown(Article article)
@@ -72,7 +76,7 @@ public static class ArticleFormatter
                      f => $"![{Escape(f.Alt ?? f.Caption ?? "")}]({f.Src})" + (Describe(f) is { Length: > 0 } d ? $"\n*{Escape(d)}*" : ""),
                      Escape))
             sb.AppendLine().AppendLine(block);
-        return sb.ToString();
+        return TerminalText.SafeLines(sb.ToString());
     }
 
     /// <summary>Paragraphs with each figure placed before the paragraph it precedes.</summary>

@@ -5,7 +5,7 @@ using Scraper.Fetching;
 namespace Scraper.Extraction;
 
 /// <summary>A page's bytes that cannot be read as an HTML document; the message is one line for the user.</summary>
-public sealed class UnreadablePageException(string message) : Exception(message);
+public class UnreadablePageException(string message) : Exception(message);
 
 /// <summary>
 /// Turns raw bytes into an AngleSharp document, refusing what is not a web page and defusing what would make

@@ -45,6 +45,10 @@ public sealed class Downloader
     /// <summary>Origins whose robots.txt this run has fetched.</summary>
     public int RobotsFetched => _robots.Count;
 
+    /// <summary>Raised once per origin when its robots.txt has been fetched (or found unreachable), from the fetching
+    /// thread: the crawler records the answer as a capture, and an unreachable robots.txt as the host's error.</summary>
+    public event Action<RobotsFetch>? RobotsAnswered;
+
     /// <summary>The robots.txt rules for a URL's origin, fetched on first use (the crawler reads Sitemap lines here).</summary>
     public Task<RobotsRules> GetRobotsAsync(Uri url, HostScope? scope, CancellationToken cancellationToken) =>
         _robots.GetAsync(url, scope ?? HostScope.Of(url), cancellationToken);
@@ -67,6 +71,8 @@ public sealed class Downloader
         {
             var robots = await _robots.GetAsync(trace.Current, scope, cancellationToken).ConfigureAwait(false);
             var verdict = robots.Check(trace.Current);
+            if (robots.Unreachable)
+                return Failed(trace, FetchErrorKind.RobotsUnreachable, $"not fetched: {robots.Description}; the host is closed for this run");
             if (!verdict.Allowed)
                 return Failed(trace, FetchErrorKind.DisallowedByRobots, $"disallowed by {robots.Description} ({verdict.Rule})");
 
@@ -204,7 +210,7 @@ public sealed class Downloader
             };
             var hop = await SendWithRetriesAsync(request, Options.HostDelay, cancellationToken).ConfigureAwait(false);
             if (hop.Outcome.Response is not { } response)
-                return RobotsRules.DisallowAll($"robots.txt unreachable: {hop.Outcome.Message}");
+                return Answered(robotsUrl, current, RobotsRules.DisallowAll($"robots.txt unreachable: {hop.Outcome.Message}"), null);
 
             var status = response.StatusCode;
             if (IsRedirect(status) && response.Location is not null)
@@ -212,17 +218,25 @@ public sealed class Downloader
                 if (redirects >= Options.MaxRedirects
                     || !Uri.TryCreate(current, response.Location.Trim(), out var target)
                     || !scope.Contains(target))
-                    return RobotsRules.AllowAll($"no robots.txt (redirected out of reach, HTTP {status})");
+                    return Answered(robotsUrl, current, RobotsRules.AllowAll($"no robots.txt (redirected out of reach, HTTP {status})"), response);
                 current = WithoutFragment(target);
                 continue;
             }
             // Whatever part of an oversized robots.txt arrived is parsed, as RFC 9309 §2.5 allows.
-            if (status is >= 200 and < 300)
-                return RobotsRules.Parse(CharsetDecoder.Decode(response.Body, response.ContentType), Options.RobotsProductToken);
-            if (status is 429 or >= 500)
-                return RobotsRules.DisallowAll($"robots.txt unreachable: HTTP {status}");
-            return RobotsRules.AllowAll($"no robots.txt (HTTP {status})");
+            var rules = status switch
+            {
+                >= 200 and < 300 => RobotsRules.Parse(CharsetDecoder.Decode(response.Body, response.ContentType), Options.RobotsProductToken),
+                429 or >= 500 => RobotsRules.DisallowAll($"robots.txt unreachable: HTTP {status}"),
+                _ => RobotsRules.AllowAll($"no robots.txt (HTTP {status})"),
+            };
+            return Answered(robotsUrl, current, rules, response);
         }
+    }
+
+    private RobotsRules Answered(Uri robotsUrl, Uri answeredBy, RobotsRules rules, SourceResponse? response)
+    {
+        RobotsAnswered?.Invoke(new RobotsFetch(robotsUrl, answeredBy, rules, _time.GetUtcNow(), response));
+        return rules;
     }
 
     private static ResiliencePipeline<HopOutcome> BuildRetryPipeline(RetryOptions options, TimeProvider time)
@@ -274,3 +288,9 @@ public sealed class Downloader
         public IEnumerable<Uri> Chain() => Redirects.Prepend(Requested);
     }
 }
+
+/// <summary>One origin's robots.txt as a run found it.</summary>
+/// <param name="Url">The robots.txt URL of the origin.</param>
+/// <param name="AnsweredBy">The URL that gave the final answer (after redirects).</param>
+/// <param name="Response">The final answer; null when none came (network failure, timeouts after the retries).</param>
+public sealed record RobotsFetch(Uri Url, Uri AnsweredBy, RobotsRules Rules, DateTimeOffset FetchedAt, SourceResponse? Response);

@@ -24,8 +24,11 @@ public enum FetchErrorKind
     RedirectLoop,
     /// <summary>More redirects than the limit (5).</summary>
     TooManyRedirects,
-    /// <summary>robots.txt disallows the URL (or could not be fetched, which disallows the host for the run).</summary>
+    /// <summary>robots.txt disallows the URL.</summary>
     DisallowedByRobots,
+    /// <summary>robots.txt could not be fetched (network failure, 5xx, 429): the whole host is disallowed for the run
+    /// (RFC 9309), and the URL was not fetched.</summary>
+    RobotsUnreachable,
     /// <summary>An image was requested but the server answered with another content type.</summary>
     UnexpectedContentType,
     /// <summary>The page source itself failed (for a mirror: the file could not be read).</summary>

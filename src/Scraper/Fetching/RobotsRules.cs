@@ -16,19 +16,24 @@ public sealed class RobotsRules
 {
     private readonly List<Rule> _rules;
 
-    private RobotsRules(List<Rule> rules, TimeSpan? crawlDelay, IReadOnlyList<string> sitemaps, string description)
+    private RobotsRules(List<Rule> rules, TimeSpan? crawlDelay, IReadOnlyList<string> sitemaps, string description, bool unreachable = false)
     {
         _rules = rules;
         CrawlDelay = crawlDelay;
         Sitemaps = sitemaps;
         Description = description;
+        Unreachable = unreachable;
     }
 
     /// <summary>No robots.txt (4xx): everything may be fetched.</summary>
     public static RobotsRules AllowAll(string why = "no robots.txt") => new([], null, [], why);
 
     /// <summary>robots.txt unreachable (5xx, network failure): nothing on the host may be fetched this run.</summary>
-    public static RobotsRules DisallowAll(string why) => new([new Rule("/", Allow: false)], null, [], why);
+    public static RobotsRules DisallowAll(string why) => new([new Rule("/", Allow: false)], null, [], why, unreachable: true);
+
+    /// <summary>robots.txt could not be had (5xx, 429, no answer): the host is closed for the run, and that is a failure
+    /// to report, not the site's wish (RFC 9309 §2.3.1.4).</summary>
+    public bool Unreachable { get; }
 
     public TimeSpan? CrawlDelay { get; }
 
@@ -95,7 +100,9 @@ public sealed class RobotsRules
                     // Sitemap lines belong to no group, so they do not close a run of user-agent lines.
                     if (value.Length > 0) sitemaps.Add(value);
                     break;
-                // Unknown lines (Host:, Clean-param:, typos) neither open nor close a group.
+                default:
+                    // Unknown lines (Host:, Clean-param:, typos) neither open nor close a group.
+                    break;
             }
         }
 

@@ -87,7 +87,7 @@ public sealed class CrawlCommandTests : IDisposable
             {
                 var line = await first.StandardError.ReadLineAsync(deadline.Token);
                 Assert.True(line is not null, "the crawl ended before it could be killed");
-                if (line.StartsWith("new ")) archived++;
+                if (LogLine.Outcome(line) == "new") archived++;
             }
             first.Kill(); // SIGKILL: no chance to clean up
             await first.WaitForExitAsync();

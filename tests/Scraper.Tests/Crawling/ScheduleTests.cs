@@ -55,7 +55,7 @@ public sealed class ScheduleTests : IDisposable
         {
             var line = await crawl.StandardError.ReadLineAsync(deadline.Token);
             Assert.True(line is not null, $"the crawl ended after {archived} of {count} articles");
-            if (line.StartsWith("new ", StringComparison.Ordinal)) archived++;
+            if (LogLine.Outcome(line) == "new") archived++;
         }
     }
 
@@ -92,9 +92,15 @@ public sealed class ScheduleTests : IDisposable
         using var first = CliRunner.Start(CrawlArgs(site));
         await WaitForArchivedAsync(first, 1);
 
+        // "At once": no longer than a command that does next to nothing takes to start and end on this machine now.
+        var baseline = Stopwatch.StartNew();
+        Assert.Equal(0, (await CliRunner.RunProcessAsync(Patience, null, "crawl", "--help")).ExitCode);
+        baseline.Stop();
         var refused = Stopwatch.StartNew();
         var second = await CliRunner.RunProcessAsync(Patience, null, CrawlArgs(site, "--quiet"));
         refused.Stop();
+        Assert.True(refused.Elapsed < baseline.Elapsed * 3 + TimeSpan.FromSeconds(2),
+            $"refused after {refused.Elapsed.TotalSeconds:0.0} s; a command doing nothing took {baseline.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(3, second.ExitCode);
         var message = Assert.Single(second.Error.Trim().Split('\n'));
         Assert.Contains("is being crawled by another scraper", message);
@@ -122,29 +128,45 @@ public sealed class ScheduleTests : IDisposable
     [Theory]
     [InlineData(SigTerm, 143)]
     [InlineData(SigInt, 130)]
-    public async Task A_signal_finishes_the_page_in_flight_records_the_run_as_interrupted_and_a_resume_completes(int signal, int exitCode)
+    public async Task A_signal_cancels_the_request_in_flight_records_the_run_as_interrupted_within_2_s_and_a_resume_completes(int signal, int exitCode)
     {
         await using var site = await SlowSiteAsync();
+        // The third article answers only after a minute: the stop finds its request in flight.
+        const string stuck = "/2023-02/03/c_855812.htm";
+        site.On(stuck, LoopbackResponse.Slow(TimeSpan.FromSeconds(60)));
         using var first = CliRunner.Start(CrawlArgs(site));
-        await WaitForArchivedAsync(first, 2);
+        // Claimed in URL order, it comes second: one article is archived before it.
+        await WaitForArchivedAsync(first, 1);
+        await WaitForRequestAsync(site, stuck);
+        var signalled = Stopwatch.StartNew();
         CliRunner.Signal(first, signal);
+        var summaryLine = await first.StandardOutput.ReadLineAsync().WaitAsync(Patience);
+        var toSummary = signalled.Elapsed;
         var stopped = await FinishAsync(first);
 
         Assert.Equal(exitCode, stopped.ExitCode);
-        using (var summary = JsonDocument.Parse(stopped.Out))
+        Assert.True(toSummary < TimeSpan.FromSeconds(2), $"the summary came {toSummary.TotalSeconds:0.00} s after the signal");
+        using (var summary = JsonDocument.Parse(summaryLine!))
+        {
             Assert.Equal("interrupted", summary.RootElement.GetProperty("status").GetString());
-        // The stopped crawl recorded its own end: nothing left running, nothing half-fetched.
+            Assert.NotNull(summary.RootElement.GetProperty("ended_at").GetString());
+        }
+        // The stopped crawl recorded its own end: nothing left running, nothing claimed; the page in flight is pending again.
         var run = Rows("SELECT status, ended_at FROM runs").Single();
         Assert.Equal("interrupted", run["status"]);
         Assert.NotNull(run["ended_at"]);
         Assert.Equal(0, Scalar("SELECT count(*) FROM frontier WHERE state = 'fetching'"));
+        Assert.Equal(1, Scalar($"SELECT count(*) FROM frontier WHERE state = 'pending' AND url LIKE '%{stuck}'"));
         Assert.Equal("ok", Rows("PRAGMA integrity_check").Single().Values.Single());
         var archivedBefore = Rows("SELECT p.url FROM pages p WHERE p.latest_revision_id IS NOT NULL").Select(r => (string)r["url"]!).ToList();
-        Assert.InRange(archivedBefore.Count, 2, ArticlePaths.Length - 1);
-        // Every article the server was asked for before the stop was archived: the page in flight was finished.
-        var requested = ArticlePaths.Where(p => site.RequestsTo(p).Count > 0).ToList();
-        Assert.Equal(requested.Count, archivedBefore.Count);
+        Assert.InRange(archivedBefore.Count, 1, ArticlePaths.Length - 1);
+        Assert.DoesNotContain(archivedBefore, u => u.EndsWith(stuck));
+        // No request was sent after the stop.
+        var lastBefore = site.Requests.Count;
+        await Task.Delay(500);
+        Assert.Equal(lastBefore, site.Requests.Count);
 
+        site.On(stuck, LoopbackResponse.FromFolder);
         var resumed = await CliRunner.RunProcessAsync(Patience, null, CrawlArgs(site, "--quiet"));
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         using (var summary = JsonDocument.Parse(resumed.Out))
@@ -153,6 +175,96 @@ public sealed class ScheduleTests : IDisposable
         Assert.Equal(["interrupted", "ok"], Rows("SELECT status FROM runs ORDER BY id").Select(r => (string)r["status"]!));
         foreach (var url in archivedBefore)
             Assert.Single(site.RequestsTo(new Uri(url).AbsolutePath));
+    }
+
+    [Theory]
+    [InlineData(SigTerm, 143)]
+    [InlineData(SigInt, 130)]
+    public async Task A_signal_during_start_up_stops_at_once_with_its_own_exit_code_and_the_run_interrupted(int signal, int exitCode)
+    {
+        await using var site = await SlowSiteAsync();
+        // robots.txt takes a minute: the crawl is still starting up when the signal comes.
+        site.On("/robots.txt", LoopbackResponse.Slow(TimeSpan.FromSeconds(60)));
+        using var crawl = CliRunner.Start(CrawlArgs(site));
+        await WaitForRequestAsync(site, "/robots.txt");
+        var signalled = Stopwatch.StartNew();
+        CliRunner.Signal(crawl, signal);
+        var summaryLine = await crawl.StandardOutput.ReadLineAsync().WaitAsync(Patience);
+        var toSummary = signalled.Elapsed;
+        var stopped = await FinishAsync(crawl);
+
+        Assert.Equal(exitCode, stopped.ExitCode);
+        Assert.True(toSummary < TimeSpan.FromSeconds(2), $"the summary came {toSummary.TotalSeconds:0.00} s after the signal");
+        using (var summary = JsonDocument.Parse(summaryLine!))
+            Assert.Equal("interrupted", summary.RootElement.GetProperty("status").GetString());
+        Assert.Equal("interrupted", Rows("SELECT status FROM runs").Single()["status"]);
+        Assert.Equal(0, Scalar("SELECT count(*) FROM frontier WHERE state = 'fetching'"));
+    }
+
+    [Fact]
+    public async Task A_crawl_delay_of_60_s_does_not_delay_a_stop_beyond_the_readme_units_stop_timeout()
+    {
+        await using var site = await SlowSiteAsync(articleMilliseconds: 0);
+        site.Robots("User-agent: *\nCrawl-delay: 60\n");
+        using var crawl = CliRunner.Start(CrawlArgs(site));
+        // The list page was fetched; the next request waits a minute for its turn.
+        await WaitForRequestAsync(site, "/bizupdates.html");
+        await Task.Delay(300);
+        var signalled = Stopwatch.StartNew();
+        CliRunner.Signal(crawl, SigTerm);
+        var stopped = await FinishAsync(crawl);
+
+        Assert.Equal(143, stopped.ExitCode);
+        // The README's systemd unit gives a stop TimeoutStopSec=60 before it kills; the stop takes a small part of it.
+        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(2), $"the crawl took {signalled.Elapsed.TotalSeconds:0.00} s to stop");
+        Assert.Contains("TimeoutStopSec=60", File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")));
+        Assert.Equal("interrupted", Rows("SELECT status FROM runs").Single()["status"]);
+    }
+
+    [Fact]
+    public async Task A_second_interrupt_exits_at_once_when_the_first_stop_is_held_up()
+    {
+        await using var site = await SlowSiteAsync(articleMilliseconds: 2000);
+        using var crawl = CliRunner.Start(CrawlArgs(site));
+        await WaitForArchivedAsync(crawl, 1);
+        // Another process holds the archive's write lock: the stop has to wait for it (up to the 5 s busy timeout).
+        using var holder = new SqliteConnection($"Data Source={Db};Pooling=False");
+        holder.Open();
+        using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            begin.ExecuteNonQuery();
+        }
+        var signalled = Stopwatch.StartNew();
+        CliRunner.Signal(crawl, SigInt);
+        await Task.Delay(500);
+        Assert.False(crawl.HasExited, "the first stop should be waiting for the archive's lock");
+        CliRunner.Signal(crawl, SigInt);
+        var stopped = await FinishAsync(crawl);
+        var elapsed = signalled.Elapsed;
+        using (var rollback = holder.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK";
+            rollback.ExecuteNonQuery();
+        }
+
+        Assert.Equal(130, stopped.ExitCode);
+        Assert.Contains("stopped at once (second signal)", stopped.Error);
+        Assert.True(elapsed < TimeSpan.FromSeconds(4), $"the second interrupt took {elapsed.TotalSeconds:0.00} s to end the crawl");
+        // The next crawl finds the run it left and resumes.
+        var next = await CliRunner.RunProcessAsync(Patience, null, CrawlArgs(site, "--quiet"));
+        Assert.True(next.ExitCode == 0, next.Error);
+        AssertArchiveIntact();
+    }
+
+    private static async Task WaitForRequestAsync(LoopbackSite site, string path)
+    {
+        var waited = Stopwatch.StartNew();
+        while (site.RequestsTo(path).Count == 0)
+        {
+            Assert.True(waited.Elapsed < Patience, $"{path} was never requested");
+            await Task.Delay(20);
+        }
     }
 
     [Fact]

@@ -231,8 +231,9 @@ public sealed class DownloaderFaultTests
         var result = await downloader.FetchAsync(new FetchRequest(url), CancellationToken.None);
 
         // robots.txt is unreachable too, and an unreachable robots.txt closes the host for the run.
-        Assert.Equal(FetchErrorKind.DisallowedByRobots, result.Error);
-        Assert.StartsWith("disallowed by robots.txt unreachable: connection failed", result.ErrorMessage);
+        Assert.Equal(FetchErrorKind.RobotsUnreachable, result.Error);
+        Assert.StartsWith("not fetched: robots.txt unreachable: connection failed", result.ErrorMessage);
+        Assert.EndsWith("; the host is closed for this run", result.ErrorMessage);
     }
 
     [Fact]
@@ -363,7 +364,7 @@ public sealed class DownloaderFaultTests
         await using var second = await StartSiteAsync();
         using var source = new HttpPageSource();
         var downloader = new Downloader(source, FastOptions() with { HostDelay = TimeSpan.FromSeconds(1) });
-        var scope = new HostScope("127.0.0.1");
+        var scope = new HostScope($"127.0.0.1:{first.Port}", $"127.0.0.1:{second.Port}");
 
         var clock = Stopwatch.StartNew();
         var results = await Task.WhenAll(

@@ -72,9 +72,10 @@ public sealed class DownloaderPolitenessTests
         site.Robots("User-agent: *\nAllow: /\n");
         var second = await downloader.FetchAsync(new FetchRequest(site.Url("/index.html")), CancellationToken.None);
 
-        Assert.Equal(FetchErrorKind.DisallowedByRobots, first.Error);
-        Assert.Equal("disallowed by robots.txt unreachable: HTTP 503 (Disallow: /)", first.ErrorMessage);
-        Assert.Equal(FetchErrorKind.DisallowedByRobots, second.Error);
+        // Not the site's wish but a failure: a kind of its own, which the crawler records as the host's error.
+        Assert.Equal(FetchErrorKind.RobotsUnreachable, first.Error);
+        Assert.Equal("not fetched: robots.txt unreachable: HTTP 503; the host is closed for this run", first.ErrorMessage);
+        Assert.Equal(FetchErrorKind.RobotsUnreachable, second.Error);
         Assert.Equal(2, site.RequestsTo("/robots.txt").Count);
         Assert.Empty(site.RequestsTo("/index.html"));
     }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Scraper.Fetching;
 
 namespace Scraper.Tests.Fetching;
@@ -8,18 +8,17 @@ public sealed class HostThrottleTests
     [Fact]
     public async Task Starts_on_one_host_are_spaced_by_the_interval()
     {
-        var throttle = new HostThrottle();
-        var clock = Stopwatch.StartNew();
-        var starts = new List<TimeSpan>();
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var throttle = new HostThrottle(timeProvider: time);
+        (await throttle.AcquireAsync("a.test", TimeSpan.FromMilliseconds(150), CancellationToken.None)).Dispose();
 
-        for (var i = 0; i < 3; i++)
-        {
-            using (await throttle.AcquireAsync("a.test", TimeSpan.FromMilliseconds(150), CancellationToken.None))
-                starts.Add(clock.Elapsed);
-        }
-
-        Assert.True(starts[1] - starts[0] >= TimeSpan.FromMilliseconds(145), $"{starts[1] - starts[0]}");
-        Assert.True(starts[2] - starts[1] >= TimeSpan.FromMilliseconds(145), $"{starts[2] - starts[1]}");
+        // The next start waits the interval, measured on the throttle's clock, not the machine's.
+        var second = throttle.AcquireAsync("a.test", TimeSpan.FromMilliseconds(150), CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromMilliseconds(149));
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted, "started before the interval was over");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        (await second.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
     }
 
     [Fact]
@@ -66,22 +65,24 @@ public sealed class HostThrottleTests
     [Fact]
     public async Task Defer_holds_the_host_back()
     {
-        var throttle = new HostThrottle();
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var throttle = new HostThrottle(timeProvider: time);
         throttle.Defer("a.test", TimeSpan.FromMilliseconds(300));
-        var clock = Stopwatch.StartNew();
 
-        using (await throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None)) { }
-
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(280), $"{clock.Elapsed}");
+        var held = throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromMilliseconds(299));
+        await Task.Delay(50);
+        Assert.False(held.IsCompleted, "started before the deferral was over");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        (await held.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
     }
 
     [Fact]
     public async Task A_zero_interval_does_not_wait()
     {
-        var throttle = new HostThrottle();
-        var clock = Stopwatch.StartNew();
+        // The clock never moves: any wait at all would never end.
+        var throttle = new HostThrottle(timeProvider: new FakeTimeProvider(DateTimeOffset.UnixEpoch));
         for (var i = 0; i < 20; i++)
-            using (await throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None)) { }
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{clock.Elapsed}");
+            (await throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
     }
 }

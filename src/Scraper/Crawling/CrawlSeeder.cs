@@ -1,0 +1,105 @@
+using Scraper.Archive;
+using Scraper.Fetching;
+using Scraper.Sites;
+
+namespace Scraper.Crawling;
+
+/// <summary>
+/// What a pass fetches: at its start, the start lists, the sitemaps of every origin in scope (robots.txt's
+/// <c>Sitemap:</c> lines and <c>/sitemap.xml</c>) and the archived pages due for a check; during it, the articles and
+/// further pages that each list page and sitemap offers. Only this class decides what is queued.
+/// </summary>
+internal sealed class CrawlSeeder(ArchiveStore store, Downloader downloader, CrawlOptions options, SiteCatalog sites, HostScope scope)
+{
+    private readonly HashSet<string> _startSections = options.StartUrls
+        .Select(u => u.Host + ListPageReader.SectionStem(u)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A new pass. Throws <see cref="OperationCanceledException"/> when stopped (robots.txt fetches are cancelled).</summary>
+    public async Task SeedAsync(RunState run, CancellationToken stop)
+    {
+        var lists = options.StartUrls.Select(u => new FrontierEntry(CanonicalUrl.Normalize(u), KindOfStart(u), SiteOf(u), null));
+        run.Remaining += await store.QueueAsync(lists, run.Pass, QueueMode.Again, run.RunId, CancellationToken.None);
+        if (options.Sitemaps)
+        {
+            var sitemaps = new List<FrontierEntry>();
+            foreach (var root in SitemapRoots())
+            {
+                stop.ThrowIfCancellationRequested();
+                var robots = await downloader.GetRobotsAsync(root, scope, stop);
+                foreach (var sitemap in robots.Sitemaps.Select(s => Uri.TryCreate(root, s, out var u) ? u : null).OfType<Uri>()
+                             .Append(new Uri(root, "/sitemap.xml")).Where(scope.Contains))
+                    sitemaps.Add(new FrontierEntry(CanonicalUrl.Normalize(sitemap), FrontierKind.Sitemap, SiteOf(sitemap), null));
+            }
+            run.Remaining += await store.QueueAsync(sitemaps.DistinctBy(s => s.Url), run.Pass, QueueMode.Again, run.RunId, CancellationToken.None);
+        }
+        run.Remaining += await store.QueueRevisitsAsync(run.Pass, options.Revisit, options.Sites.Select(s => s.Site).ToList(), CancellationToken.None);
+    }
+
+    /// <summary>Queues a list page's new articles, and its other pages unless it offers nothing new; returns the articles queued.</summary>
+    public async Task<int> QueueFromListAsync(FrontierItem item, ListPage list, RunState run, CancellationToken cancellationToken)
+    {
+        var fresh = new List<FrontierEntry>();
+        foreach (var entry in list.Entries)
+        {
+            if (options.Since is { } since && entry.Date < since) continue;
+            var canonical = CanonicalUrl.Normalize(entry.Url);
+            if (!await store.IsArchivedAsync(canonical, cancellationToken))
+                fresh.Add(new FrontierEntry(canonical, FrontierKind.Page, item.Site ?? SiteOf(entry.Url), item.Url));
+        }
+        var queued = await store.QueueAsync(fresh, run.Pass, QueueMode.UnlessArchived, run.RunId, cancellationToken);
+        run.Remaining += queued;
+        // A re-crawl stops paging a section at a list page that offers nothing new (all archived, or older than --since).
+        if (fresh.Count > 0 || list.Entries.Count == 0 && list.Pages.Count > 0)
+        {
+            var pages = list.Pages.Select(p => new FrontierEntry(CanonicalUrl.Normalize(p), FrontierKind.List, item.Site, item.Url));
+            run.Remaining += await store.QueueAsync(pages, run.Pass, QueueMode.Again, run.RunId, cancellationToken);
+        }
+        return queued;
+    }
+
+    /// <summary>Queues a sitemap's pages not yet archived and its nested sitemaps; returns the pages queued.</summary>
+    public async Task<int> QueueFromSitemapAsync(FrontierItem item, Sitemap sitemap, RunState run, CancellationToken cancellationToken)
+    {
+        var pages = new List<FrontierEntry>();
+        foreach (var entry in sitemap.Pages.Where(e => scope.Contains(e.Url)))
+        {
+            // The start sections' lists are read as lists already; any other page of the sitemap is archived.
+            if (_startSections.Contains(entry.Url.Host + ListPageReader.SectionStem(entry.Url)) && sites.Match(entry.Url) is { } rule && !rule.IsArticle(entry.Url))
+                continue;
+            if (options.Since is { } since && entry.LastModified is { } modified && DateOnly.FromDateTime(modified.UtcDateTime) < since)
+                continue;
+            var canonical = CanonicalUrl.Normalize(entry.Url);
+            if (!await store.IsArchivedAsync(canonical, cancellationToken))
+                pages.Add(new FrontierEntry(canonical, FrontierKind.Page, SiteOf(entry.Url), item.Url));
+        }
+        var queued = await store.QueueAsync(pages, run.Pass, QueueMode.UnlessArchived, run.RunId, cancellationToken);
+        var nested = sitemap.Sitemaps.Where(scope.Contains).Select(s => new FrontierEntry(CanonicalUrl.Normalize(s), FrontierKind.Sitemap, SiteOf(s), item.Url));
+        run.Remaining += queued + await store.QueueAsync(nested, run.Pass, QueueMode.Again, run.RunId, cancellationToken);
+        return queued;
+    }
+
+    /// <summary>Page 1 of a continuation page reached on its own, unless archived; returns 1 if queued.</summary>
+    public async Task<int> QueueFirstPageAsync(FrontierItem item, Uri firstPage, RunState run, CancellationToken cancellationToken)
+    {
+        var queued = await store.QueueAsync([new FrontierEntry(CanonicalUrl.Normalize(firstPage), FrontierKind.Page, item.Site, item.Url)],
+            run.Pass, QueueMode.UnlessArchived, run.RunId, cancellationToken);
+        run.Remaining += queued;
+        return queued;
+    }
+
+    /// <summary>One root per origin in scope, with the scheme its start URLs use (https for the sites' own hosts).</summary>
+    private IEnumerable<Uri> SitemapRoots()
+    {
+        var starts = options.StartUrls.GroupBy(u => u.Authority, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        foreach (var start in starts.Values) yield return new Uri(start.GetLeftPart(UriPartial.Authority) + "/");
+        foreach (var host in options.Sites.SelectMany(s => s.Hosts).Where(h => !h.Contains('/')))
+            if (!starts.Keys.Any(k => k.Split(':')[0].Equals(host, StringComparison.OrdinalIgnoreCase)))
+                yield return new Uri($"https://{host}/");
+    }
+
+    private FrontierKind KindOfStart(Uri url) =>
+        sites.Match(url) is { } rule && rule.IsArticle(url) ? FrontierKind.Page : FrontierKind.List;
+
+    private string? SiteOf(Uri url) => sites.Match(url)?.Site;
+}

@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+using Scraper.Archive;
+using Scraper.Tests.Support;
+
+namespace Scraper.Tests.Archive;
+
+/// <summary>
+/// Schema version 4: what a page is (article, section list, robots.txt). List pages and robots.txt are kept as captures
+/// and never become articles, whatever an extractor makes of them.
+/// </summary>
+public sealed class PageKindTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    private string Db => _folder.File("archive.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Db};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    [Fact]
+    public async Task A_version_3_archive_is_upgraded_and_its_pages_are_article_pages()
+    {
+        var article = ArchiveFixtures.WuxiArticle();
+        await using (var store = await ArchiveFixtures.OpenAsync(Db))
+            await store.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0), article);
+        using (var v3 = new SqliteConnection($"Data Source={Db};Pooling=False"))
+        {
+            v3.Open();
+            using var downgrade = v3.CreateCommand();
+            downgrade.CommandText = "ALTER TABLE pages DROP COLUMN kind; PRAGMA user_version = 3;";
+            downgrade.ExecuteNonQuery();
+        }
+
+        await using (var store = await ArchiveFixtures.OpenAsync(Db))
+        {
+            Assert.Single(await store.SearchAsync("forum"));
+            // A list page stored after the upgrade is a list page.
+            var body = ArchiveFixtures.Html(article);
+            var list = new PageCapture(new Uri("http://en.wuxi.gov.cn/bizupdates.html"), ArchiveFixtures.T0.AddHours(1), body, CaptureOrigin.Fetch)
+            {
+                HttpStatus = 200,
+                Kind = PageKind.List,
+            };
+            await store.StorePageAsync(list, article);
+        }
+        Assert.Equal(4L, Scalar("PRAGMA user_version"));
+        Assert.Equal("article", Scalar("SELECT kind FROM pages WHERE url LIKE '%c_941797.htm'"));
+        Assert.Equal("list", Scalar("SELECT kind FROM pages WHERE url LIKE '%bizupdates.html'"));
+        ArchiveFixtures.AssertIntegrity(Db);
+    }
+
+    [Fact]
+    public async Task A_list_page_capture_never_gets_an_article_even_through_reextract()
+    {
+        var article = ArchiveFixtures.WuxiArticle("http://en.wuxi.gov.cn/bizupdates.html");
+        await using (var store = await ArchiveFixtures.OpenAsync(Db))
+        {
+            var list = ArchiveFixtures.Capture(article, ArchiveFixtures.T0) with { Kind = PageKind.List };
+            var stored = await store.StorePageAsync(list, article);
+            Assert.Null(stored.RevisionNumber);
+            Assert.True(stored.CaptureAdded);
+            // An extractor that reads the list as an article (a drifted template) is not listened to.
+            var captureId = (await store.ListCapturesAsync()).Single().CaptureId;
+            var reextracted = await store.ApplyExtractionAsync(captureId, article);
+            Assert.Null(reextracted.RevisionNumber);
+            var stats = await store.GetStatsAsync();
+            Assert.Equal(0, stats.ArticlePages);
+            Assert.Empty(await store.SearchAsync("forum"));
+        }
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM revisions"));
+        Assert.Equal(1L, Scalar("SELECT count(*) FROM captures"));
+    }
+}
