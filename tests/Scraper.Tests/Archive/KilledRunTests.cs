@@ -41,7 +41,8 @@ public sealed class KilledRunTests : IDisposable
             {
                 var line = await first.StandardError.ReadLineAsync(deadline.Token);
                 Assert.True(line is not null, "the crawl ended before it could be killed");
-                if (line.StartsWith("new ", StringComparison.Ordinal)) archived++;
+                // Off a terminal each log line starts with its time and level: "2026-12-02T03:18:07.015Z info  new …".
+                if (System.Text.RegularExpressions.Regex.IsMatch(line, @"^\S+Z info\s+new\s")) archived++;
             }
             first.Kill(); // SIGKILL
             await first.WaitForExitAsync(deadline.Token);
