@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Scraper.Archive;
 using Scraper.Crawling;
 using Scraper.Fetching;
@@ -217,24 +217,25 @@ public static class CrawlCommand
                + $"{c.Errors} errors, {c.GenericFallbacks} generic fallbacks; {s.Pending} still queued; archive {db}";
     }
 
-    private static string SummaryJson(CrawlSummary s, string db) => JsonSerializer.Serialize(new
+    // A JsonObject rather than an anonymous type: the CLI is compiled ahead of time, without reflection-based JSON.
+    private static string SummaryJson(CrawlSummary s, string db) => new JsonObject
     {
-        run = s.RunId,
-        status = s.Status,
-        resumed = s.Resumed,
-        discovered = s.Counts.Discovered,
-        fetched = s.Counts.Fetched,
-        unchanged = s.Counts.Unchanged,
-        new_pages = s.Counts.NewPages,
-        new_revisions = s.Counts.NewRevisions,
-        changed = s.Changed,
-        errors = s.Counts.Errors,
-        generic_fallbacks = s.Counts.GenericFallbacks,
-        pending = s.Pending,
-        seconds = Math.Round(s.Elapsed.TotalSeconds, 3),
-        pages_per_second = Math.Round(s.PagesPerSecond, 2),
-        archive = db,
-    });
+        ["run"] = s.RunId,
+        ["status"] = s.Status,
+        ["resumed"] = s.Resumed,
+        ["discovered"] = s.Counts.Discovered,
+        ["fetched"] = s.Counts.Fetched,
+        ["unchanged"] = s.Counts.Unchanged,
+        ["new_pages"] = s.Counts.NewPages,
+        ["new_revisions"] = s.Counts.NewRevisions,
+        ["changed"] = s.Changed,
+        ["errors"] = s.Counts.Errors,
+        ["generic_fallbacks"] = s.Counts.GenericFallbacks,
+        ["pending"] = s.Pending,
+        ["seconds"] = Math.Round(s.Elapsed.TotalSeconds, 3),
+        ["pages_per_second"] = Math.Round(s.PagesPerSecond, 2),
+        ["archive"] = db,
+    }.ToJsonString();
 
     /// <summary>Progress: a live status line on a terminal, plain log lines otherwise, nothing with --quiet.</summary>
     private sealed class CrawlDisplay(TextWriter error, bool quiet, bool live) : IProgress<CrawlEvent>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Scraper.Sites;
 
@@ -10,6 +11,7 @@ public sealed class SiteCatalog
         PropertyNameCaseInsensitive = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        TypeInfoResolver = ScraperJsonContext.Default,
     };
 
     public IReadOnlyList<SiteRule> Rules { get; }
@@ -62,8 +64,8 @@ public sealed class SiteCatalog
         {
             var trimmed = json.TrimStart();
             var rules = trimmed.StartsWith('[')
-                ? JsonSerializer.Deserialize<List<SiteRule>>(json, JsonOptions) ?? []
-                : [JsonSerializer.Deserialize<SiteRule>(json, JsonOptions)!];
+                ? JsonSerializer.Deserialize(json, (JsonTypeInfo<List<SiteRule>>)JsonOptions.GetTypeInfo(typeof(List<SiteRule>))) ?? []
+                : [JsonSerializer.Deserialize(json, (JsonTypeInfo<SiteRule>)JsonOptions.GetTypeInfo(typeof(SiteRule)))!];
             foreach (var rule in rules)
             {
                 if (string.IsNullOrWhiteSpace(rule.Site) || rule.Hosts is null || rule.Hosts.Count == 0)
