@@ -122,8 +122,12 @@ public static class ScraperCli
     }
 }
 
-/// <summary>What a command needs from its host: where to write. Tests pass string writers.</summary>
-public sealed record CliContext(TextWriter Out, TextWriter Error);
+/// <summary>What a command needs from its host: where to write, and standard input. Tests pass string writers and streams.</summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error)
+{
+    /// <summary>Opens standard input (<c>extract -</c>, <c>--input-file -</c>).</summary>
+    public Func<Stream> OpenInput { get; init; } = Console.OpenStandardInput;
+}
 
 /// <summary>A bad combination of arguments found after parsing; exit code 2.</summary>
 public sealed class UsageException(string message) : Exception(message);
