@@ -19,8 +19,7 @@ public static class ScraperCli
     public static RootCommand Build(CliContext context)
     {
         var root = new RootCommand(
-            "scraper: fetch, extract, archive, export and diff the English news of en.wuxi.gov.cn and wnd.gov.cn.\n"
-            + ExitCodeHelp);
+            "scraper: fetch, extract, archive, export and diff the English news of en.wuxi.gov.cn and wnd.gov.cn.");
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Add(ExtractCommand.Create(context));
         root.Add(ImportCommand.Create(context));
@@ -36,14 +35,34 @@ public static class ScraperCli
         root.Add(RunsCommand.Create(context));
         root.Add(ErrorsCommand.Create(context));
         root.Add(ChangesCommand.Create(context));
+        root.Add(ConfigCommand.Create(context));
+        root.Add(CompletionCommand.Create(context, root));
+        root.Add(HelpCommand.Create(context, root));
+        root.Add(new Option<string?>(Settings.ConfigOption)
+        {
+            Description = $"A config file of settings (default: {string.Join(" or ", Settings.FileNames)} in the archive's folder)",
+            Recursive = true,
+        });
+        CommandConventions.Apply(root, context);
         return root;
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var context = new CliContext(stdout, stderr);
+        var context = new CliContext(stdout, stderr) { Settings = new Settings(args) };
         var root = Build(context);
-        var parse = root.Parse(args);
+        ParseResult parse;
+        try
+        {
+            // A config file that cannot be read is one line and exit 2 before anything runs.
+            _ = context.Settings.File;
+            parse = root.Parse(args);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"scraper: {e.Message}");
+            return ExitCodes.Usage;
+        }
         var invocation = new InvocationConfiguration
         {
             Output = stdout,
@@ -127,6 +146,9 @@ public sealed record CliContext(TextWriter Out, TextWriter Error)
 {
     /// <summary>Opens standard input (<c>extract -</c>, <c>--input-file -</c>).</summary>
     public Func<Stream> OpenInput { get; init; } = Console.OpenStandardInput;
+
+    /// <summary>The settings of the config file and environment, which become the options' defaults.</summary>
+    public Settings Settings { get; init; } = new([]);
 }
 
 /// <summary>A bad combination of arguments found after parsing; exit code 2.</summary>
