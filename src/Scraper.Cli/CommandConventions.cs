@@ -56,6 +56,24 @@ public static class CommandConventions
             option.Action = new HelpWithExamples(root, option, option.Action!);
     }
 
+    /// <summary>
+    /// A word that looks like an option but is no option of the command (<c>import --format json FILE</c>) would be
+    /// taken as an argument (a file named "--format"): it is a usage error instead. A file whose name starts with
+    /// <c>-</c> goes after <c>--</c>. Returns the error, or null.
+    /// </summary>
+    public static string? UnknownOptionTakenAsArgument(ParseResult parse)
+    {
+        var tokens = parse.Tokens.ToList();
+        var dashDash = tokens.FindIndex(t => t.Type == TokenType.DoubleDash);
+        var literal = dashDash < 0 ? [] : tokens.Skip(dashDash + 1).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var argument in parse.CommandResult.Children.OfType<ArgumentResult>())
+            foreach (var token in argument.Tokens)
+                if (token.Value.Length > 1 && token.Value[0] == '-' && !double.TryParse(token.Value, out _) && !literal.Contains(token))
+                    return $"unknown option '{token.Value}' for '{("scraper " + PathOf(parse.CommandResult.Command)).Trim()}' "
+                        + "(a file whose name starts with - goes after --)";
+        return null;
+    }
+
     /// <summary>Every command with its path from the root (<c>""</c>, <c>"list"</c>, <c>"config show"</c>).</summary>
     public static IEnumerable<(Command Command, string Path)> Walk(Command command, string path)
     {
@@ -126,6 +144,9 @@ public static class CommandConventions
     /// </summary>
     private sealed class HelpWithExamples(RootCommand root, HelpOption option, CommandLineAction standard) : SynchronousCommandLineAction
     {
+        /// <summary>As System.CommandLine's help: <c>show --help</c> is help, not a missing argument.</summary>
+        public override bool ClearsParseErrors => true;
+
         public override int Invoke(ParseResult parseResult)
         {
             var command = parseResult.CommandResult.Command;

@@ -24,7 +24,7 @@ public static class CommandHelp
         ["extract"] = new(
             ["scraper extract samples/en.wuxi.gov.cn/2023-11/23/c_941797.htm",
              "scraper extract saved.html --url https://www.wndonline.cn/2019-06/04/c_346512.htm -f markdown",
-             "find pages -name '*.html' | scraper extract -i - > articles.jsonl"],
+             "scraper extract -i pages.txt -f text > articles.txt"],
             [Ok, (1, "some inputs could not be extracted (one line each on stderr); the others were"), Usage]),
         ["import"] = new(
             ["scraper import samples", "scraper import saved.html --url https://en.wuxi.gov.cn/2023-11/23/c_941797.htm"],

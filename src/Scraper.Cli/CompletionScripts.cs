@@ -13,7 +13,7 @@ public static class CompletionScripts
 {
     public static readonly string[] Shells = ["bash", "zsh", "fish", "powershell"];
 
-    private sealed record Node(string Path, string Description, IReadOnlyList<string> Subcommands, IReadOnlyList<OptionInfo> Options);
+    private sealed record Node(string Path, string Description, IReadOnlyList<string> Subcommands, IReadOnlyList<OptionInfo> Options, IReadOnlyList<string> ArgumentValues);
 
     private sealed record OptionInfo(string Name, IReadOnlyList<string> Aliases, string Description, bool TakesValue, IReadOnlyList<string> Values);
 
@@ -37,7 +37,8 @@ public static class CompletionScripts
                 [.. o.Aliases.Where(a => a != o.Name)],
                 FirstLine(o.Description),
                 o is not HelpOption and not VersionOption && o.ValueType != typeof(bool),
-                CommandConventions.FixedValues(o)))]))];
+                CommandConventions.FixedValues(o)))],
+            [.. entry.Command.Arguments.SelectMany(a => a.GetCompletions(System.CommandLine.Completions.CompletionContext.Empty)).Select(c => c.Label)]))];
 
     /// <summary>Options declared on an ancestor for every command below it (--help, --config).</summary>
     private static IEnumerable<Option> Recursive(Command command) =>
@@ -79,6 +80,8 @@ public static class CompletionScripts
                     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
                 elif [[ -n $children ]]; then
                     COMPREPLY=($(compgen -W "$children" -- "$cur"))
+                elif _scraper_arguments "$path"; then
+                    COMPREPLY=($(compgen -W "$values" -- "$cur"))
                 else
                     COMPREPLY=($(compgen -f -- "$cur"))
                 fi
@@ -100,6 +103,11 @@ public static class CompletionScripts
             foreach (var option in node.Options.Where(o => o.TakesValue))
                 s.Append($"        {string.Join('|', option.Aliases.Prepend(option.Name).Select(n => $"'{node.Path}|{n}'"))}) values='{Words(option.Values)}'; return 0 ;;\n");
         s.Append("    esac\n    return 1\n}\n");
+        s.Append("# Succeeds when the command's arguments take one of a fixed set; sets values to it.\n");
+        s.Append("_scraper_arguments() {\n    case \"$1\" in\n");
+        foreach (var node in nodes.Where(n => n.ArgumentValues.Count > 0))
+            s.Append($"        '{node.Path}') values='{Words(node.ArgumentValues)}'; return 0 ;;\n");
+        s.Append("    esac\n    return 1\n}\n");
         s.Append("complete -o default -o bashdefault -F _scraper scraper\n");
         return s.ToString();
     }
@@ -115,6 +123,8 @@ public static class CompletionScripts
         foreach (var node in nodes)
         {
             var condition = $"-n '[ \"(__scraper_path)\" = \"{node.Path}\" ]'";
+            if (node.ArgumentValues.Count > 0)
+                s.Append($"complete -c scraper {condition} -a {Quote(Words(node.ArgumentValues), '\'')}\n");
             foreach (var sub in nodes.Where(n => n.Path.Length > 0 && Parent(n.Path) == node.Path))
                 s.Append($"complete -c scraper {condition} -a {Quote(sub.Path.Split(' ')[^1], '\'')} -d {Quote(sub.Description, '\'')}\n");
             foreach (var option in node.Options)
@@ -135,7 +145,7 @@ public static class CompletionScripts
         var s = new StringBuilder("# scraper's completion for PowerShell: scraper completion powershell | Out-String | Invoke-Expression\n");
         s.Append("$__scraperTree = @{\n");
         foreach (var node in nodes)
-            s.Append($"    {Quote(node.Path, '\'')} = @({string.Join(", ", node.Subcommands.Concat(node.Options.SelectMany(o => o.Aliases.Prepend(o.Name))).Select(w => Quote(w, '\'')))})\n");
+            s.Append($"    {Quote(node.Path, '\'')} = @({string.Join(", ", node.Subcommands.Concat(node.ArgumentValues).Concat(node.Options.SelectMany(o => o.Aliases.Prepend(o.Name))).Select(w => Quote(w, '\'')))})\n");
         s.Append("}\n$__scraperValues = @{\n");
         foreach (var node in nodes)
             foreach (var option in node.Options.Where(o => o.Values.Count > 0))

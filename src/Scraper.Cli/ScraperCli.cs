@@ -71,6 +71,12 @@ public static class ScraperCli
             // The crawl handles SIGINT/SIGTERM itself, to finish the page in flight and record the run.
             ProcessTerminationTimeout = null,
         };
+        if (parse.Errors.Count == 0 && CommandConventions.UnknownOptionTakenAsArgument(parse) is { } unknown)
+        {
+            stderr.WriteLine($"scraper: {unknown}");
+            stderr.WriteLine("Run 'scraper --help' for usage.");
+            return ExitCodes.Usage;
+        }
         if (parse.Errors.Count > 0)
         {
             // One line per error, then where to read more.

@@ -72,7 +72,7 @@ public static class ExtractCommand
         if (request.Url is not null)
         {
             if (several || IsUrl(first))
-                throw new UsageException("--url applies to a single file or standard-input input");
+                throw new UsageException("--url applies to a single file input (or - for standard input)");
             if (!Uri.TryCreate(request.Url, UriKind.Absolute, out givenUrl) || givenUrl.Scheme is not ("http" or "https"))
                 throw new UsageException($"--url '{request.Url}' is not an http(s) URL");
         }

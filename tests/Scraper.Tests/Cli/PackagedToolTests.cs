@@ -24,9 +24,8 @@ public sealed class PackagedToolTests : IDisposable
             TimeSpan.FromMinutes(25));
         Assert.True(pack.ExitCode == 0, pack.Out + pack.Error);
         var rid = RuntimeInformation.RuntimeIdentifier;
-        var packages = Directory.GetFiles(artifacts, "*.nupkg").Select(Path.GetFileName).Order().ToArray();
-        Assert.Equal(["Scraper.Tool.0.1.0.nupkg", "Scraper.Tool.any.0.1.0.nupkg", $"Scraper.Tool.{rid}.0.1.0.nupkg"],
-            packages.OrderBy(p => p!.Length).ThenBy(p => p).ToArray()!);
+        var packages = Directory.GetFiles(artifacts, "*.nupkg").Select(p => Path.GetFileName(p)).Order().ToList();
+        Assert.Equal(new[] { "Scraper.Tool.0.1.0.nupkg", "Scraper.Tool.any.0.1.0.nupkg", $"Scraper.Tool.{rid}.0.1.0.nupkg" }.Order().ToList(), packages);
 
         // A packages folder of its own: a Scraper.Tool 0.1.0 cached by an earlier run must not stand in for this one.
         var tools = folder.File("tools");
