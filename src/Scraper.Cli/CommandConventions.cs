@@ -133,7 +133,7 @@ public static class CommandConventions
                 catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException) { return; } // the command says what is wrong with the file
             }
             if (sites.Find(value) is null)
-                result.AddError($"unknown site '{value}' for {SiteOption}; known sites: "
+                result.AddError($"{SiteOption} '{value}' is not a known site; known sites: "
                     + string.Join(", ", sites.Rules.Select(r => r.Site).Concat(acceptsAll ? ["all"] : [])));
         });
     }
@@ -175,7 +175,7 @@ public static class CommandConventions
             output.WriteLine();
             output.WriteLine("Exit codes:");
             foreach (var (code, meaning) in entry.ExitCodes)
-                output.WriteLine($"  {code,-4} {meaning}");
+                output.WriteLine($"  {code} {meaning}");
             return 0;
         }
 

@@ -12,7 +12,7 @@ public static class CommandHelp
     private static readonly (int, string) Usage = (2, "usage: a bad option, argument or value");
     private static readonly (int, string) Locked = (3, "the archive is locked by a crawl");
     private static readonly (int, string) NoArchive = (4, "failed: no archive, or it cannot be read");
-    private static readonly (int, string) NotFound = (1, "the page, revision or run is not in the archive");
+    private static readonly (int, string) NotFound = (1, "unknown page or revision (or run): not in the archive");
     private static readonly (int, string) Interrupted = (130, "stopped by SIGINT (143: SIGTERM)");
 
     public static IReadOnlyDictionary<string, Entry> Entries { get; } = new Dictionary<string, Entry>

@@ -82,7 +82,9 @@ public static class ScraperCli
             // One line per error, then where to read more.
             foreach (var error in parse.Errors)
                 stderr.WriteLine($"scraper: {Describe(error)}");
-            stderr.WriteLine("Run 'scraper --help' for usage.");
+            // An unknown site's line already lists what is accepted.
+            if (!parse.Errors.All(e => e.Message.StartsWith(CommandConventions.SiteOption + " '", StringComparison.Ordinal)))
+                stderr.WriteLine("Run 'scraper --help' for usage.");
             return ExitCodes.Usage;
         }
         try

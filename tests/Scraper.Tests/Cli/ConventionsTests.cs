@@ -50,9 +50,9 @@ public sealed class ConventionsTests : IDisposable
         var list = (await CliRunner.RunAsync("list", "--help")).Out;
         Assert.DoesNotContain("  3 ", list);
         Assert.DoesNotContain("  1 ", list);
-        Assert.Contains("  130  stopped by SIGINT", crawl);
+        Assert.Contains("  130 stopped by SIGINT", crawl);
         var show = (await CliRunner.RunAsync("show", "--help")).Out;
-        Assert.Contains("  1    the page, revision or run is not in the archive", show);
+        Assert.Contains("  1 unknown page or revision (or run): not in the archive", show);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class ConventionsTests : IDisposable
     {
         var result = await CliRunner.RunAsync([.. command, "--site", "bogus", "--db", folder.File("none.db")]);
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.StartsWith("scraper: unknown site 'bogus' for --site; known sites: en.wuxi.gov.cn, wnd.gov.cn", result.Error);
+        Assert.StartsWith("scraper: --site 'bogus' is not a known site; known sites: en.wuxi.gov.cn, wnd.gov.cn", result.Error);
     }
 
     [Fact]
