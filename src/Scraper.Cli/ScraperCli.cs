@@ -19,8 +19,11 @@ public static class ScraperCli
     public static RootCommand Build(CliContext context)
     {
         var root = new RootCommand(
-            "scraper: fetch, extract, archive, export and diff the English news of en.wuxi.gov.cn and wnd.gov.cn.\n"
-            + ExitCodeHelp);
+            "scraper: fetch, extract, archive, export and diff the English news of en.wuxi.gov.cn and wnd.gov.cn.")
+        {
+            // The program's name in help, whatever hosts it (the tests run it inside testhost).
+            HelpName = "scraper",
+        };
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Add(ExtractCommand.Create(context));
         root.Add(ImportCommand.Create(context));
@@ -36,14 +39,34 @@ public static class ScraperCli
         root.Add(RunsCommand.Create(context));
         root.Add(ErrorsCommand.Create(context));
         root.Add(ChangesCommand.Create(context));
+        root.Add(ConfigCommand.Create(context));
+        root.Add(CompletionCommand.Create(context, root));
+        root.Add(HelpCommand.Create(context, root));
+        root.Add(new Option<string?>(Settings.ConfigOption)
+        {
+            Description = $"A config file of settings (default: {string.Join(" or ", Settings.FileNames)} in the archive's folder)",
+            Recursive = true,
+        });
+        CommandConventions.Apply(root, context);
         return root;
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var context = new CliContext(stdout, stderr);
+        var context = new CliContext(stdout, stderr) { Settings = new Settings(args) };
         var root = Build(context);
-        var parse = root.Parse(args);
+        ParseResult parse;
+        try
+        {
+            // A config file that cannot be read is one line and exit 2 before anything runs.
+            _ = context.Settings.File;
+            parse = root.Parse(args);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"scraper: {e.Message}");
+            return ExitCodes.Usage;
+        }
         var invocation = new InvocationConfiguration
         {
             Output = stdout,
@@ -52,12 +75,20 @@ public static class ScraperCli
             // The crawl handles SIGINT/SIGTERM itself, to finish the page in flight and record the run.
             ProcessTerminationTimeout = null,
         };
+        if (parse.Errors.Count == 0 && CommandConventions.UnknownOptionTakenAsArgument(parse) is { } unknown)
+        {
+            stderr.WriteLine($"scraper: {unknown}");
+            stderr.WriteLine("Run 'scraper --help' for usage.");
+            return ExitCodes.Usage;
+        }
         if (parse.Errors.Count > 0)
         {
             // One line per error, then where to read more.
             foreach (var error in parse.Errors)
                 stderr.WriteLine($"scraper: {Describe(error)}");
-            stderr.WriteLine("Run 'scraper --help' for usage.");
+            // An unknown site's line already lists what is accepted.
+            if (!parse.Errors.All(e => e.Message.StartsWith(CommandConventions.SiteOption + " '", StringComparison.Ordinal)))
+                stderr.WriteLine("Run 'scraper --help' for usage.");
             return ExitCodes.Usage;
         }
         try
@@ -122,8 +153,15 @@ public static class ScraperCli
     }
 }
 
-/// <summary>What a command needs from its host: where to write. Tests pass string writers.</summary>
-public sealed record CliContext(TextWriter Out, TextWriter Error);
+/// <summary>What a command needs from its host: where to write, and standard input. Tests pass string writers and streams.</summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error)
+{
+    /// <summary>Opens standard input (<c>extract -</c>, <c>--input-file -</c>).</summary>
+    public Func<Stream> OpenInput { get; init; } = Console.OpenStandardInput;
+
+    /// <summary>The settings of the config file and environment, which become the options' defaults.</summary>
+    public Settings Settings { get; init; } = new([]);
+}
 
 /// <summary>A bad combination of arguments found after parsing; exit code 2.</summary>
 public sealed class UsageException(string message) : Exception(message);

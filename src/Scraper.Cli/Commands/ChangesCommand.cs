@@ -77,7 +77,7 @@ public static class ChangesCommand
     {
         var array = new JsonArray();
         foreach (var (page, summary) in changes)
-            array.Add(new JsonObject
+            array.Add((JsonNode)new JsonObject
             {
                 ["url"] = page.Url,
                 ["page_id"] = page.PageId,

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Scraper.Archive;
 using Scraper.Crawling;
 using Scraper.Fetching;
@@ -156,27 +157,28 @@ public static class CrawlCommand
                + (c.Errors > 0 ? " (scraper errors lists them)" : ""));
     }
 
-    private static string SummaryJson(CrawlSummary s, string db) => JsonSerializer.Serialize(new
+    // A JsonObject rather than an anonymous type: the CLI is compiled ahead of time, without reflection-based JSON.
+    private static string SummaryJson(CrawlSummary s, string db) => new JsonObject
     {
-        run = s.RunId,
-        status = s.Status,
-        resumed = s.Resumed,
-        started_at = Timestamp(s.StartedAt),
-        ended_at = Timestamp(s.EndedAt),
-        discovered = s.Counts.Discovered,
-        fetched = s.Counts.Fetched,
-        unchanged = s.Counts.Unchanged,
-        new_pages = s.Counts.NewPages,
-        new_revisions = s.Counts.NewRevisions,
-        changed = s.Changed,
-        errors = s.Counts.Errors,
-        generic_fallbacks = s.Counts.GenericFallbacks,
-        pending = s.Pending,
-        seconds = Math.Round(s.Elapsed.TotalSeconds, 3),
-        pages_per_second = Math.Round(s.PagesPerSecond, 2),
-        archive = db,
-    });
+        ["run"] = s.RunId,
+        ["status"] = s.Status,
+        ["resumed"] = s.Resumed,
+        ["started_at"] = Timestamp(s.StartedAt),
+        ["ended_at"] = Timestamp(s.EndedAt),
+        ["discovered"] = s.Counts.Discovered,
+        ["fetched"] = s.Counts.Fetched,
+        ["unchanged"] = s.Counts.Unchanged,
+        ["new_pages"] = s.Counts.NewPages,
+        ["new_revisions"] = s.Counts.NewRevisions,
+        ["changed"] = s.Changed,
+        ["errors"] = s.Counts.Errors,
+        ["generic_fallbacks"] = s.Counts.GenericFallbacks,
+        ["pending"] = s.Pending,
+        ["seconds"] = Math.Round(s.Elapsed.TotalSeconds, 3),
+        ["pages_per_second"] = Math.Round(s.PagesPerSecond, 2),
+        ["archive"] = db,
+    }.ToJsonString();
 
     private static string Timestamp(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -48,7 +48,7 @@ public static class ErrorsCommand
     {
         var array = new JsonArray();
         foreach (var e in errors)
-            array.Add(new JsonObject
+            array.Add((JsonNode)new JsonObject
             {
                 ["url"] = e.Url,
                 ["occurred_at"] = ArchiveLocation.JsonTime(e.OccurredAt),

@@ -41,7 +41,7 @@ public static class HistoryCommand
         {
             var array = new JsonArray();
             foreach (var revision in history)
-                array.Add(new JsonObject
+                array.Add((JsonNode)new JsonObject
                 {
                     ["url"] = page.Url,
                     ["revision"] = revision.Number,

@@ -43,7 +43,7 @@ public static class ListCommand
         {
             var array = new JsonArray();
             foreach (var page in pages)
-                array.Add(new JsonObject
+                array.Add((JsonNode)new JsonObject
                 {
                     ["url"] = page.Url,
                     ["page_id"] = page.PageId,

@@ -36,7 +36,7 @@ public static class RunsCommand
     {
         var array = new JsonArray();
         foreach (var run in runs)
-            array.Add(ToJson(run));
+            array.Add((JsonNode)ToJson(run));
         return array.ToJsonString(ArticleFormatter.Json) + "\n";
     }
 

@@ -58,7 +58,7 @@ public static class SearchCommand
             var array = new JsonArray();
             var rank = 0;
             foreach (var hit in hits)
-                array.Add(new JsonObject
+                array.Add((JsonNode)new JsonObject
                 {
                     ["url"] = hit.Url,
                     ["rank"] = ++rank,

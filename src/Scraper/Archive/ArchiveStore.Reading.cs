@@ -462,7 +462,7 @@ public sealed partial class ArchiveStore
             Source = StringOrNull(reader, 17),
             Byline = StringOrNull(reader, 18),
             Language = StringOrNull(reader, 19),
-            Paragraphs = JsonSerializer.Deserialize<List<string>>(reader.GetString(20)) ?? [],
+            Paragraphs = JsonSerializer.Deserialize(reader.GetString(20), ScraperJsonContext.Default.ListString) ?? [],
             Figures = figures,
             Pages = reader.GetInt32(21),
         };

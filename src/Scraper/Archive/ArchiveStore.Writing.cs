@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Data.Sqlite;
 using Scraper.Extraction;
 
@@ -9,7 +10,7 @@ namespace Scraper.Archive;
 public sealed partial class ArchiveStore
 {
     // CJK stays readable in the stored JSON (and in `sqlite3 archive.db` sessions).
-    private static readonly JsonSerializerOptions ParagraphsJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions ParagraphsJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, TypeInfoResolver = ScraperJsonContext.Default };
 
     /// <summary>An article with the values the store derives from it, computed outside the write lock.</summary>
     internal sealed record PreparedArticle(Article Article, string ContentSha256, string ParagraphsJson);
@@ -271,7 +272,7 @@ public sealed partial class ArchiveStore
     }
 
     private static PreparedArticle Prepare(Article article) =>
-        new(article, ArticleContentHash.Compute(article), JsonSerializer.Serialize(article.Paragraphs, ParagraphsJson));
+        new(article, ArticleContentHash.Compute(article), JsonSerializer.Serialize(article.Paragraphs, (JsonTypeInfo<IReadOnlyList<string>>)ParagraphsJson.GetTypeInfo(typeof(IReadOnlyList<string>))));
 
     private static CompressedBody Compress(ReadOnlyMemory<byte> body)
     {

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Scraper.Extraction;
 
@@ -21,19 +22,22 @@ public static class ArticleFormatter
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = true,
         IndentSize = 2,
+        TypeInfoResolver = ScraperJsonContext.Default,
     };
 
     private static readonly JsonSerializerOptions JsonLine = new(Json) { WriteIndented = false };
 
+    private static JsonTypeInfo<Article> ArticleInfo(JsonSerializerOptions options) => (JsonTypeInfo<Article>)options.GetTypeInfo(typeof(Article));
+
     public static JsonObject ToJsonObject(Article article) =>
-        JsonSerializer.SerializeToNode(article, Json)!.AsObject();
+        JsonSerializer.SerializeToNode(article, ArticleInfo(Json))!.AsObject();
 
     /// <summary>One JSON object; <paramref name="extraFirst"/> fields (e.g. <c>input</c>) come before the article's.</summary>
     public static string ToJson(Article article, bool indented, IEnumerable<KeyValuePair<string, JsonNode?>>? extraFirst = null,
         IEnumerable<KeyValuePair<string, JsonNode?>>? extraLast = null)
     {
         var options = indented ? Json : JsonLine;
-        if (extraFirst is null && extraLast is null) return JsonSerializer.Serialize(article, options);
+        if (extraFirst is null && extraLast is null) return JsonSerializer.Serialize(article, ArticleInfo(options));
         var result = new JsonObject();
         foreach (var (key, value) in extraFirst ?? []) result[key] = value;
         foreach (var (key, value) in ToJsonObject(article)) result[key] = value?.DeepClone();

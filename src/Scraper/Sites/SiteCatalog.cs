@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Scraper.Sites;
 
@@ -10,7 +12,18 @@ public sealed class SiteCatalog
         PropertyNameCaseInsensitive = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        TypeInfoResolver = ScraperJsonContext.Default,
     };
+
+    private static readonly JsonTypeInfo<SiteRule> RuleInfo = (JsonTypeInfo<SiteRule>)JsonOptions.GetTypeInfo(typeof(SiteRule));
+
+    /// <summary>
+    /// Every field of a rule with its default value. Source-generated JSON builds a record in one object initializer and
+    /// so gives every init-only property a document leaves out null rather than the record's own default (<c>[]</c>):
+    /// a rule is read with the fields it leaves out taken from here.
+    /// </summary>
+    private static readonly JsonObject RuleDefaults =
+        JsonSerializer.SerializeToNode(new SiteRule { Site = "", Hosts = [] }, RuleInfo)!.AsObject();
 
     public IReadOnlyList<SiteRule> Rules { get; }
 
@@ -60,10 +73,15 @@ public sealed class SiteCatalog
     {
         try
         {
-            var trimmed = json.TrimStart();
-            var rules = trimmed.StartsWith('[')
-                ? JsonSerializer.Deserialize<List<SiteRule>>(json, JsonOptions) ?? []
-                : [JsonSerializer.Deserialize<SiteRule>(json, JsonOptions)!];
+            var document = JsonNode.Parse(json, new JsonNodeOptions { PropertyNameCaseInsensitive = true },
+                new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var rules = new List<SiteRule>();
+            foreach (var item in document is JsonArray array ? [.. array] : new[] { document })
+            {
+                if (item is not JsonObject rule)
+                    throw new InvalidDataException($"{origin}: every rule needs a site and at least one host");
+                rules.Add(JsonSerializer.Deserialize(WithDefaults(rule, RuleDefaults), RuleInfo)!);
+            }
             foreach (var rule in rules)
             {
                 if (string.IsNullOrWhiteSpace(rule.Site) || rule.Hosts is null || rule.Hosts.Count == 0)
@@ -80,6 +98,19 @@ public sealed class SiteCatalog
         {
             throw new InvalidDataException($"{origin} has an invalid URL pattern: {e.Message}");
         }
+    }
+
+    /// <summary><paramref name="rule"/> with each field it lacks (at any depth) copied from <paramref name="defaults"/>.</summary>
+    private static JsonObject WithDefaults(JsonObject rule, JsonObject defaults)
+    {
+        foreach (var (name, value) in defaults)
+        {
+            if (!rule.TryGetPropertyValue(name, out var given))
+                rule[name] = value?.DeepClone();
+            else if (given is JsonObject givenObject && value is JsonObject defaultObject)
+                WithDefaults(givenObject, defaultObject);
+        }
+        return rule;
     }
 
     /// <summary>Bad selectors are found when the rules load, not on the first page that uses them.</summary>

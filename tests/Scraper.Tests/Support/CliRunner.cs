@@ -43,9 +43,10 @@ public static class CliRunner
 
     /// <summary>Runs any program to its end with its output collected; killed, and a <see cref="TimeoutException"/>, after <paramref name="timeout"/>.</summary>
     public static async Task<CliResult> RunProgramAsync(
-        string program, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? environment = null)
+        string program, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         using var process = Process.Start(info)!;
