@@ -43,13 +43,15 @@ public sealed class PackagedToolTests : IDisposable
         var db = folder.File("archive.db");
         var crawl = await CliRunner.RunProgramAsync(scraper, ["crawl", "--mirror", RepoPaths.Samples, "--quiet", "--db", db], TimeSpan.FromMinutes(2));
         Assert.True(crawl.ExitCode == 0, crawl.Error);
+        // Page ids count robots.txt and list pages too: an article is named by its URL.
+        const string article = "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm";
         string[][] commands =
         [
             ["list", "--format", "json", "--db", db],
-            ["show", "1", "--format", "json", "--db", db],
+            ["show", article, "--format", "json", "--db", db],
             ["search", "semiconductor", "--format", "json", "--db", db],
             ["stats", "--format", "json", "--db", db],
-            ["history", "1", "--format", "json", "--db", db],
+            ["history", article, "--format", "json", "--db", db],
             ["extract", Path.Combine(RepoPaths.Samples, "www.wuxinews.com.cn", "2019-03", "28", "content_37452825.htm")],
             ["export", "--format", "jsonl", "--db", db],
             ["export", "--db", db],
