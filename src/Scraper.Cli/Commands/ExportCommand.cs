@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using System.Text;
 using Scraper.Archive;
 using Scraper.Export;
@@ -155,7 +154,7 @@ public static class ExportCommand
         {
             "jsonl" => JsonLinesArticleWriter.WriteAsync(store.ReadArticlesAsync(request.Filter, cancellationToken), target, cancellationToken),
             "warc" => WarcWriter.WriteAsync(store.ReadCapturesAsync(request.Filter, cancellationToken), target,
-                new WarcFileInfo(Software(), request.ToStandardOutput ? null : Path.GetFileName(request.Out), DateTimeOffset.UtcNow), cancellationToken),
+                new WarcFileInfo(ScraperVersion.Software, request.ToStandardOutput ? null : Path.GetFileName(request.Out), DateTimeOffset.UtcNow), cancellationToken),
             _ when request.Figures => CsvArticleWriter.WriteFiguresAsync(store.ReadFiguresAsync(request.Filter, cancellationToken), target,
                 new CsvExportOptions(request.Bom, request.Raw), cancellationToken),
             _ => CsvArticleWriter.WriteArticlesAsync(store.ReadArticlesAsync(request.Filter, cancellationToken), target,
@@ -204,13 +203,6 @@ public static class ExportCommand
         if (filter.ChangedSince is { } changed) conditions.Add($"--changed-since {ArchiveLocation.JsonTime(changed)}");
         var articles = conditions.Count == 0 ? "the archive has no articles" : "no archived article matches " + string.Join(" ", conditions);
         return request.Figures ? $"no figures ({articles}, or they have no figures)" : articles;
-    }
-
-    private static string Software()
-    {
-        var version = typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
-        var plus = version.IndexOf('+');
-        return "scraper " + (plus < 0 ? version : version[..plus]);
     }
 
     /// <summary>UTF-8 bytes decoded into a text writer (a multi-byte character split across writes is kept whole).</summary>
