@@ -36,23 +36,25 @@ public static class CrawlCommand
                           + "holding the archive's lock throughout, until SIGINT or SIGTERM",
             HelpName = "DURATION",
         };
+        var notify = CrawlNotifications.CreateNotifyOption();
+        var notifyFormat = CrawlNotifications.CreateFormatOption();
         var command = new Command("crawl",
             "Discover, fetch politely and archive the sites' articles; resumes a crawl that was killed.\n" + ScraperCli.ExitCodeHelp
             + " A crawl stopped by SIGINT or SIGTERM finishes the page in flight, records the run as interrupted and exits 130 or 143.")
         {
-            site, db, sections, since, maxPages, revisit, concurrency, delay, start, mirror, images, userAgent, quiet, format, wait, every,
+            site, db, sections, since, maxPages, revisit, concurrency, delay, start, mirror, images, userAgent, quiet, format, wait, every, notify, notifyFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(context, new Settings(
             parse.GetValue(site)!, parse.GetValue(db), parse.GetValue(sections), parse.GetValue(since), parse.GetValue(maxPages),
             parse.GetValue(revisit)!, parse.GetValue(concurrency), parse.GetValue(delay), parse.GetValue(start) ?? [], parse.GetValue(mirror),
             parse.GetValue(images), parse.GetValue(userAgent), parse.GetValue(quiet), parse.GetValue(format)!, parse.GetValue(wait),
-            parse.GetValue(every)), cancellationToken));
+            parse.GetValue(every), parse.GetValue(notify) ?? [], parse.GetValue(notifyFormat)!), cancellationToken));
         return command;
     }
 
     private sealed record Settings(string Site, string? Db, string? Sections, string? Since, int? MaxPages, string Revisit, int Concurrency,
         int? Delay, string[] Start, string? Mirror, bool Images, string? UserAgent, bool Quiet, string Format, bool Wait,
-        string? Every);
+        string? Every, string[] Notify, string NotifyFormat);
 
     /// <summary>Watch mode's shortest interval: shorter ones are typos for minutes or hours, and would hammer the sites.</summary>
     private static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(1);
@@ -60,6 +62,7 @@ public static class CrawlCommand
     private static async Task<int> RunAsync(CliContext context, Settings settings, CancellationToken cancellationToken)
     {
         var options = BuildOptions(settings);
+        using var notifier = CrawlNotifications.Create(settings.Notify, settings.NotifyFormat);
         TimeSpan? interval = null;
         if (settings.Every is not null)
         {
@@ -114,6 +117,7 @@ public static class CrawlCommand
 
             context.Out.WriteLine(settings.Format == "json" ? SummaryJson(summary, dbPath) : SummaryText(summary, dbPath));
             await context.Out.FlushAsync(CancellationToken.None);
+            await CrawlNotifications.SendAsync(context, notifier, store, summary.RunId, settings.Quiet, stop.Token);
             if (summary.Status == "interrupted") return stop.ExitCode;
             if (interval is not { } every)
             {
