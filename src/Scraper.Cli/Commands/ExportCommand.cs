@@ -158,7 +158,7 @@ public static class ExportCommand
             _ when request.Figures => CsvArticleWriter.WriteFiguresAsync(store.ReadFiguresAsync(request.Filter, cancellationToken), target,
                 new CsvExportOptions(request.Bom, request.Raw), cancellationToken),
             _ => CsvArticleWriter.WriteArticlesAsync(store.ReadArticlesAsync(request.Filter, cancellationToken), target,
-                new CsvExportOptions(request.Bom, request.Raw), cancellationToken),
+                new CsvExportOptions(request.Bom, request.Raw, RevisionTimes: request.Filter.AllRevisions), cancellationToken),
         };
 
     private static AtomicFile CreateFile(string path)

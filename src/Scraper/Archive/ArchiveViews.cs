@@ -32,7 +32,11 @@ public sealed record ArchivedArticle(
     DateTimeOffset CreatedAt,
     DateTimeOffset FirstSeen,
     DateTimeOffset? LastChanged,
-    bool IsLatest);
+    bool IsLatest)
+{
+    /// <summary>When the newest capture showing this revision was made (a 304 confirming it counts); null if none shows it now.</summary>
+    public DateTimeOffset? LastCapturedAt { get; init; }
+}
 
 /// <summary>A line of a page's history.</summary>
 /// <param name="FirstSeen">When this content was first captured.</param>
