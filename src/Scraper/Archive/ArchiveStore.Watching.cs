@@ -77,3 +77,58 @@ public sealed partial class ArchiveStore
                 reader.IsDBNull(8) ? null : reader.GetInt64(8));
     }
 }
+
+/// <summary>One revision as the archive report counts it: which page, which number, and the fields it groups by.</summary>
+/// <param name="IsLatest">Whether it is its page's current revision (the article as the report counts it).</param>
+/// <param name="FirstSeen">When its content was first captured, as stored (ISO 8601 UTC text, which sorts as time).</param>
+public sealed record RevisionFact(long PageId, int Number, bool IsLatest, string? Site, string? Published, string? Source, string? Section, string FirstSeen);
+
+/// <summary>How many captures a window holds, and the first and last of them.</summary>
+public sealed record CaptureSpan(long Captures, DateTimeOffset? First, DateTimeOffset? Last);
+
+/// <summary>The archive report's reads (<c>scraper report</c>): few, and each over a table once.</summary>
+public sealed partial class ArchiveStore
+{
+    /// <summary>
+    /// Every revision with its page's site, one site family or all, in storage order: one pass over the revisions, from
+    /// which the report makes all its article and revision counts (each a separate aggregate query would read the
+    /// revisions, paragraphs and all, once more).
+    /// </summary>
+    public IAsyncEnumerable<RevisionFact> ReadRevisionFactsAsync(string? site = null, CancellationToken cancellationToken = default) =>
+        Guarded(ReadRevisionFactsCoreAsync(site, cancellationToken), cancellationToken);
+
+    private async IAsyncEnumerable<RevisionFact> ReadRevisionFactsCoreAsync(string? site, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // CROSS JOIN keeps the revisions outside: read in storage order, each page looked up by its key.
+        await using var command = NewCommand(
+            """
+            SELECT r.page_id, r.number, r.id = p.latest_revision_id, p.site, r.published, r.source, r.section, r.first_seen
+            FROM revisions r CROSS JOIN pages p ON p.id = r.page_id
+            WHERE $site IS NULL OR p.site = $site
+            """, ("$site", site));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            yield return new RevisionFact(reader.GetInt64(0), reader.GetInt32(1), reader.GetBoolean(2), StringOrNull(reader, 3),
+                StringOrNull(reader, 4), StringOrNull(reader, 5), StringOrNull(reader, 6), reader.GetString(7));
+    }
+
+    /// <summary>The captures made since <paramref name="since"/> (all when null) of one site family's pages or all pages.</summary>
+    public async Task<CaptureSpan> CountCapturesAsync(DateTimeOffset? since, string? site, CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () =>
+        {
+            var command = Command(
+                """
+                SELECT count(*), min(c.captured_at), max(c.captured_at) FROM captures c JOIN pages p ON p.id = c.page_id
+                WHERE ($site IS NULL OR p.site = $site) AND ($since IS NULL OR c.captured_at >= $since)
+                """, ("$site", site), ("$since", since is { } t ? FormatTime(t) : null));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return new CaptureSpan(reader.GetInt64(0), ParseTimeOrNull(reader, 1), ParseTimeOrNull(reader, 2));
+        });
+
+    /// <summary>Every crawl run started in the window, oldest first.</summary>
+    public async Task<IReadOnlyList<RunRecord>> ListRunsSinceAsync(DateTimeOffset? since, CancellationToken cancellationToken = default) =>
+        since is { } from
+            ? await ReadRunsAsync("WHERE started_at >= $since ORDER BY id", cancellationToken, ("$since", FormatTime(from)))
+            : await ReadRunsAsync("ORDER BY id", cancellationToken);
+}
