@@ -204,8 +204,9 @@ public sealed partial class ArchiveStore
     /// </summary>
     /// <param name="alsoInTransaction">More writes that must commit with it (the crawler's frontier row and run counts).</param>
     /// <exception cref="ArchiveException"><see cref="ArchiveFailure.NotFound"/> when the page has no capture to confirm.</exception>
+    /// <param name="requestHead">The conditional GET as sent (see <see cref="PageCapture.RequestHead"/>).</param>
     public async Task<StoreResult> StoreNotModifiedAsync(Uri url, DateTimeOffset checkedAt, string? etag, string? lastModified, long? runId,
-        CancellationToken cancellationToken = default, Func<StoreResult, CancellationToken, Task>? alsoInTransaction = null)
+        CancellationToken cancellationToken = default, Func<StoreResult, CancellationToken, Task>? alsoInTransaction = null, string? requestHead = null)
     {
         EnsureWritable();
         var canonical = CanonicalUrl.Normalize(url);
@@ -232,6 +233,7 @@ public sealed partial class ArchiveStore
                 FROM captures WHERE id = $confirmed
                 RETURNING id
                 """, ct, ("$at", at), ("$run", runId), ("$etag", etag), ("$lastModified", lastModified), ("$confirmed", confirmedId));
+            await AddRequestAsync(captureId, requestHead, ct);
             // No RefreshLatestAsync: the new capture shows the revision its predecessor showed, so neither the page's
             // current revision nor when that content was first seen can change.
             await ExecuteAsync("UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $at) WHERE id = $id", ct,
@@ -242,6 +244,14 @@ public sealed partial class ArchiveStore
             if (alsoInTransaction is not null) await alsoInTransaction(result, ct);
             return result;
         }, cancellationToken));
+    }
+
+    /// <summary>Keeps the request a capture answered (schema version 4), if one went out.</summary>
+    private async Task AddRequestAsync(long captureId, string? requestHead, CancellationToken ct)
+    {
+        if (requestHead is not null)
+            await ExecuteAsync("INSERT INTO capture_requests (capture_id, request) VALUES ($capture, $request)", ct,
+                ("$capture", captureId), ("$request", requestHead));
     }
 
     private static PreparedArticle Prepare(Article article) =>
@@ -341,6 +351,7 @@ public sealed partial class ArchiveStore
             ("$run", capture.RunId), ("$status", capture.HttpStatus), ("$etag", capture.ETag),
             ("$lastModified", capture.LastModified), ("$contentType", capture.ContentType), ("$body", prepared.BodySha256),
             ("$revision", revisionId));
+        await AddRequestAsync(captureId, capture.RequestHead, ct);
         return (captureId, true, bodyAdded, revisionId);
     }
 

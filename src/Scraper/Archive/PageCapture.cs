@@ -20,6 +20,8 @@ public sealed record PageCapture(Uri Url, DateTimeOffset CapturedAt, ReadOnlyMem
     public long? RunId { get; init; }
     /// <summary>For page 2, 3 … of a split article: the URL of page 1. Such captures get no revision.</summary>
     public Uri? ContinuationOf { get; init; }
+    /// <summary>The request line and headers the fetch sent, as sent (for WARC request records); null when none went out.</summary>
+    public string? RequestHead { get; init; }
 }
 
 /// <summary>What storing one capture changed in the archive.</summary>

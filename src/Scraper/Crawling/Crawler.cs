@@ -357,13 +357,13 @@ public sealed class Crawler
         {
             // Every check is a capture: the 304s of the siblings (all unchanged), then page 1's with its frontier row.
             foreach (var (siblingUrl, sibling) in result.Siblings)
-                await _store.StoreNotModifiedAsync(siblingUrl, _clock.GetUtcNow(), sibling.ETag, sibling.LastModified, runId);
+                await _store.StoreNotModifiedAsync(siblingUrl, _clock.GetUtcNow(), sibling.ETag, sibling.LastModified, runId, requestHead: sibling.RequestHead);
             var unchanged = item.UnchangedCount + 1;
             var published = await _store.GetPublishedAsync(item.Url);
             var outcome = new FrontierOutcome("done", RevisitSchedule.NextCheck(now, published, unchanged), unchanged);
             var delta = new RunCounts(Fetched: 1, Unchanged: 1);
             await _store.StoreNotModifiedAsync(new Uri(item.Url), _clock.GetUtcNow(), fetched.ETag, fetched.LastModified, runId, CancellationToken.None,
-                (_, ct) => _store.CompleteInTransactionAsync(item.Url, outcome, runId, delta, ct));
+                (_, ct) => _store.CompleteInTransactionAsync(item.Url, outcome, runId, delta, ct), fetched.RequestHead);
             state.Report(item.Url, "not-modified", null, delta);
             return;
         }
@@ -410,6 +410,7 @@ public sealed class Crawler
             LastModified = fetched.LastModified,
             ContentType = fetched.ContentType,
             RunId = runId,
+            RequestHead = fetched.RequestHead,
         };
 
     /// <summary>Every figure without its image gets it, fetched once per src and stored once per sha256.</summary>
@@ -436,7 +437,8 @@ public sealed class Crawler
             {
                 if (result.IsSuccess && !result.Truncated)
                 {
-                    var sha = await _store.StoreImageAsync(src, result.Body, result.ContentType);
+                    var sha = await _store.StoreImageAsync(src, result.Body, result.ContentType, CancellationToken.None,
+                        new ImageFetch(_clock.GetUtcNow(), result.StatusCode!.Value, result.RequestHead));
                     state.Report(src, "image", sha[..12], new RunCounts());
                 }
                 else

@@ -48,6 +48,7 @@ public class ArchiveSchemaTests
             v1.Open();
             using var downgrade = v1.CreateCommand();
             downgrade.CommandText = """
+                DROP TABLE capture_requests; DROP TABLE image_fetches;
                 DROP TABLE search_queue; DROP VIEW search_source; DROP VIEW revision_text;
                 CREATE VIEW search_source AS
                 SELECT p.id AS page_id,
@@ -86,7 +87,7 @@ public class ArchiveSchemaTests
         using var archive = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         archive.Open();
         Assert.Equal(SchemaOf(reference), SchemaOf(archive));
-        Assert.Equal(3, Pragma(archive, "user_version"));
+        Assert.Equal(ArchiveSchema.Version, Pragma(archive, "user_version"));
         ArchiveFixtures.AssertIntegrity(path);
     }
 
