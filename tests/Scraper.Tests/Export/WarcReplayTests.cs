@@ -310,7 +310,9 @@ public sealed class WarcReplayTests : IAsyncLifetime
             <html><head><link rel=stylesheet href="/css/a.css"><script src='js/app.js'></script></head>
             <body><a href="b.htm?x=1&amp;y=2#frag">b</a> <a href="javascript:void(0)">no</a> <area href="https://other.example/">
             <iframe src="//video.example/embed/1"></iframe><a href="b.htm?x=1&amp;y=2">same</a><a href="#top">top</a>
-            <img data-src="lazy.jpg" src="img/1.jpg"></body></html>
+            <img data-src="lazy.jpg" src="img/1.jpg" alt="a > b"><!-- <a href="commented.htm"> -->
+            <script>document.write('<a href="written.htm">');</script><style>a[href="styled.htm"] { color: red }</style>
+            <a title='x' HREF = last.htm>last</a></body></html>
             """u8;
         var links = OutlinkReader.Read(html, "text/html; charset=utf-8", new Uri("https://en.wuxi.gov.cn/2024-03/15/c_1.htm"));
         Assert.Equal(
@@ -321,6 +323,7 @@ public sealed class WarcReplayTests : IAsyncLifetime
             new Outlink("https://other.example/", 'L', "area/@href"),
             new Outlink("https://video.example/embed/1", 'E', "iframe/@src"),
             new Outlink("https://en.wuxi.gov.cn/2024-03/15/img/1.jpg", 'E', "img/@src"),
+            new Outlink("https://en.wuxi.gov.cn/2024-03/15/last.htm", 'L', "a/@href"),
         ], links);
         Assert.Empty(OutlinkReader.Read("User-agent: *\nDisallow: /"u8, "text/plain", new Uri("https://en.wuxi.gov.cn/robots.txt")));
     }
