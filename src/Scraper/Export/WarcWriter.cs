@@ -409,11 +409,18 @@ public static class WarcWriter
             header.Append("WARC-Block-Digest: sha1:").Append(Base32(blockHash.GetHashAndReset())).Append("\r\n");
             header.Append("Content-Length: ").Append((blockHead.Length + blockRest.Length).ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");
 
-            // Each member is compressed into memory first: its length is the index's, and the output needs no position.
-            using var member = new MemoryStream(blockRest.Length / 3 + 1024);
-            await using (var gzip = new GZipStream(member, CompressionLevel.Optimal, leaveOpen: true))
+            var headerBytes = Utf8.GetBytes(header.ToString());
+            var size = headerBytes.Length + blockHead.Length + blockRest.Length + RecordEnd.Length;
+            // Each member is made in memory first: its length is the index's, and the output needs no position.
+            using var member = new MemoryStream(size <= StoredMemberLimit ? size + 32 : blockRest.Length / 3 + 1024);
+            if (size <= StoredMemberLimit)
             {
-                await gzip.WriteAsync(Utf8.GetBytes(header.ToString()), cancellationToken);
+                WriteStoredMember(member, [headerBytes, blockHead, blockRest, RecordEnd], size);
+            }
+            else
+            {
+                await using var gzip = new GZipStream(member, CompressionLevel.Optimal, leaveOpen: true);
+                await gzip.WriteAsync(headerBytes, cancellationToken);
                 await gzip.WriteAsync(blockHead, cancellationToken);
                 await gzip.WriteAsync(blockRest, cancellationToken);
                 await gzip.WriteAsync(RecordEnd, cancellationToken);
@@ -424,5 +431,37 @@ public static class WarcWriter
             Records++;
             return (offset, member.Length);
         }
+
+        /// <summary>
+        /// Records up to this size (requests, revisits, most metadata) are stored in their gzip member uncompressed: a
+        /// deflate stream costs more to set up than it saves on a few hundred bytes, twice per capture.
+        /// </summary>
+        private const int StoredMemberLimit = 1024;
+
+        /// <summary>A gzip member (RFC 1952) whose deflate data is one stored block (RFC 1951 3.2.4): valid for every reader.</summary>
+        private static void WriteStoredMember(MemoryStream member, byte[][] parts, int size)
+        {
+            // ID1 ID2, CM deflate, no flags, no time, no extra flags, OS unknown.
+            member.Write([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+            // BFINAL = 1, BTYPE = 00 (stored), then LEN and its one's complement, little-endian.
+            member.Write([1, (byte)size, (byte)(size >> 8), (byte)~size, (byte)(~size >> 8)]);
+            var crc = 0xFFFFFFFFu;
+            foreach (var part in parts)
+            {
+                member.Write(part);
+                foreach (var b in part)
+                    crc = Crc32Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+            }
+            crc = ~crc;
+            member.Write([(byte)crc, (byte)(crc >> 8), (byte)(crc >> 16), (byte)(crc >> 24), (byte)size, (byte)(size >> 8), (byte)(size >> 16), (byte)(size >> 24)]);
+        }
+
+        private static readonly uint[] Crc32Table = Enumerable.Range(0, 256).Select(n =>
+        {
+            var c = (uint)n;
+            for (var k = 0; k < 8; k++)
+                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            return c;
+        }).ToArray();
     }
 }

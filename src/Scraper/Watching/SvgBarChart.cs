@@ -87,7 +87,12 @@ public static class SvgBarChart
                     .Append(Inv($"<title>{E(categories[i])} · {E(series[s].Name)}: {Number(value)}</title></rect>"));
             }
             if (i % labelEvery == 0)
-                svg.Append(Inv($"<text class=\"axis\" x=\"{Left + i * band + band / 2:0.#}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\">{E(categoryLabel(categories[i]))}</text>"));
+            {
+                // The right margin is narrow: a label near it ends at the chart's edge instead of being cut.
+                var centre = Left + i * band + band / 2;
+                var (labelX, anchor) = centre > Width - Right - 32 ? (Width - Right, "end") : (centre, "middle");
+                svg.Append(Inv($"<text class=\"axis\" x=\"{labelX:0.#}\" y=\"{Height - Bottom + 16}\" text-anchor=\"{anchor}\">{E(categoryLabel(categories[i]))}</text>"));
+            }
         }
         svg.Append(Inv($"<line class=\"baseline\" x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Y(0):0.#}\" y2=\"{Y(0):0.#}\"/>"));
         svg.Append("</svg>");
