@@ -193,4 +193,23 @@ CREATE TABLE search_queue (
     indexed_revision_id INTEGER REFERENCES revisions (id)
 );
 
+-- The request each fetched capture answered (schema version 4): its request line and headers exactly as the crawler
+-- sent them ("GET /path HTTP/1.1", "Host: …", …, ending with an empty line), for the WARC export's request records.
+-- Imports, mirror crawls (nothing went over the network) and captures made before version 4 have none.
+CREATE TABLE capture_requests (
+    capture_id INTEGER PRIMARY KEY REFERENCES captures (id),
+    request    TEXT NOT NULL
+);
+
+-- Where and when each stored image was fetched (schema version 4; filled by crawl --images), for the WARC export's
+-- response and request records: one row per figure address fetched, several addresses may give the same bytes.
+CREATE TABLE image_fetches (
+    url          TEXT PRIMARY KEY,         -- the figure's src as fetched
+    sha256       TEXT NOT NULL REFERENCES images (sha256),
+    fetched_at   TEXT NOT NULL,
+    http_status  INTEGER NOT NULL,
+    content_type TEXT,
+    request      TEXT                      -- as in capture_requests; null for a mirror crawl
+) WITHOUT ROWID;
+
 PRAGMA user_version = 4;

@@ -28,7 +28,7 @@ public static class CommandConventions
         ["--delay"] = "MS", ["--limit"] = "N", ["--last"] = "N", ["--run"] = "N", ["--revision"] = "N", ["--from"] = "REV",
         ["--to"] = "REV", ["--max-pages"] = "N", ["--concurrency"] = "N", ["--out"] = "FILE", ["--url"] = "URL",
         ["--rules"] = "FILE", ["--user-agent"] = "UA", ["--start"] = "URL", ["--mirror"] = "DIR", ["--sections"] = "NAMES",
-        ["--config"] = "FILE", ["--every"] = "DURATION", ["--notify-url"] = "URL", ["--log-file"] = "FILE",
+        ["--config"] = "FILE", ["--every"] = "DURATION", ["--notify"] = "URL", ["--log-file"] = "FILE",
     };
 
     /// <summary>The option of every command that names a site family; the value must be one of the known sites.</summary>

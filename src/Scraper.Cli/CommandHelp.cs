@@ -55,7 +55,13 @@ public static class CommandHelp
              (4, "failed: nothing matched the selection, no archive, or writing failed"), Interrupted]),
         ["runs"] = new(["scraper runs", "scraper runs --last 5 -f json"], [Ok, Usage, NoArchive]),
         ["errors"] = new(["scraper errors", "scraper errors --run 12 -f json"], [Ok, NotFound, Usage, NoArchive]),
-        ["changes"] = new(["scraper changes", "scraper changes --since 7d --site wnd.gov.cn -f json"], [Ok, Usage, NoArchive]),
+        ["changes"] = new(
+            ["scraper changes", "scraper changes --since 7d --site wnd.gov.cn -f json",
+             "scraper changes --since 30d -f atom -o changes.atom --exit-code"],
+            [Ok, (1, "with --exit-code: there were changes (0: none)"), Usage, NoArchive]),
+        ["report"] = new(
+            ["scraper report -o report.html", "scraper report --since 2024-01-01 --site wnd.gov.cn -o wnd.html"],
+            [Ok, Usage, NoArchive]),
         ["completion"] = new(
             ["scraper completion bash > ~/.local/share/bash-completion/completions/scraper",
              "scraper completion zsh > \"${fpath[1]}/_scraper\"", "scraper completion fish > ~/.config/fish/completions/scraper.fish"],

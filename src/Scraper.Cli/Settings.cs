@@ -24,7 +24,7 @@ public sealed class Settings
         new("user_agent", "--user-agent", null, "names the project and its URL"),
         new("delay", "--delay", null, "1000 ms between two requests to one host (0 with --mirror)", ValueIsNumber: true),
         new("site", "--site", null, "all (crawl: both sites)"),
-        new("notify_url", "--notify-url", null, "none"),
+        new("notify_url", "--notify", null, "none"),
     ];
 
     private readonly string[] _args;
@@ -69,6 +69,10 @@ public sealed class Settings
                 case Option<string> text:
                     var previousText = text.DefaultValueFactory;
                     text.DefaultValueFactory = result => FileValue(setting, fromFileOnly) ?? previousText?.Invoke(result)!;
+                    break;
+                case Option<string[]> list:
+                    var previousList = list.DefaultValueFactory;
+                    list.DefaultValueFactory = result => FileValue(setting, fromFileOnly) is { } value ? [value] : previousList?.Invoke(result) ?? [];
                     break;
                 case Option<int?> number:
                     var previousNumber = number.DefaultValueFactory;

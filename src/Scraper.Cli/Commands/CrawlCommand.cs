@@ -37,23 +37,25 @@ public static class CrawlCommand
                           + "holding the archive's lock throughout, until SIGINT or SIGTERM",
             HelpName = "DURATION",
         };
+        var notify = CrawlNotifications.CreateNotifyOption();
+        var notifyFormat = CrawlNotifications.CreateFormatOption();
         var command = new Command("crawl",
             "Discover, fetch politely and archive the sites' articles; resumes a crawl that was killed.\n" + ScraperCli.ExitCodeHelp
             + " SIGINT or SIGTERM cancels the requests in flight, records the run as interrupted and exits 130 or 143 (a second one at once).")
         {
-            site, db, sections, since, maxPages, revisit, concurrency, delay, start, mirror, images, userAgent, quiet, format, wait, every, logFile,
+            site, db, sections, since, maxPages, revisit, concurrency, delay, start, mirror, images, userAgent, quiet, format, wait, every, logFile, notify, notifyFormat,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(context, new Settings(
             parse.GetValue(site)!, parse.GetValue(db), parse.GetValue(sections), parse.GetValue(since), parse.GetValue(maxPages),
             parse.GetValue(revisit)!, parse.GetValue(concurrency), parse.GetValue(delay), parse.GetValue(start) ?? [], parse.GetValue(mirror),
             parse.GetValue(images), parse.GetValue(userAgent), parse.GetValue(quiet), parse.GetValue(format)!, parse.GetValue(wait),
-            parse.GetValue(every), parse.GetValue(logFile)), cancellationToken));
+            parse.GetValue(every), parse.GetValue(logFile), parse.GetValue(notify) ?? [], parse.GetValue(notifyFormat)!), cancellationToken));
         return command;
     }
 
     private sealed record Settings(string Site, string? Db, string? Sections, string? Since, int? MaxPages, string Revisit, int Concurrency,
         int? Delay, string[] Start, string? Mirror, bool Images, string? UserAgent, bool Quiet, string Format, bool Wait,
-        string? Every, string? LogFile);
+        string? Every, string? LogFile, string[] Notify, string NotifyFormat);
 
     private static async Task<int> RunAsync(CliContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -83,6 +85,7 @@ public static class CrawlCommand
             // A mirror is a folder, not a server to be polite to.
             HostDelay = TimeSpan.FromMilliseconds(settings.Delay ?? (settings.Mirror is null ? 1000 : 0)),
         };
+        using var notifier = CrawlNotifications.Create(settings.Notify, settings.NotifyFormat);
         var live = !Console.IsErrorRedirected && ReferenceEquals(context.Error, Console.Error);
         var outIsTerminal = !Console.IsOutputRedirected && ReferenceEquals(context.Out, Console.Out);
         CrawlDisplay display;
@@ -125,6 +128,7 @@ public static class CrawlCommand
                         : outIsTerminal ? text
                         : $"{Timestamp(summary.EndedAt)} {level,-5} {text}");
                     await context.Out.FlushAsync(CancellationToken.None);
+                    await CrawlNotifications.SendAsync(context, notifier, store, summary.RunId, settings.Quiet, stop.Token);
                     if (next is { } at)
                         display.Info($"next crawl at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC (every {Durations.Format(interval!.Value)})");
                 },

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using System.Text;
 using Scraper.Archive;
 using Scraper.Export;
@@ -9,7 +8,7 @@ namespace Scraper.Cli.Commands;
 
 /// <summary>
 /// <c>scraper export [--format csv|jsonl|warc] [--out FILE|-] [--site SITE] [--since DATE] [--until DATE]
-/// [--changed-since DATE] [--all-revisions] [--figures] [--bom] [--raw]</c>: the archive's articles for other tools.
+/// [--changed-since DATE] [--all-revisions] [--figures] [--bom] [--raw] [--cdx]</c>: the archive's articles for other tools.
 /// </summary>
 public static class ExportCommand
 {
@@ -41,12 +40,13 @@ public static class ExportCommand
         var figures = new Option<bool>("--figures") { Description = "csv: one row per figure (url, revision, ordinal, src, alt, caption, credit, image_sha256) instead of one per article" };
         var bom = new Option<bool>("--bom") { Description = "csv: start with a UTF-8 byte order mark, for Excel" };
         var raw = new Option<bool>("--raw") { Description = "csv: write values exactly; by default a value starting with = + - @ tab or CR gets a ' in front so spreadsheets do not run it as a formula" };
+        var cdx = new Option<bool>("--cdx") { Description = "warc: also write a CDXJ index of the file beside it (FILE.warc.gz gives FILE.cdxj), for replay tools such as pywb" };
         var db = ArchiveLocation.CreateOption();
         var command = new Command("export",
             "Export the archived articles: CSV, JSON Lines, or the raw captures as WARC. Rows are streamed in archive order; "
             + "filters select pages by their current revision.\n" + ExitCodeHelp)
         {
-            format, output, site, since, until, changedSince, allRevisions, figures, bom, raw, db,
+            format, output, site, since, until, changedSince, allRevisions, figures, bom, raw, cdx, db,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -58,7 +58,7 @@ public static class ExportCommand
                     parse.GetValue(allRevisions),
                     PublishedDate(parse.GetValue(since), "--since"),
                     PublishedDate(parse.GetValue(until), "--until")),
-                parse.GetValue(figures), parse.GetValue(bom), parse.GetValue(raw), parse.GetValue(db));
+                parse.GetValue(figures), parse.GetValue(bom), parse.GetValue(raw), parse.GetValue(db)) { Cdx = parse.GetValue(cdx) };
             return RunAsync(context, request, cancellationToken);
         });
         return command;
@@ -69,6 +69,21 @@ public static class ExportCommand
     {
         public bool ToStandardOutput => Out == "-";
 
+        /// <summary>warc: write a CDXJ index beside the file.</summary>
+        public bool Cdx { get; init; }
+
+        /// <summary>Where --cdx writes the index: <c>x.warc.gz</c>, <c>x.warc</c> and <c>x.gz</c> give <c>x.cdxj</c>, any other name gets <c>.cdxj</c> added.</summary>
+        public string CdxPath
+        {
+            get
+            {
+                var path = Out;
+                foreach (var suffix in new[] { ".gz", ".warc" })
+                    if (path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) path = path[..^suffix.Length];
+                return path + ".cdxj";
+            }
+        }
+
         public void Validate()
         {
             if (Format != "csv")
@@ -76,6 +91,10 @@ public static class ExportCommand
                 foreach (var (set, name) in new[] { (Figures, "--figures"), (Bom, "--bom"), (Raw, "--raw") })
                     if (set) throw new UsageException($"{name} applies to --format csv only");
             }
+            if (Cdx && Format != "warc")
+                throw new UsageException("--cdx applies to --format warc only");
+            if (Cdx && ToStandardOutput)
+                throw new UsageException("--cdx writes an index of the file beside it: give --out FILE");
             if (Filter.PublishedSince > Filter.PublishedUntil)
                 throw new UsageException($"--since {Filter.PublishedSince:yyyy-MM-dd} is after --until {Filter.PublishedUntil:yyyy-MM-dd}");
             if (string.IsNullOrWhiteSpace(Out))
@@ -103,14 +122,25 @@ public static class ExportCommand
     {
         // The output first: an --out that cannot be written is a usage error whatever the archive holds.
         await using var file = request.ToStandardOutput ? null : CreateFile(request.Out);
+        await using var cdxFile = request.Cdx ? CreateFile(request.CdxPath) : null;
+        var index = request.Cdx ? new CdxjIndex(Path.GetFileName(request.Out)) : null;
         await using var store = await ArchiveLocation.OpenAsync(request.Db, ArchiveAccess.ReadOnly, cancellationToken);
         long count;
+        long images = 0;
         await using (var stream = file?.Stream is null ? OpenStandardOutput(context, binary: request.Format == "warc") : null)
         {
             var target = file?.Stream ?? stream!;
             try
             {
-                count = await WriteAsync(store, request, target, cancellationToken);
+                if (request.Format == "warc")
+                {
+                    var warc = await WriteWarcAsync(store, request, target, index, cancellationToken);
+                    (count, images) = (warc.Captures, warc.Images);
+                }
+                else
+                {
+                    count = await WriteAsync(store, request, target, cancellationToken);
+                }
             }
             catch (ArchiveException e)
             {
@@ -129,7 +159,7 @@ public static class ExportCommand
             }
         }
 
-        if (count == 0)
+        if (count + images == 0)
         {
             context.Error.WriteLine($"scraper: nothing to export: {DescribeEmpty(request)}" + (file is null ? "" : $"; {request.Out} was not written"));
             return ExitCodes.Failed;
@@ -144,8 +174,21 @@ public static class ExportCommand
             {
                 throw new CommandFailedException($"writing {request.Out} failed ({e.Message.TrimEnd('.')}); it was left as it was");
             }
-            var what = request.Format == "warc" ? "capture(s)" : request.Figures ? "figure(s)" : request.Filter.AllRevisions ? "revision(s)" : "article(s)";
-            context.Out.WriteLine($"Exported {count} {what} to {request.Out} ({request.Format}).");
+            if (cdxFile is not null)
+            {
+                try
+                {
+                    await index!.WriteAsync(cdxFile.Stream, cancellationToken);
+                    await cdxFile.CommitAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CommandFailedException($"{request.Out} was written, but its index {request.CdxPath} was not ({e.Message.TrimEnd('.')})");
+                }
+            }
+            var what = request.Format == "warc" ? $"capture(s){(images > 0 ? $" and {images} image(s)" : "")}"
+                : request.Figures ? "figure(s)" : request.Filter.AllRevisions ? "revision(s)" : "article(s)";
+            context.Out.WriteLine($"Exported {count} {what} to {request.Out} ({request.Format}{(cdxFile is null ? "" : $", index {request.CdxPath}")}).");
         }
         return ExitCodes.Ok;
     }
@@ -154,13 +197,30 @@ public static class ExportCommand
         request.Format switch
         {
             "jsonl" => JsonLinesArticleWriter.WriteAsync(store.ReadArticlesAsync(request.Filter, cancellationToken), target, cancellationToken),
-            "warc" => WarcWriter.WriteAsync(store.ReadCapturesAsync(request.Filter, cancellationToken), target,
-                new WarcFileInfo(Software(), request.ToStandardOutput ? null : Path.GetFileName(request.Out), DateTimeOffset.UtcNow), cancellationToken),
             _ when request.Figures => CsvArticleWriter.WriteFiguresAsync(store.ReadFiguresAsync(request.Filter, cancellationToken), target,
                 new CsvExportOptions(request.Bom, request.Raw), cancellationToken),
             _ => CsvArticleWriter.WriteArticlesAsync(store.ReadArticlesAsync(request.Filter, cancellationToken), target,
-                new CsvExportOptions(request.Bom, request.Raw), cancellationToken),
+                new CsvExportOptions(request.Bom, request.Raw, RevisionTimes: request.Filter.AllRevisions), cancellationToken),
         };
+
+    /// <summary>
+    /// The WARC file: the selected article pages' captures, then every other capture the archive holds (section lists,
+    /// robots.txt, sitemaps …; of the chosen site's hosts with --site, none with a published-date filter), then the
+    /// selected revisions' images.
+    /// </summary>
+    private static Task<WarcSummary> WriteWarcAsync(ArchiveStore store, ExportRequest request, Stream target, CdxjIndex? index,
+        CancellationToken cancellationToken)
+    {
+        var site = request.Filter.Site;
+        Func<string, bool>? ofSite = site is null ? null : url => Uri.TryCreate(url, UriKind.Absolute, out var u) && SiteCatalog.Default.Match(u)?.Site == site;
+        var content = new WarcContent(store.ReadCapturesAsync(request.Filter, cancellationToken)
+            .Concat(store.ReadOtherCapturesAsync(request.Filter, ofSite, cancellationToken)))
+        {
+            Images = store.ReadImagesAsync(request.Filter, cancellationToken),
+        };
+        var info = new WarcFileInfo(ScraperVersion.Software, request.ToStandardOutput ? null : Path.GetFileName(request.Out), DateTimeOffset.UtcNow);
+        return WarcWriter.WriteAsync(content, target, info, index, cancellationToken);
+    }
 
     private static AtomicFile CreateFile(string path)
     {
@@ -204,13 +264,6 @@ public static class ExportCommand
         if (filter.ChangedSince is { } changed) conditions.Add($"--changed-since {ArchiveLocation.JsonTime(changed)}");
         var articles = conditions.Count == 0 ? "the archive has no articles" : "no archived article matches " + string.Join(" ", conditions);
         return request.Figures ? $"no figures ({articles}, or they have no figures)" : articles;
-    }
-
-    private static string Software()
-    {
-        var version = typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
-        var plus = version.IndexOf('+');
-        return "scraper " + (plus < 0 ? version : version[..plus]);
     }
 
     /// <summary>UTF-8 bytes decoded into a text writer (a multi-byte character split across writes is kept whole).</summary>

@@ -50,9 +50,22 @@ public static partial class ArchiveSchema
               PRAGMA user_version = 3;
               """,
         // 3 → 4: what a page is (article, section list, robots.txt): list pages and robots.txt are kept as captures
-        // and never become articles; every page of an older archive was an article page.
+        // and never become articles; every page of an older archive was an article page. And what the WARC export needs to
+        // replay a capture: the request each fetch sent, and how images were fetched.
         [3] = """
               ALTER TABLE pages ADD COLUMN kind TEXT NOT NULL DEFAULT 'article' CHECK (kind IN ('article', 'list', 'robots'));
+              CREATE TABLE capture_requests (
+                  capture_id INTEGER PRIMARY KEY REFERENCES captures (id),
+                  request    TEXT NOT NULL
+              );
+              CREATE TABLE image_fetches (
+                  url          TEXT PRIMARY KEY,         -- the figure's src as fetched
+                  sha256       TEXT NOT NULL REFERENCES images (sha256),
+                  fetched_at   TEXT NOT NULL,
+                  http_status  INTEGER NOT NULL,
+                  content_type TEXT,
+                  request      TEXT                      -- as in capture_requests; null for a mirror crawl
+              ) WITHOUT ROWID;
               PRAGMA user_version = 4;
               """,
     };

@@ -32,6 +32,9 @@ public sealed record FrontierOutcome(string State, DateTimeOffset? NextCheckAt =
 
 public sealed record CrawlError(string Kind, string Message, int? HttpStatus = null);
 
+/// <summary>How an image was fetched: when, the answer's status and the request as sent (null from a mirror).</summary>
+public sealed record ImageFetch(DateTimeOffset FetchedAt, int HttpStatus, string? RequestHead);
+
 /// <summary>The counters of a crawl run; the store adds deltas to the run's row.</summary>
 public sealed record RunCounts(int Discovered = 0, int Fetched = 0, int Unchanged = 0, int NewPages = 0, int NewRevisions = 0, int Errors = 0, int GenericFallbacks = 0)
 {
@@ -263,7 +266,9 @@ public sealed partial class ArchiveStore
             "SELECT image_sha256 FROM figures WHERE src = $src AND image_sha256 IS NOT NULL LIMIT 1", cancellationToken, ("$src", src)));
 
     /// <summary>Stores an image once by its sha256 and links every figure showing <paramref name="src"/> to it.</summary>
-    public async Task<string> StoreImageAsync(string src, byte[] data, string? contentType, CancellationToken cancellationToken = default)
+    /// <param name="fetch">How <paramref name="src"/> was fetched, kept for the WARC export (schema version 4).</param>
+    public async Task<string> StoreImageAsync(string src, byte[] data, string? contentType, CancellationToken cancellationToken = default,
+        ImageFetch? fetch = null)
     {
         EnsureWritable();
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data));
@@ -272,6 +277,13 @@ public sealed partial class ArchiveStore
             await ExecuteAsync("INSERT OR IGNORE INTO images (sha256, content_type, size, data) VALUES ($sha, $type, $size, $data)", ct,
                 ("$sha", sha), ("$type", contentType), ("$size", data.Length), ("$data", data));
             await ExecuteAsync("UPDATE figures SET image_sha256 = $sha WHERE src = $src AND image_sha256 IS NULL", ct, ("$sha", sha), ("$src", src));
+            if (fetch is not null)
+                await ExecuteAsync(
+                    """
+                    INSERT OR REPLACE INTO image_fetches (url, sha256, fetched_at, http_status, content_type, request)
+                    VALUES ($src, $sha, $at, $status, $type, $request)
+                    """, ct, ("$src", src), ("$sha", sha), ("$at", FormatTime(fetch.FetchedAt)), ("$status", fetch.HttpStatus),
+                    ("$type", contentType), ("$request", fetch.RequestHead));
             return 0;
         }, cancellationToken));
         return sha;

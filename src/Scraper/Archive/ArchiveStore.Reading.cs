@@ -432,7 +432,8 @@ public sealed partial class ArchiveStore
         SELECT p.id, p.url, p.site, p.first_seen, p.last_changed_at, r.id = p.latest_revision_id,
                (SELECT count(*) FROM revisions WHERE page_id = p.id),
                r.id, r.number, r.content_sha256, r.extractor, r.first_seen, r.created_at,
-               r.title, r.subtitle, r.section, r.published, r.source, r.byline, r.language, r.paragraphs, r.pages
+               r.title, r.subtitle, r.section, r.published, r.source, r.byline, r.language, r.paragraphs, r.pages,
+               (SELECT max(captured_at) FROM captures WHERE page_id = p.id AND revision_id = r.id)
         FROM pages p JOIN revisions r ON r.page_id = p.id
         """;
 
@@ -476,7 +477,10 @@ public sealed partial class ArchiveStore
             CreatedAt: ParseTime(reader.GetString(12)),
             FirstSeen: ParseTime(reader.GetString(3)),
             LastChanged: ParseTimeOrNull(reader, 4),
-            IsLatest: reader.GetBoolean(5));
+            IsLatest: reader.GetBoolean(5))
+        {
+            LastCapturedAt = ParseTimeOrNull(reader, 22),
+        };
     }
 
     private async IAsyncEnumerable<T> Guarded<T>(IAsyncEnumerable<T> source, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -220,25 +220,27 @@ public sealed partial class ArchiveStore
     /// </summary>
     /// <param name="alsoInTransaction">More writes that must commit with it (the crawler's frontier row and run counts).</param>
     /// <param name="continuations">The 304s of page 1's continuation pages, stored in the same transaction.</param>
+    /// <param name="requestHead">The conditional GET as sent (see <see cref="PageCapture.RequestHead"/>).</param>
     /// <exception cref="ArchiveException"><see cref="ArchiveFailure.NotFound"/> when the page has no capture to confirm.</exception>
     public async Task<StoreResult> StoreNotModifiedAsync(Uri url, DateTimeOffset checkedAt, string? etag, string? lastModified, long? runId,
         CancellationToken cancellationToken = default, Func<StoreResult, CancellationToken, Task>? alsoInTransaction = null,
-        IReadOnlyList<NotModifiedCapture>? continuations = null)
+        IReadOnlyList<NotModifiedCapture>? continuations = null, string? requestHead = null)
     {
         EnsureWritable();
         var at = FormatTime(checkedAt);
         return await GuardAsync(() => InTransactionAsync(async ct =>
         {
             foreach (var continuation in continuations ?? [])
-                await StoreNotModifiedInTransactionAsync(CanonicalUrl.Normalize(continuation.Url), at, continuation.ETag, continuation.LastModified, runId, ct);
-            var result = await StoreNotModifiedInTransactionAsync(CanonicalUrl.Normalize(url), at, etag, lastModified, runId, ct);
+                await StoreNotModifiedInTransactionAsync(CanonicalUrl.Normalize(continuation.Url), at, continuation.ETag, continuation.LastModified, runId,
+                    continuation.RequestHead, ct);
+            var result = await StoreNotModifiedInTransactionAsync(CanonicalUrl.Normalize(url), at, etag, lastModified, runId, requestHead, ct);
             if (alsoInTransaction is not null) await alsoInTransaction(result, ct);
             return result;
         }, cancellationToken));
     }
 
     private async Task<StoreResult> StoreNotModifiedInTransactionAsync(string canonical, string at, string? etag, string? lastModified, long? runId,
-        CancellationToken ct)
+        string? requestHead, CancellationToken ct)
     {
         {
             var newest = Command(
@@ -261,6 +263,7 @@ public sealed partial class ArchiveStore
                 FROM captures WHERE id = $confirmed
                 RETURNING id
                 """, ct, ("$at", at), ("$run", runId), ("$etag", etag), ("$lastModified", lastModified), ("$confirmed", confirmedId));
+            await AddRequestAsync(captureId, requestHead, ct);
             // No RefreshLatestAsync: the new capture shows the revision its predecessor showed, so neither the page's
             // current revision nor when that content was first seen can change.
             await ExecuteAsync("UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $at) WHERE id = $id", ct,
@@ -269,6 +272,14 @@ public sealed partial class ArchiveStore
                 "SELECT r.number FROM captures c JOIN revisions r ON r.id = c.revision_id WHERE c.id = $id", ct, ("$id", captureId));
             return new StoreResult(pageId, canonical, captureId, false, true, false, (int?)revision, false);
         }
+    }
+
+    /// <summary>Keeps the request a capture answered (schema version 4), if one went out.</summary>
+    private async Task AddRequestAsync(long captureId, string? requestHead, CancellationToken ct)
+    {
+        if (requestHead is not null)
+            await ExecuteAsync("INSERT INTO capture_requests (capture_id, request) VALUES ($capture, $request)", ct,
+                ("$capture", captureId), ("$request", requestHead));
     }
 
     private static PreparedArticle Prepare(Article article) =>
@@ -376,6 +387,7 @@ public sealed partial class ArchiveStore
             ("$run", capture.RunId), ("$status", capture.HttpStatus), ("$etag", capture.ETag),
             ("$lastModified", capture.LastModified), ("$contentType", capture.ContentType), ("$body", prepared.BodySha256),
             ("$revision", revisionId));
+        await AddRequestAsync(captureId, capture.RequestHead, ct);
         return (captureId, true, bodyAdded, revisionId);
     }
 

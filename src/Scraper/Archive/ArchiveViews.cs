@@ -32,7 +32,11 @@ public sealed record ArchivedArticle(
     DateTimeOffset CreatedAt,
     DateTimeOffset FirstSeen,
     DateTimeOffset? LastChanged,
-    bool IsLatest);
+    bool IsLatest)
+{
+    /// <summary>When the newest capture showing this revision was made (a 304 confirming it counts); null if none shows it now.</summary>
+    public DateTimeOffset? LastCapturedAt { get; init; }
+}
 
 /// <summary>A line of a page's history.</summary>
 /// <param name="FirstSeen">When this content was first captured.</param>
@@ -132,4 +136,32 @@ public sealed record ArchivedCapture(
     string? ContentType,
     string BodySha256,
     long BodySize,
+    Func<CancellationToken, Task<byte[]>> LoadBodyAsync)
+{
+    /// <summary>The request line and headers the fetch sent, as sent; null for imports, mirror crawls and captures before schema version 4.</summary>
+    public string? RequestHead { get; init; }
+    /// <summary>For page 2, 3 … of a split article: page 1's URL.</summary>
+    public string? ContinuationOf { get; init; }
+    /// <summary>The revision the capture shows (what the current extractors make of it), if it has an article.</summary>
+    public int? Revision { get; init; }
+    public string? Extractor { get; init; }
+    public string? ContentSha256 { get; init; }
+    /// <summary>What the crawl fetched the URL as: <c>list</c>, <c>page</c> or <c>sitemap</c> (null when the crawl never queued it).</summary>
+    public string? CrawledAs { get; init; }
+    public long? RunId { get; init; }
+}
+
+/// <summary>A stored image (crawl --images), for the WARC export: the address it is shown at and, since schema version 4, how it was fetched.</summary>
+/// <param name="Url">The figure's src.</param>
+/// <param name="Date">When it was fetched; for an image stored before schema version 4, when a revision showing it was first captured.</param>
+/// <param name="HttpStatus">The fetch's status; null when the fetch was not recorded (before schema version 4).</param>
+/// <param name="RequestHead">The request as sent; null from a mirror or when the fetch was not recorded.</param>
+public sealed record ArchivedImage(
+    string Url,
+    string Sha256,
+    string? ContentType,
+    long Size,
+    DateTimeOffset Date,
+    int? HttpStatus,
+    string? RequestHead,
     Func<CancellationToken, Task<byte[]>> LoadBodyAsync);

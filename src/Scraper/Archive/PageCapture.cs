@@ -33,10 +33,13 @@ public sealed record PageCapture(Uri Url, DateTimeOffset CapturedAt, ReadOnlyMem
     public Uri? ContinuationOf { get; init; }
     /// <summary>What the page is; a list or robots.txt capture never gets an article.</summary>
     public PageKind Kind { get; init; } = PageKind.Article;
+    /// <summary>The request line and headers the fetch sent, as sent (for WARC request records); null when none went out.</summary>
+    public string? RequestHead { get; init; }
 }
 
 /// <summary>A 304 Not Modified of a continuation page, stored with its page 1's.</summary>
-public sealed record NotModifiedCapture(Uri Url, string? ETag, string? LastModified);
+/// <param name="RequestHead">The conditional GET as sent (see <see cref="PageCapture.RequestHead"/>).</param>
+public sealed record NotModifiedCapture(Uri Url, string? ETag, string? LastModified, string? RequestHead = null);
 
 /// <summary>What storing one capture changed in the archive.</summary>
 /// <param name="Url">The canonical URL the page is stored under.</param>

@@ -63,6 +63,7 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
                 ContentType = response.ContentType,
                 RunId = run.RunId,
                 Kind = PageKind.Robots,
+                RequestHead = response.RequestHead,
             };
             await store.StorePageAsync(capture, null);
         }
@@ -181,9 +182,9 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         var published = await store.GetPublishedAsync(item.Url);
         var outcome = new FrontierOutcome("done", RevisitSchedule.NextCheck(now, published, unchanged), unchanged);
         var delta = new RunCounts(Fetched: 1, Unchanged: 1);
-        var siblings = result.Siblings.Select(s => new NotModifiedCapture(s.Url, s.Result.ETag, s.Result.LastModified)).ToList();
+        var siblings = result.Siblings.Select(s => new NotModifiedCapture(s.Url, s.Result.ETag, s.Result.LastModified, s.Result.RequestHead)).ToList();
         await store.StoreNotModifiedAsync(new Uri(item.Url), now, fetched.ETag, fetched.LastModified, run.RunId, CancellationToken.None,
-            (_, ct) => store.CompleteInTransactionAsync(item.Url, outcome, run.RunId, delta, ct), siblings);
+            (_, ct) => store.CompleteInTransactionAsync(item.Url, outcome, run.RunId, delta, ct), siblings, fetched.RequestHead);
         Done(run, item.Url, "not-modified", null, delta);
     }
 
@@ -232,6 +233,7 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
             LastModified = fetched.LastModified,
             ContentType = fetched.ContentType,
             RunId = run.RunId,
+            RequestHead = fetched.RequestHead,
         };
 
     private static void Done(RunState run, string url, string outcome, string? detail, RunCounts delta, bool remainingDone = true)

@@ -44,7 +44,7 @@ public sealed class Crawler
         _worker = new FetchWorker(downloader, reader, scope);
         _seeder = new CrawlSeeder(store, downloader, options, sites, scope);
         _recorder = new CrawlRecorder(store, _seeder, _clock);
-        _images = new ImagePipeline(store, downloader, options);
+        _images = new ImagePipeline(store, downloader, options, _clock);
     }
 
     /// <summary>

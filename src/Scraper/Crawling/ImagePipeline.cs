@@ -9,7 +9,7 @@ namespace Scraper.Crawling;
 /// the downloader's politeness) and stored once per sha256 by the caller's thread, the archive's only writer.
 /// A failed or throwing fetch is that image's recorded error; a stop cancels the fetches in flight.
 /// </summary>
-internal sealed class ImagePipeline(ArchiveStore store, Downloader downloader, CrawlOptions options)
+internal sealed class ImagePipeline(ArchiveStore store, Downloader downloader, CrawlOptions options, TimeProvider clock)
 {
     public async Task RunAsync(RunState run, CancellationToken stop)
     {
@@ -44,7 +44,8 @@ internal sealed class ImagePipeline(ArchiveStore store, Downloader downloader, C
             {
                 if (result is { IsSuccess: true, Truncated: false })
                 {
-                    var sha = await store.StoreImageAsync(src, result.Body, result.ContentType);
+                    var sha = await store.StoreImageAsync(src, result.Body, result.ContentType, CancellationToken.None,
+                        new ImageFetch(clock.GetUtcNow(), result.StatusCode!.Value, result.RequestHead));
                     run.Report(src, "image", sha[..12], new RunCounts());
                     continue;
                 }

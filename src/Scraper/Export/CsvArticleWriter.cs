@@ -9,7 +9,11 @@ namespace Scraper.Export;
 /// carriage return gets a single quote in front (OWASP's advice against CSV formula injection), so a spreadsheet shows
 /// it as text instead of running it.
 /// </param>
-public sealed record CsvExportOptions(bool ByteOrderMark = false, bool Raw = false);
+/// <param name="RevisionTimes">
+/// Add <c>revision_first_seen</c> (when the row's revision was first captured) and <c>revision_captured_at</c> (its newest
+/// capture) after the page's <c>first_seen</c> and <c>last_changed</c>: the columns that put every revision on a timeline.
+/// </param>
+public sealed record CsvExportOptions(bool ByteOrderMark = false, bool Raw = false, bool RevisionTimes = false);
 
 /// <summary>
 /// Articles (or their figures) as CSV through CsvHelper: RFC 4180 (comma, CRLF, fields with commas, quotes or line
@@ -23,12 +27,19 @@ public static class CsvArticleWriter
         "content_sha256", "first_seen", "last_changed", "extractor",
     ];
 
+    /// <summary>The article columns with <see cref="CsvExportOptions.RevisionTimes"/>.</summary>
+    public static readonly string[] RevisionColumns =
+    [
+        "url", "site", "section", "title", "subtitle", "published", "source", "byline", "text", "figure_count", "revision",
+        "content_sha256", "first_seen", "last_changed", "revision_first_seen", "revision_captured_at", "extractor",
+    ];
+
     public static readonly string[] FigureColumns = ["url", "revision", "ordinal", "src", "alt", "caption", "credit", "image_sha256"];
 
     /// <summary>One row per article; returns the number of rows. Nothing at all is written when there are none.</summary>
     public static Task<long> WriteArticlesAsync(IAsyncEnumerable<ArchivedArticle> articles, Stream output, CsvExportOptions options,
         CancellationToken cancellationToken = default) =>
-        WriteRowsAsync(articles, ArticleColumns, output, options, static (csv, archived) =>
+        WriteRowsAsync(articles, options.RevisionTimes ? RevisionColumns : ArticleColumns, output, options, (csv, archived) =>
         {
             var article = archived.Article;
             csv.WriteField(article.Url);
@@ -45,6 +56,11 @@ public static class CsvArticleWriter
             csv.WriteField(archived.ContentSha256);
             csv.WriteField(ArchiveStore.FormatTime(archived.FirstSeen));
             csv.WriteField(archived.LastChanged is { } changed ? ArchiveStore.FormatTime(changed) : null);
+            if (options.RevisionTimes)
+            {
+                csv.WriteField(ArchiveStore.FormatTime(archived.CapturedAt));
+                csv.WriteField(archived.LastCapturedAt is { } captured ? ArchiveStore.FormatTime(captured) : null);
+            }
             csv.WriteField(article.Extractor);
         }, cancellationToken);
 

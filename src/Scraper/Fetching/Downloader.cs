@@ -142,6 +142,7 @@ public sealed class Downloader
         LastModified = response?.LastModified,
         RetryAfter = RetryAfterHeader.Parse(response?.RetryAfter, _time.GetUtcNow()),
         Body = response?.Body ?? [],
+        RequestHead = response?.RequestHead,
         Truncated = response?.Truncated ?? false,
         Attempts = trace.Attempts,
         Elapsed = _time.GetElapsedTime(trace.Started),

@@ -64,6 +64,9 @@ public sealed record FetchResult
     /// <summary>The decoded (decompressed) body; empty when there was none.</summary>
     public byte[] Body { get; init; } = [];
 
+    /// <summary>The request line and headers of the last request sent, as sent; null from a mirror (see <see cref="SourceResponse.RequestHead"/>).</summary>
+    public string? RequestHead { get; init; }
+
     /// <summary>The body was cut at the size limit.</summary>
     public bool Truncated { get; init; }
 

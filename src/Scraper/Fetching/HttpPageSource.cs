@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text;
 
 namespace Scraper.Fetching;
 
@@ -74,6 +75,7 @@ public sealed class HttpPageSource : IPageSource, IDisposable
                 RetryAfter = First(response.Headers, "Retry-After"),
                 Body = body,
                 Truncated = truncated,
+                RequestHead = RequestHead(message),
             };
         }
         catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
@@ -87,6 +89,24 @@ public sealed class HttpPageSource : IPageSource, IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// The request as it went out, read back after the send: the handler has added what it adds (Accept-Encoding for
+    /// decompression), and writes the Host header first, from the URL, as here. Values joined as HttpClient joins them.
+    /// </summary>
+    private static string RequestHead(HttpRequestMessage message)
+    {
+        var url = message.RequestUri!;
+        var head = new StringBuilder()
+            .Append(message.Method.Method).Append(' ').Append(url.PathAndQuery).Append(" HTTP/").Append(message.Version.ToString(2)).Append("\r\n")
+            .Append("Host: ").Append(message.Headers.Host ?? (url.IsDefaultPort ? url.IdnHost : $"{url.IdnHost}:{url.Port}")).Append("\r\n");
+        foreach (var (name, values) in message.Headers.NonValidated)
+        {
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
+            head.Append(name).Append(": ").Append(values.ToString()).Append("\r\n");
+        }
+        return head.Append("\r\n").ToString();
+    }
 
     private static async Task<(byte[] Body, bool Truncated)> ReadBodyAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
     {

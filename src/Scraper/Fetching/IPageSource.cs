@@ -36,6 +36,11 @@ public sealed record SourceResponse(int StatusCode)
     public string? RetryAfter { get; init; }
     public byte[] Body { get; init; } = [];
     public bool Truncated { get; init; }
+    /// <summary>
+    /// The request line and headers exactly as sent (<c>GET /path HTTP/1.1</c>, <c>Host: …</c>, …, an empty line), for
+    /// the archive's WARC request records; null when nothing went over the network (a mirror).
+    /// </summary>
+    public string? RequestHead { get; init; }
 }
 
 /// <summary>A fault below HTTP (reset, refused connection, unreadable file), classified by the source.</summary>

@@ -43,6 +43,7 @@ public sealed class ReadOnlyArchiveTests : IDisposable
         ["search", "Wuxi's", "--format", "json"],
         ["diff", SeedUrl, "--format", "json"],
         ["changes", "--since", "2000-01-01", "--format", "json"],
+        ["changes", "--since", "2000-01-01", "--format", "atom"],
         ["runs", "--format", "json"],
         ["errors", "--format", "json"],
         ["export", "--format", "jsonl"],

@@ -161,4 +161,39 @@ public sealed class CsvExportTests : ExportTestFolder
             Assert.Equal(expected.Select(v => LooksLikeFormula(v) ? "'" + v : v), row);
         }
     }
+
+    /// <summary>
+    /// Every revision on a timeline: revision 1 first captured at T0 and last seen at +4h (the page went back to it),
+    /// revision 2 first captured at +2h and last confirmed by a 304 at +3h.
+    /// </summary>
+    [Fact]
+    public async Task All_revisions_rows_carry_when_each_revision_was_first_and_last_captured()
+    {
+        var first = WuxiArticle();
+        var second = first with { Title = "Corrected title" };
+        await using (var store = await OpenAsync(Db))
+        {
+            await store.StorePageAsync(Capture(first, T0), first);
+            await store.StorePageAsync(Capture(first, T0.AddHours(1), boilerplate: "9.99K"), first);
+            await store.StorePageAsync(Capture(second, T0.AddHours(2)), second);
+            await store.StoreNotModifiedAsync(new Uri(first.Url!), T0.AddHours(3), "\"x\"", null, null);
+            await store.StorePageAsync(Capture(first, T0.AddHours(4)), first);
+        }
+
+        var csv = ParseCsv(await ExportAsync("--all-revisions"));
+        Assert.Equal(
+        [
+            "url", "site", "section", "title", "subtitle", "published", "source", "byline", "text", "figure_count", "revision",
+            "content_sha256", "first_seen", "last_changed", "revision_first_seen", "revision_captured_at", "extractor",
+        ], csv.Header);
+        Assert.Equal(["1", "2"], csv.Column("revision"));
+        Assert.Equal(["2024-03-15T09:00:00.000Z", "2024-03-15T11:00:00.000Z"], csv.Column("revision_first_seen"));
+        Assert.Equal(["2024-03-15T13:00:00.000Z", "2024-03-15T12:00:00.000Z"], csv.Column("revision_captured_at"));
+        // The page's own columns are the same on every row.
+        Assert.Equal(["2024-03-15T09:00:00.000Z", "2024-03-15T09:00:00.000Z"], csv.Column("first_seen"));
+        Assert.Equal(["2024-03-15T13:00:00.000Z", "2024-03-15T13:00:00.000Z"], csv.Column("last_changed"));
+
+        // One row per page keeps its columns as they were.
+        Assert.Equal(CsvArticleWriter.ArticleColumns, ParseCsv(await ExportAsync()).Header);
+    }
 }

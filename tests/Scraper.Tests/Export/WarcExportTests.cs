@@ -19,6 +19,10 @@ namespace Scraper.Tests.Export;
 public sealed class WarcExportTests : ExportTestFolder
 {
 
+    /// <summary>The records that hold or stand for a capture (not the warcinfo, request and metadata records around them).</summary>
+    private static List<WarcTestRecord> Captures(IEnumerable<WarcTestRecord> records) =>
+        records.Where(r => r.Type is "response" or "revisit" or "resource").ToList();
+
     private async Task<(string Path, List<WarcTestRecord> Records)> ExportAsync(params string[] args)
     {
         var path = folder.File("export.warc.gz");
@@ -69,7 +73,10 @@ public sealed class WarcExportTests : ExportTestFolder
 
         AssertWarcinfo(records[0]);
         var samples = SamplePagesByUrl();
-        var captures = records.Skip(1).ToList();
+        var captures = Captures(records);
+        // A mirror crawl sent no request; each capture is followed by its metadata record.
+        Assert.DoesNotContain(records, r => r.Type == "request");
+        Assert.Equal(captures.Count, records.Count(r => r.Type == "metadata"));
         // One record per page (its newest capture), continuation pages included, each page once.
         Assert.Equal(samples.Keys.Order(), captures.Select(r => r["WARC-Target-URI"]!).Order());
         Assert.Contains(captures, r => r["WARC-Target-URI"]!.EndsWith("content_37452825_3.htm", StringComparison.Ordinal));
@@ -104,7 +111,38 @@ public sealed class WarcExportTests : ExportTestFolder
 
             // WARC-Date is the capture's time, to the millisecond.
             Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", record["WARC-Date"]);
+
+            // Its metadata record follows it: what the archive made of it, and its links.
+            var metadata = records[records.IndexOf(record) + 1];
+            Assert.Equal(("metadata", record["WARC-Record-ID"], url, record["WARC-Date"], "application/warc-fields"),
+                (metadata.Type, metadata["WARC-Refers-To"], metadata["WARC-Target-URI"], metadata["WARC-Date"], metadata["Content-Type"]));
+            Assert.Equal(WarcTestReader.Sha1Base32(metadata.Block), metadata["WARC-Block-Digest"]);
+            var fields = Encoding.UTF8.GetString(metadata.Block).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(": ", 2)).ToList();
+            string? Field(string name) => fields.FirstOrDefault(f => f[0] == name)?[1];
+            Assert.Equal("1", Field("crawl-run"));
+            var reference = (await store.FindPageAsync(url))!;
+            if (reference.ContinuationOf is { } first)
+            {
+                // Fetched with its page 1, not queued by the crawl.
+                Assert.Equal(first, Field("continuation-of"));
+                Assert.Null(Field("revision"));
+                Assert.Null(Field("crawled-as"));
+            }
+            else
+            {
+                Assert.Equal("page", Field("crawled-as"));
+                var article = (await store.GetArticleAsync(reference.PageId))!;
+                Assert.Equal((article.Revision.ToString(), article.Article.Extractor, article.ContentSha256),
+                    (Field("revision"), Field("extractor"), Field("article-sha256")));
+            }
+            var outlinks = fields.Where(f => f[0] == "outlink").Select(f => f[1].Split(' ')).ToList();
+            Assert.NotEmpty(outlinks);
+            Assert.All(outlinks, o => Assert.Matches("^https?://", o[0]));
+            Assert.All(outlinks, o => Assert.Equal(o[2].StartsWith("a/", StringComparison.Ordinal) || o[2].StartsWith("area/", StringComparison.Ordinal) ? "L" : "E", o[1]));
+            Assert.Equal(outlinks.Count, outlinks.Select(o => o[0]).Distinct().Count());
         }
+        var seed = Encoding.UTF8.GetString(records.Single(r => r.Type == "metadata" && r["WARC-Target-URI"] == "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm").Block);
+        Assert.Contains("outlink: https://en.wuxi.gov.cn/2023-11/23/1700730809095086766.png E img/@src\r\n", seed);
     }
 
     [Fact]
@@ -114,10 +152,10 @@ public sealed class WarcExportTests : ExportTestFolder
         var (_, records) = await ExportAsync();
 
         AssertWarcinfo(records[0]);
-        // The section lists are stored too, but as pages without an article: the export selects article pages.
-        var samples = SamplePagesByUrl();
-        Assert.Equal(samples.Keys.Order(), records.Skip(1).Select(r => r["WARC-Target-URI"]!).Order());
-        foreach (var record in records.Skip(1))
+        // Every imported file, the section lists (stored as pages without an article, or as the generic extractor reads them) too.
+        var samples = SamplePagesByUrl(listPages: true);
+        Assert.Equal(samples.Keys.Order(), Captures(records).Select(r => r["WARC-Target-URI"]!).Order());
+        foreach (var record in Captures(records))
         {
             Assert.Equal("resource", record.Type);
             Assert.Equal("text/html", record["Content-Type"]);
@@ -140,15 +178,20 @@ public sealed class WarcExportTests : ExportTestFolder
             await store.StorePageAsync(Capture(corrected, T0.AddHours(2)) with { HttpStatus = 404 }, corrected);
         }
 
-        var (_, latest) = await ExportAsync();
-        Assert.Single(latest.Skip(1));
-        Assert.Equal("2024-03-15T11:00:00.000Z", latest[1]["WARC-Date"]);
-        Assert.StartsWith("HTTP/1.1 404 Not Found\r\n", latest[1].SplitHttp().Head);
+        var (_, latestRecords) = await ExportAsync();
+        var latest = Captures(latestRecords);
+        Assert.Single(latest);
+        Assert.Equal("2024-03-15T11:00:00.000Z", latest[0]["WARC-Date"]);
+        Assert.StartsWith("HTTP/1.1 404 Not Found\r\n", latest[0].SplitHttp().Head);
 
-        var (_, all) = await ExportAsync("--all-revisions");
-        Assert.Equal(["2024-03-15T09:00:00.000Z", "2024-03-15T10:00:00.000Z", "2024-03-15T11:00:00.000Z"], all.Skip(1).Select(r => r["WARC-Date"]));
-        Assert.Contains("9.12K", Encoding.UTF8.GetString(all[2].SplitHttp().Payload));
-        Assert.Equal(Html(article, "9.12K"), all[2].SplitHttp().Payload);
+        var (_, allRecords) = await ExportAsync("--all-revisions");
+        var all = Captures(allRecords);
+        Assert.Equal(["2024-03-15T09:00:00.000Z", "2024-03-15T10:00:00.000Z", "2024-03-15T11:00:00.000Z"], all.Select(r => r["WARC-Date"]));
+        Assert.Contains("9.12K", Encoding.UTF8.GetString(all[1].SplitHttp().Payload));
+        Assert.Equal(Html(article, "9.12K"), all[1].SplitHttp().Payload);
+        // Each capture's metadata says which revision it shows.
+        var metadata = allRecords.Where(r => r.Type == "metadata").Select(r => Encoding.UTF8.GetString(r.Block)).ToList();
+        Assert.Equal(["revision: 1", "revision: 1", "revision: 2"], metadata.Select(m => m.Split("\r\n").Single(l => l.StartsWith("revision: ", StringComparison.Ordinal))));
     }
 
     [Fact]
@@ -172,7 +215,7 @@ public sealed class WarcExportTests : ExportTestFolder
         Assert.Equal("warcinfo", records[0].Type);
         Assert.Null(records[0]["WARC-Filename"]);
         Assert.True(records.Count > 5);
-        Assert.All(records.Skip(1), r => Assert.Contains(new Uri(r["WARC-Target-URI"]!).Host, new[] { "www.wndonline.cn", "bizwnd.gov.cn", "www.wnd.gov.cn" }));
+        Assert.All(records.Skip(1).Where(r => r.Type != "metadata"), r => Assert.Contains(new Uri(r["WARC-Target-URI"]!).Host, new[] { "www.wndonline.cn", "bizwnd.gov.cn", "www.wnd.gov.cn" }));
     }
 
     private const string Seed = "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm";
@@ -205,9 +248,8 @@ public sealed class WarcExportTests : ExportTestFolder
     {
         var (_, records) = await ExportRefetchesAsync();
         var byId = records.Where(r => r["WARC-Record-ID"] is not null).ToDictionary(r => r["WARC-Record-ID"]!);
-        var captures = records.Skip(1).ToList();
-        // List pages and robots.txt are captures too (kind), which this export does not write.
-        Assert.Equal(Count(Db, "SELECT count(*) FROM captures c JOIN pages p ON p.id = c.page_id WHERE p.kind = 'article'"), captures.Count);
+        var captures = Captures(records);
+        Assert.Equal(Count(Db, "SELECT count(*) FROM captures"), captures.Count);
         foreach (var page in captures.GroupBy(r => r["WARC-Target-URI"]))
         {
             // Each page's body is written once, in its first record; every later capture of it is a revisit.
@@ -241,9 +283,10 @@ public sealed class WarcExportTests : ExportTestFolder
         }
 
         // Without --all-revisions: each page's newest capture that holds its body, in full.
-        var (_, latest) = await ExportAsync();
-        Assert.All(latest.Skip(1), r => Assert.Equal("response", r.Type));
-        Assert.Equal(latest.Count - 1, latest.Skip(1).Select(r => r["WARC-Target-URI"]).Distinct().Count());
+        var (_, latestRecords) = await ExportAsync();
+        var latest = Captures(latestRecords);
+        Assert.All(latest, r => Assert.Equal("response", r.Type));
+        Assert.Equal(latest.Count, latest.Select(r => r["WARC-Target-URI"]).Distinct().Count());
     }
 
     // ---- warcio: an independent reader ----
@@ -295,7 +338,7 @@ public sealed class WarcExportTests : ExportTestFolder
         var cdx = await RunToolAsync(warcio, "cdx-index", path, "--format", "json");
         Assert.True(cdx.ExitCode == 0, cdx.Error);
         var lines = cdx.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
-        Assert.Equal(records.Count - 1, lines.Count);
+        Assert.Equal(Captures(records).Count, lines.Count);
         Assert.All(lines, l => Assert.Equal("text/html", (string?)l["mime"]));
         Assert.Equal(records.Count(r => r.Type == "response"), lines.Count(l => l["status"]?.ToString() == "200"));
 
@@ -314,7 +357,7 @@ public sealed class WarcExportTests : ExportTestFolder
 
         // Rewrite the second capture's member with one byte of its body changed (lengths and digests as they were).
         var file = await File.ReadAllBytesAsync(path);
-        var victim = records[2];
+        var victim = Captures(records)[1];
         using var member = new MemoryStream();
         await using (var gzip = new GZipStream(member, CompressionLevel.Fastest, leaveOpen: true))
         {

@@ -1,0 +1,75 @@
+using Microsoft.Data.Sqlite;
+using Scraper.Archive;
+using Scraper.Tests.Support;
+
+namespace Scraper.Tests.Archive;
+
+/// <summary>
+/// Schema version 4 (capture_requests, image_fetches: what the WARC export needs to replay captures): a version-3
+/// archive is upgraded in place, keeps its pages, and stores requests from then on.
+/// </summary>
+public sealed class SchemaVersion4Tests
+{
+    [Fact]
+    public async Task A_version_3_archive_is_upgraded_to_keep_requests_and_image_fetches()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("archive.db");
+        var article = ArchiveFixtures.WuxiArticle();
+        await using (var store = await ArchiveFixtures.OpenAsync(path))
+        {
+            await store.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0), article);
+            await store.StoreImageAsync(article.Figures[0].Src, [1, 2, 3], "image/jpeg");
+        }
+        using (var v3 = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            v3.Open();
+            using var downgrade = v3.CreateCommand();
+            downgrade.CommandText = "DROP TABLE capture_requests; DROP TABLE image_fetches; PRAGMA user_version = 3;";
+            downgrade.ExecuteNonQuery();
+        }
+
+        var refused = await Assert.ThrowsAsync<ArchiveException>(() => ArchiveFixtures.OpenAsync(path, ArchiveAccess.ReadOnly));
+        Assert.Equal(ArchiveFailure.OlderSchema, refused.Failure);
+        const string request = "GET /2023-11/23/c_941797.htm HTTP/1.1\r\nHost: en.wuxi.gov.cn\r\nUser-Agent: test\r\n\r\n";
+        await using (var store = await ArchiveFixtures.OpenAsync(path))
+        {
+            var pages = 0;
+            await foreach (var _ in store.ListPagesAsync()) pages++;
+            Assert.Equal(1, pages);
+            var stored = await store.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0.AddHours(1)) with { RequestHead = request }, article);
+            await store.StoreNotModifiedAsync(new Uri(article.Url!), ArchiveFixtures.T0.AddHours(2), null, null, null, requestHead: request.Replace("\r\n\r\n", "\r\nIf-None-Match: \"1\"\r\n\r\n"));
+            await store.StoreImageAsync(article.Figures[1].Src, [4, 5], "image/png", CancellationToken.None,
+                new ImageFetch(ArchiveFixtures.T0.AddHours(3), 200, "GET /x.png HTTP/1.1\r\nHost: en.wuxi.gov.cn\r\n\r\n"));
+            Assert.True(stored.CaptureAdded);
+        }
+
+        using var reference = new SqliteConnection("Data Source=:memory:");
+        reference.Open();
+        using (var apply = reference.CreateCommand())
+        {
+            apply.CommandText = ArchiveSchema.Sql;
+            apply.ExecuteNonQuery();
+        }
+        using var archive = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        archive.Open();
+        Assert.Equal(Schema(reference), Schema(archive));
+        Assert.Equal(4L, ArchiveFixtures.Count(path, "PRAGMA user_version"));
+        // The capture made before the upgrade has no request; the fetch and the 304 after it have theirs, as sent.
+        Assert.Equal(2L, ArchiveFixtures.Count(path, "SELECT count(*) FROM capture_requests"));
+        Assert.Equal(1L, ArchiveFixtures.Count(path, "SELECT count(*) FROM capture_requests WHERE request LIKE '%If-None-Match: \"1\"%'"));
+        Assert.Equal(1L, ArchiveFixtures.Count(path, "SELECT count(*) FROM image_fetches WHERE http_status = 200 AND content_type = 'image/png'"));
+        ArchiveFixtures.AssertIntegrity(path);
+    }
+
+    private static List<(string, string, string?)> Schema(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name";
+        using var reader = command.ExecuteReader();
+        var objects = new List<(string, string, string?)>();
+        while (reader.Read())
+            objects.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        return objects;
+    }
+}
