@@ -65,6 +65,23 @@ public static class ArchiveFixtures
     public static Task<ArchiveStore> OpenAsync(string path, ArchiveAccess access = ArchiveAccess.ReadWrite, TimeSpan? busyTimeout = null) =>
         ArchiveStore.OpenAsync(path, access, new ArchiveOptions(busyTimeout ?? TimeSpan.FromSeconds(5)));
 
+    /// <summary>
+    /// Turns an archive made by this build back into what a version-3 build made (everything schema version 4 added
+    /// dropped), so that the upgrade can be tested on it.
+    /// </summary>
+    public static void DowngradeToVersion3(string dbPath)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dbPath};Pooling=False");
+        connection.Open();
+        using var downgrade = connection.CreateCommand();
+        downgrade.CommandText = """
+            ALTER TABLE pages DROP COLUMN kind;
+            DROP TABLE capture_requests; DROP TABLE image_fetches;
+            PRAGMA user_version = 3;
+            """;
+        downgrade.ExecuteNonQuery();
+    }
+
     public static string FileSha256(string path) => Convert.ToHexString(SHA256.HashData(System.IO.File.ReadAllBytes(path)));
 
     /// <summary>Opens the file with plain SQLite (not the store) and runs a scalar query.</summary>

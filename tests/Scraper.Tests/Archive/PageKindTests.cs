@@ -35,13 +35,7 @@ public sealed class PageKindTests : IDisposable
         var article = ArchiveFixtures.WuxiArticle();
         await using (var store = await ArchiveFixtures.OpenAsync(Db))
             await store.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0), article);
-        using (var v3 = new SqliteConnection($"Data Source={Db};Pooling=False"))
-        {
-            v3.Open();
-            using var downgrade = v3.CreateCommand();
-            downgrade.CommandText = "ALTER TABLE pages DROP COLUMN kind; PRAGMA user_version = 3;";
-            downgrade.ExecuteNonQuery();
-        }
+        ArchiveFixtures.DowngradeToVersion3(Db);
 
         await using (var store = await ArchiveFixtures.OpenAsync(Db))
         {

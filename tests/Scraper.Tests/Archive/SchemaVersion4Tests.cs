@@ -21,13 +21,7 @@ public sealed class SchemaVersion4Tests
             await store.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0), article);
             await store.StoreImageAsync(article.Figures[0].Src, [1, 2, 3], "image/jpeg");
         }
-        using (var v3 = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            v3.Open();
-            using var downgrade = v3.CreateCommand();
-            downgrade.CommandText = "DROP TABLE capture_requests; DROP TABLE image_fetches; PRAGMA user_version = 3;";
-            downgrade.ExecuteNonQuery();
-        }
+        ArchiveFixtures.DowngradeToVersion3(path);
 
         var refused = await Assert.ThrowsAsync<ArchiveException>(() => ArchiveFixtures.OpenAsync(path, ArchiveAccess.ReadOnly));
         Assert.Equal(ArchiveFailure.OlderSchema, refused.Failure);

@@ -72,12 +72,17 @@ public sealed class WarcExportTests : ExportTestFolder
         var (_, records) = await ExportAsync();
 
         AssertWarcinfo(records[0]);
-        var samples = SamplePagesByUrl();
+        var samples = SamplePagesByUrl(listPages: true);
         var captures = Captures(records);
         // A mirror crawl sent no request; each capture is followed by its metadata record.
         Assert.DoesNotContain(records, r => r.Type == "request");
         Assert.Equal(captures.Count, records.Count(r => r.Type == "metadata"));
-        // One record per page (its newest capture), continuation pages included, each page once.
+        // One record per page (its newest capture), continuation pages and section lists included, each page once; and each host's robots.txt
+        // (the mirror has none: its 404 is what the crawl was told).
+        var robots = captures.Where(r => r["WARC-Target-URI"]!.EndsWith("/robots.txt", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(robots);
+        Assert.All(robots, r => Assert.StartsWith("HTTP/1.1 404 ", r.SplitHttp().Head));
+        captures = captures.Except(robots).ToList();
         Assert.Equal(samples.Keys.Order(), captures.Select(r => r["WARC-Target-URI"]!).Order());
         Assert.Contains(captures, r => r["WARC-Target-URI"]!.EndsWith("content_37452825_3.htm", StringComparison.Ordinal));
 
@@ -127,6 +132,12 @@ public sealed class WarcExportTests : ExportTestFolder
                 Assert.Equal(first, Field("continuation-of"));
                 Assert.Null(Field("revision"));
                 Assert.Null(Field("crawled-as"));
+            }
+            else if (Count(Db, $"SELECT count(*) FROM pages WHERE url = '{url}' AND kind = 'list'") == 1)
+            {
+                // A section list: read for its links, no article of its own.
+                Assert.Equal("list", Field("crawled-as"));
+                Assert.Null(Field("revision"));
             }
             else
             {
@@ -215,7 +226,10 @@ public sealed class WarcExportTests : ExportTestFolder
         Assert.Equal("warcinfo", records[0].Type);
         Assert.Null(records[0]["WARC-Filename"]);
         Assert.True(records.Count > 5);
-        Assert.All(records.Skip(1).Where(r => r.Type != "metadata"), r => Assert.Contains(new Uri(r["WARC-Target-URI"]!).Host, new[] { "www.wndonline.cn", "bizwnd.gov.cn", "www.wnd.gov.cn" }));
+        // Only the site's pages: its articles, and the robots.txt of each of its hosts.
+        var hosts = Scraper.Sites.SiteCatalog.Default.Find("wnd.gov.cn")!.Hosts.Select(h => h.Split('/')[0]).ToList();
+        Assert.All(records.Skip(1).Where(r => r.Type != "metadata"), r => Assert.Contains(new Uri(r["WARC-Target-URI"]!).Host, hosts));
+        Assert.Contains(records, r => r.Type == "response" && new Uri(r["WARC-Target-URI"]!).Host == "www.wndonline.cn" && r["WARC-Target-URI"]!.EndsWith(".htm", StringComparison.Ordinal));
     }
 
     private const string Seed = "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm";
@@ -257,7 +271,14 @@ public sealed class WarcExportTests : ExportTestFolder
             Assert.All(page.Skip(1), r => Assert.Equal("revisit", r.Type));
         }
         var revisits = captures.Where(r => r.Type == "revisit").ToList();
-        Assert.Equal(Count(Db, "SELECT count(*) FROM captures WHERE http_status = 304") + 1, revisits.Count);
+        // The 304s, the re-fetch above, and each host's robots.txt and the start lists fetched again in full by the second
+        // crawl (no conditional GET for them), with the same answer.
+        var otherRefetches = Count(Db, """
+            SELECT count(*) - count(DISTINCT c.page_id) FROM captures c JOIN pages p ON p.id = c.page_id
+            WHERE p.kind <> 'article' AND c.http_status <> 304
+            """);
+        Assert.True(otherRefetches > 0);
+        Assert.Equal(Count(Db, "SELECT count(*) FROM captures WHERE http_status = 304") + 1 + otherRefetches, revisits.Count);
         foreach (var revisit in revisits)
         {
             var original = byId[revisit["WARC-Refers-To"]!];
@@ -275,8 +296,11 @@ public sealed class WarcExportTests : ExportTestFolder
             }
             else
             {
-                Assert.StartsWith("HTTP/1.1 200 OK\r\n", head);
-                Assert.Equal(Seed, revisit["WARC-Target-URI"]);
+                // The same answer again: the seed fetched again in full above, or a robots.txt or list page that the second
+                // crawl fetched without a conditional GET.
+                Assert.Equal(original.SplitHttp().Head.Split("\r\n")[0], head.Split("\r\n")[0]);
+                var target = revisit["WARC-Target-URI"]!;
+                Assert.True(target == Seed || Count(Db, $"SELECT count(*) FROM pages WHERE url = '{target}' AND kind <> 'article'") == 1, target);
                 Assert.Equal("http://netpreserve.org/warc/1.1/revisit/identical-payload-digest", revisit["WARC-Profile"]);
                 Assert.Equal(original["WARC-Payload-Digest"], revisit["WARC-Payload-Digest"]);
             }
