@@ -152,9 +152,11 @@ public static class HeaderZoneReader
         string? subtitle = anatomy.DeckAfterTitle && decks.Count > 0 ? entries[decks[0]].Text : null;
         if (subtitle is null && firstPage && anatomy.DeckAfterInfo && infoEnd >= 0)
         {
+            // The line right under the date line, not a caption (an image stands between them), and a longer line follows.
             var next = NextUsable(infoEnd + 1);
             var after = next < 0 ? -1 : NextUsable(next + 1);
-            if (next >= 0 && after >= 0 && IsDeck(entries[next].Text) && entries[after].Text.Length > entries[next].Text.Length)
+            if (next >= 0 && after >= 0 && !entries[(infoEnd + 1)..next].Any(e => e.IsImage)
+                && IsDeck(entries[next].Text) && entries[after].Text.Length > entries[next].Text.Length)
             {
                 subtitle = entries[next].Text;
                 zone.Add(next);
@@ -204,7 +206,7 @@ public static class HeaderZoneReader
     public static bool IsDeck(string text) =>
         text.Length <= LongestDeck && !EndsSentence(text) && !text.EndsWith(':') && !text.EndsWith('：')
         && !text.StartsWith('●') && !text.StartsWith("Q:", StringComparison.Ordinal) && !text.StartsWith("A:", StringComparison.Ordinal)
-        && !CaptionText.HasBracketedCredit(text) && !char.IsDigit(text[0]);
+        && CaptionText.Split(text).Credit is null && !char.IsDigit(text[0]);
 
     private static bool EndsSentence(string text) => text.Length > 0 && text[^1] is '.' or '。' or '!' or '！' or '"' or '”';
 }
