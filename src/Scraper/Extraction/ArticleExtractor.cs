@@ -68,8 +68,7 @@ public sealed class ArticleExtractor
                 body = new BodyContent([], []);
                 bodyFrom = FieldProvenance.Anatomy;
             }
-            else if (range is { Closed: true } && AnatomyBody.Read(_bodyReader, page, range, anatomy, url) is { } read
-                     && (read.Paragraphs.Count > 0 || read.Figures.Count > 0))
+            else if (range is { Closed: true } && AnatomyBody.Read(_bodyReader, page, range, anatomy, url) is { } read && BodyContent.HasArticle(read))
             {
                 body = read;
                 bodyFrom = FieldProvenance.Anatomy;
@@ -89,6 +88,8 @@ public sealed class ArticleExtractor
         var title = fields.Title(document, ref meta);
         body = BodyCleaner.Clean(body, zone, anatomy, title.Value, chrome,
             deckAfterCaption: !continuation && anatomy.DeckAfterFirstCaption && fields.Subtitle.Value is null, out var deck);
+        // A known site's page is its text (or a captioned photo), never its chrome: a page cut off before its body has none.
+        if (!BodyContent.HasArticle(body)) body = new BodyContent([], []);
         var subtitle = fields.Subtitle.Value is null && deck is not null ? new Field(deck, FieldProvenance.Anatomy) : fields.Subtitle;
         var published = fields.Published(meta, url);
         var byline = fields.Byline.Value is null && meta?.Byline is { } metaByline && bodyFrom == FieldProvenance.Generic

@@ -5,7 +5,15 @@ using AngleSharp.Dom;
 namespace Scraper.Extraction;
 
 /// <summary>The text blocks and figures of an article body, in reading order.</summary>
-public sealed record BodyContent(IReadOnlyList<string> Paragraphs, IReadOnlyList<Figure> Figures);
+public sealed record BodyContent(IReadOnlyList<string> Paragraphs, IReadOnlyList<Figure> Figures)
+{
+    /// <summary>
+    /// Text, or a photo with its caption or credit (a page of a photo story): an article's page. Images alone, without a
+    /// word about them, are a page's logo and thumbnails.
+    /// </summary>
+    public static bool HasArticle(BodyContent body) =>
+        body.Paragraphs.Count > 0 || body.Figures.Any(f => f.Caption is not null || f.Credit is not null);
+}
 
 /// <summary>
 /// Reads a content element into paragraphs and figures; shared by the site rules and the generic extractor.

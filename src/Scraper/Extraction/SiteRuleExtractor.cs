@@ -26,7 +26,7 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
         var selectors = Compiled(rule);
         var matches = selectors.Page.Match(document);
         var metadata = ReadMetadata(matches, selectors);
-        var (body, element) = ReadBody(matches, selectors, url, anatomy, rule.ContinuationPage(url) is not null);
+        var (body, element) = ReadBody(matches, selectors, url, anatomy);
         return new RuleReading(metadata, body, SiblingPages(document, matches, selectors, url, rule)) { BodyElement = element };
     }
 
@@ -45,8 +45,7 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
         return new RuleMetadata(title, subtitle, Crumbs(matches, selectors.Breadcrumb), info);
     }
 
-    private (BodyContent? Body, IElement? Element) ReadBody(IReadOnlyList<IElement>[] matches, CompiledRule selectors, Uri url,
-        SiteAnatomy anatomy, bool continuation)
+    private (BodyContent? Body, IElement? Element) ReadBody(IReadOnlyList<IElement>[] matches, CompiledRule selectors, Uri url, SiteAnatomy anatomy)
     {
         foreach (var selector in selectors.Body)
         {
@@ -58,9 +57,7 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
                 foreach (var element in matches[part])
                     if (element != body && body.Contains(element)) skipped.Add(element);
             var content = bodyReader.Read(body, url, [.. selectors.DropText, .. anatomy.BoilerplateRegexes], skipped, anatomy.BodyEndRegex);
-            // A page of a photo and its caption is a page of the article, above all a continuation page.
-            if (content.Paragraphs.Count > 0 || (content.Figures.Count > 0 && (continuation || content.Figures.Any(f => f.Caption is not null || f.Credit is not null))))
-                return (content, body);
+            if (BodyContent.HasArticle(content)) return (content, body);
         }
         return (null, null);
     }
