@@ -36,6 +36,7 @@ public static class ScraperCli
         root.Add(RunsCommand.Create(context));
         root.Add(ErrorsCommand.Create(context));
         root.Add(ChangesCommand.Create(context));
+        root.Add(RulesCommand.Create(context));
         return root;
     }
 

@@ -30,6 +30,7 @@ public static class CrawlCommand
         var format = new Option<string>("--format") { Description = "Summary as text (default) or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var wait = new Option<bool>("--wait") { Description = "If another crawl holds the archive, wait for it instead of exiting with code 3" };
+        var rules = SiteRulesOption.Create();
         var every = new Option<string?>("--every")
         {
             Description = "Watch mode: crawl, then again every DURATION (e.g. 6h, 30m, 1d) from the start of the previous crawl, "
@@ -40,19 +41,19 @@ public static class CrawlCommand
             "Discover, fetch politely and archive the sites' articles; resumes a crawl that was killed.\n" + ScraperCli.ExitCodeHelp
             + " A crawl stopped by SIGINT or SIGTERM finishes the page in flight, records the run as interrupted and exits 130 or 143.")
         {
-            site, db, sections, since, maxPages, revisit, concurrency, delay, start, mirror, images, userAgent, quiet, format, wait, every,
+            site, db, sections, since, maxPages, revisit, concurrency, delay, start, mirror, images, userAgent, quiet, format, wait, every, rules,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(context, new Settings(
             parse.GetValue(site)!, parse.GetValue(db), parse.GetValue(sections), parse.GetValue(since), parse.GetValue(maxPages),
             parse.GetValue(revisit)!, parse.GetValue(concurrency), parse.GetValue(delay), parse.GetValue(start) ?? [], parse.GetValue(mirror),
             parse.GetValue(images), parse.GetValue(userAgent), parse.GetValue(quiet), parse.GetValue(format)!, parse.GetValue(wait),
-            parse.GetValue(every)), cancellationToken));
+            parse.GetValue(every), parse.GetValue(rules)), cancellationToken));
         return command;
     }
 
     private sealed record Settings(string Site, string? Db, string? Sections, string? Since, int? MaxPages, string Revisit, int Concurrency,
         int? Delay, string[] Start, string? Mirror, bool Images, string? UserAgent, bool Quiet, string Format, bool Wait,
-        string? Every);
+        string? Every, string? Rules);
 
     /// <summary>Watch mode's shortest interval: shorter ones are typos for minutes or hours, and would hammer the sites.</summary>
     private static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(1);
@@ -137,11 +138,11 @@ public static class CrawlCommand
 
     private static CrawlOptions BuildOptions(Settings settings)
     {
-        var catalog = SiteCatalog.Default;
+        var catalog = SiteRulesOption.Load(settings.Rules);
         IReadOnlyList<SiteRule> sites = settings.Site switch
         {
             "all" => catalog.Rules,
-            _ => [catalog.Find(settings.Site) ?? throw new UsageException($"--site '{settings.Site}' is not a known site (en.wuxi.gov.cn, wnd.gov.cn or all)")],
+            _ => [catalog.Find(settings.Site) ?? throw new UsageException($"--site '{settings.Site}' is not a known site ({string.Join(", ", catalog.Rules.Select(r => r.Site))} or all)")],
         };
         if (settings.Concurrency < 1) throw new UsageException("--concurrency must be at least 1");
         if (settings.MaxPages is < 1) throw new UsageException("--max-pages must be at least 1");
@@ -214,7 +215,7 @@ public static class CrawlCommand
         var c = s.Counts;
         return $"crawl {s.Status} (run {s.RunId}{(s.Resumed ? ", resumed" : "")}) in {s.Elapsed.TotalSeconds:0.0} s: "
                + $"{c.Discovered} discovered, {c.Fetched} fetched, {c.Unchanged} unchanged, {c.NewPages} new, {s.Changed} changed, "
-               + $"{c.Errors} errors, {c.GenericFallbacks} generic fallbacks; {s.Pending} still queued; archive {db}";
+               + $"{c.Errors} errors, {c.GenericFallbacks} generic fallbacks, {c.SelectorMisses} with selector misses; {s.Pending} still queued; archive {db}";
     }
 
     private static string SummaryJson(CrawlSummary s, string db) => JsonSerializer.Serialize(new
@@ -230,6 +231,7 @@ public static class CrawlCommand
         changed = s.Changed,
         errors = s.Counts.Errors,
         generic_fallbacks = s.Counts.GenericFallbacks,
+        selector_misses = s.Counts.SelectorMisses,
         pending = s.Pending,
         seconds = Math.Round(s.Elapsed.TotalSeconds, 3),
         pages_per_second = Math.Round(s.PagesPerSecond, 2),

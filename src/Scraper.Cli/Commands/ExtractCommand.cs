@@ -15,7 +15,7 @@ public static class ExtractCommand
         var url = new Option<string?>("--url") { Description = "The original URL of a single file input (by default a samples/-like path gives it)" };
         var format = new Option<string>("--format") { Description = "json (JSON Lines for several inputs), text or markdown", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text", "markdown");
-        var rules = new Option<string?>("--rules") { Description = "A JSON file of site rules that adds or overrides sites" };
+        var rules = SiteRulesOption.Create();
         var command = new Command("extract", "Extract the article of saved pages or URLs (the archive is not touched).\n" + ScraperCli.ExitCodeHelp)
         {
             inputs, url, format, rules,
@@ -36,13 +36,7 @@ public static class ExtractCommand
             if (!Uri.TryCreate(urlOption, UriKind.Absolute, out givenUrl) || givenUrl.Scheme is not ("http" or "https"))
                 throw new UsageException($"--url '{urlOption}' is not an http(s) URL");
         }
-        var sites = SiteCatalog.Default;
-        if (rulesFile is not null)
-        {
-            try { sites = sites.WithRulesFile(rulesFile); }
-            catch (InvalidDataException e) { throw new UsageException(e.Message); }
-        }
-        var extractor = new ArticleExtractor(sites);
+        var extractor = new ArticleExtractor(SiteRulesOption.Load(rulesFile));
         // URLs go through the crawler's downloader: robots.txt, politeness and retries apply to one-off fetches too.
         using var http = new HttpPageSource();
         var downloader = new Downloader(http);

@@ -49,6 +49,14 @@ public static partial class ArchiveSchema
               );
               PRAGMA user_version = 3;
               """,
+        // 3 → 4: where each field of a revision came from, and the runs' count of pages whose selectors missed a field
+        // the page shows (template drift). Added columns, so older revisions and runs read as null and 0.
+        [3] = """
+              ALTER TABLE revisions ADD COLUMN published_from TEXT;
+              ALTER TABLE revisions ADD COLUMN provenance TEXT;
+              ALTER TABLE runs ADD COLUMN selector_misses INTEGER NOT NULL DEFAULT 0;
+              PRAGMA user_version = 4;
+              """,
     };
 
     private static string LoadEmbeddedSchema()

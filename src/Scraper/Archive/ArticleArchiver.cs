@@ -20,8 +20,10 @@ public sealed class ArticleArchiver(ArchiveStore store, ArticleExtractor extract
     public async Task<(StoreResult Stored, PageReading Reading)> ArchiveAsync(PageCapture capture,
         Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken)
     {
-        var reading = await ReadAsync(capture.Url, capture.Body, capture.ContentType, loadSibling, cancellationToken);
-        var stored = await store.StorePageAsync(capture with { ContinuationOf = reading.ContinuationOf }, reading.Article, cancellationToken);
+        var rule = extractor.Sites.Match(capture.Url);
+        var reading = await ReadAsync(capture.Url, capture.Body, capture.ContentType, loadSibling, cancellationToken, rule);
+        var stored = await store.StorePageAsync(capture with { ContinuationOf = reading.ContinuationOf, Site = capture.Site ?? rule?.Site },
+            reading.Article, cancellationToken);
         return (stored, reading);
     }
 
@@ -35,17 +37,25 @@ public sealed class ArticleArchiver(ArchiveStore store, ArticleExtractor extract
         if (reading is null)
         {
             var body = await store.LoadBodyAsync(capture.CaptureId, cancellationToken);
-            reading = await ReadAsync(new Uri(capture.Url), body, capture.ContentType, null, cancellationToken);
+            reading = await ReadAsync(new Uri(capture.Url), body, capture.ContentType, null, cancellationToken, RuleOf(capture));
         }
         var result = await store.ApplyExtractionAsync(capture.CaptureId, reading.Article, reading.ContinuationOf, cancellationToken);
         return (result, reading);
     }
 
+    /// <summary>
+    /// The rules a stored page is read with: those of the site it was archived under (a page crawled from another host
+    /// with <c>crawl --start</c> keeps its site), else those of its host.
+    /// </summary>
+    public SiteRule? RuleOf(StoredCapture capture) =>
+        (capture.Site is { } site ? extractor.Sites.Find(site) : null) ?? extractor.Sites.Match(new Uri(capture.Url));
+
     /// <summary>Extracts one page; a page 1 is joined with its siblings, a continuation page yields only page 1's URL.</summary>
+    /// <param name="rule">The rules to read it with; by default those of its host.</param>
     public async Task<PageReading> ReadAsync(Uri url, ReadOnlyMemory<byte> body, string? contentType,
-        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken)
+        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken, SiteRule? rule = null)
     {
-        var rule = extractor.Sites.Match(url);
+        rule ??= extractor.Sites.Match(url);
         var page = extractor.Extract(url, body, contentType, rule);
         if (page.IsContinuationPage && rule is not null)
             return new PageReading(null, FirstPageOf(url, page, rule));

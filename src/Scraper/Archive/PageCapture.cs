@@ -20,6 +20,9 @@ public sealed record PageCapture(Uri Url, DateTimeOffset CapturedAt, ReadOnlyMem
     public long? RunId { get; init; }
     /// <summary>For page 2, 3 … of a split article: the URL of page 1. Such captures get no revision.</summary>
     public Uri? ContinuationOf { get; init; }
+    /// <summary>The site whose rules read the page (also for a page served by another host, as with <c>crawl --start</c>);
+    /// stored with the page, so that <c>reextract</c> reads it with the same rules.</summary>
+    public string? Site { get; init; }
 }
 
 /// <summary>What storing one capture changed in the archive.</summary>

@@ -393,7 +393,9 @@ public sealed class Crawler
                 NewPages: stored.RevisionAdded && stored.RevisionNumber == 1 ? 1 : 0,
                 NewRevisions: stored.RevisionAdded ? 1 : 0,
                 // The site's rules missed and the generic extractor took over: template drift to look at.
-                GenericFallbacks: article.Site is not null && article.Extractor == ArticleExtractor.GenericName ? 1 : 0);
+                GenericFallbacks: article.Site is not null && article.Extractor == ArticleExtractor.GenericName ? 1 : 0,
+                // Some selector missed a field the page shows (found by the anatomy or the generic extractor).
+                SelectorMisses: article.SelectorMisses.Count > 0 ? 1 : 0);
             var outcome = new FrontierOutcome("done", RevisitSchedule.NextCheck(now, publishedDate, unchanged), unchanged);
             return _store.CompleteInTransactionAsync(item.Url, outcome, runId, counted, ct);
         });
@@ -410,6 +412,7 @@ public sealed class Crawler
             LastModified = fetched.LastModified,
             ContentType = fetched.ContentType,
             RunId = runId,
+            Site = SiteOf(url),
         };
 
     /// <summary>Every figure without its image gets it, fetched once per src and stored once per sha256.</summary>

@@ -30,6 +30,24 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
         return new RuleReading(metadata, body, SiblingPages(document, matches, selectors, url, rule)) { BodyElement = element };
     }
 
+    /// <summary>Which of the rule's article selectors match something on the page, in the rule's order, by field.</summary>
+    public IReadOnlyList<SelectorMatch> MatchSelectors(IDocument document, SiteRule rule)
+    {
+        var selectors = Compiled(rule);
+        var matches = selectors.Page.Match(document);
+        var found = new List<SelectorMatch>();
+        void Add(string field, IReadOnlyList<string> texts, IReadOnlyList<int> positions)
+        {
+            for (var i = 0; i < positions.Count; i++) found.Add(new SelectorMatch(field, texts[i], matches[positions[i]].Count > 0));
+        }
+        Add("title", rule.Article.Title, selectors.Title);
+        Add("subtitle", rule.Article.Subtitle, selectors.Subtitle);
+        Add("breadcrumb", rule.Article.Breadcrumb, selectors.Breadcrumb);
+        Add("info", rule.Article.Info, selectors.Info);
+        Add("body", rule.Article.Body, selectors.Body);
+        return found;
+    }
+
     private static RuleMetadata ReadMetadata(IReadOnlyList<IElement>[] matches, CompiledRule selectors)
     {
         var title = FirstText(matches, selectors.Title);
@@ -155,6 +173,9 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
 /// <param name="Crumbs">The breadcrumb's crumbs after the home crumb; null when no breadcrumb selector matched.</param>
 /// <param name="Info">The lines of the elements the info selectors matched (<c>Updated : 2023-11-23</c>, <c>(en.wuxi.gov.cn)</c>).</param>
 public sealed record RuleMetadata(string? Title, string? Subtitle, IReadOnlyList<string>? Crumbs, IReadOnlyList<string> Info);
+
+/// <summary>One of a rule's selectors and whether it matched on a page; <c>Field</c> is its group (title, subtitle, breadcrumb, info, body).</summary>
+public sealed record SelectorMatch(string Field, string Selector, bool Matched);
 
 /// <summary>What the site's selectors found on a page.</summary>
 public sealed record RuleReading(RuleMetadata Metadata, BodyContent? Body, IReadOnlyList<Uri> SiblingPages)
