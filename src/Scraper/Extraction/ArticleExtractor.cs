@@ -61,7 +61,11 @@ public sealed class ArticleExtractor
         var isSectionList = false;
         if (body is null)
         {
-            var range = zone.Found ? AnatomyBody.Find(page.Lines, zone, anatomy) : null;
+            // A section list has no article of its own, whatever its lines look like; the generic extractor's reading of it
+            // is what extract shows, and what the archive does not keep. Asked before the generic extractor works on the
+            // document, which it changes in place.
+            isSectionList = SiteRuleExtractor.IsSectionList(document, url, rule);
+            var range = zone.Found && !isSectionList ? AnatomyBody.Find(page.Lines, zone, anatomy) : null;
             if (range is { HasContent: false })
             {
                 // The header is there and nothing after it: a page cut off before its body, not an article of its chrome.
@@ -76,9 +80,7 @@ public sealed class ArticleExtractor
             else
             {
                 // Template drift beyond the anatomy too: the generic algorithm finds the body; the site's anatomy still
-                // gives the metadata and keeps its header, chrome and boilerplate out. Asked before the generic extractor
-                // works on the document, which it changes in place.
-                isSectionList = SiteRuleExtractor.IsSectionList(document, url, rule);
+                // gives the metadata and keeps its header, chrome and boilerplate out.
                 chrome = AnatomyBody.ChromeTexts(page.Lines, zone, range);
                 (body, meta) = ReadGeneric(url, document, anatomy);
                 bodyFrom = FieldProvenance.Generic;

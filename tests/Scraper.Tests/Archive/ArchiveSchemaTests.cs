@@ -55,6 +55,8 @@ public class ArchiveSchemaTests
                        (SELECT coalesce(group_concat(value, char(10, 10)), '') FROM (SELECT value FROM json_each(r.paragraphs) ORDER BY key)) AS text
                 FROM pages p JOIN revisions r ON r.id = p.latest_revision_id;
                 DROP INDEX pages_continuation; DROP INDEX frontier_claim; CREATE INDEX frontier_pass ON frontier (pass, state);
+                ALTER TABLE revisions DROP COLUMN provenance; ALTER TABLE revisions DROP COLUMN published_from;
+                ALTER TABLE runs DROP COLUMN selector_misses;
                 PRAGMA user_version = 1;
                 """;
             downgrade.ExecuteNonQuery();
@@ -86,7 +88,7 @@ public class ArchiveSchemaTests
         using var archive = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         archive.Open();
         Assert.Equal(SchemaOf(reference), SchemaOf(archive));
-        Assert.Equal(3, Pragma(archive, "user_version"));
+        Assert.Equal(ArchiveSchema.Version, Pragma(archive, "user_version"));
         ArchiveFixtures.AssertIntegrity(path);
     }
 
