@@ -48,9 +48,11 @@ public sealed class ArticleExtractor
         var continuation = rule.ContinuationPage(url) is not null;
         var selected = _siteRules.Read(document, url, rule, anatomy);
         var found = selected.Metadata;
-        // The page's lines down to the body the selectors found (the header zone stands above it), or all of them.
+        // The page's lines down to the body the selectors found (the header zone stands above it, from its breadcrumb on),
+        // or all of them.
         var root = document.Body ?? document.DocumentElement;
-        var page = PageLines.Read(root, selected.BodyElement);
+        var start = selected.BodyElement is { } bodyElement && selected.Breadcrumb is { } crumb && Precedes(crumb, bodyElement) ? crumb : null;
+        var page = PageLines.Read(root, selected.BodyElement, start);
         var zone = HeaderZoneReader.Read(page.Lines, anatomy, crumbs => anatomy.HeadlineOfTitle(document.Title, crumbs), firstPage: !continuation);
         var fields = new FieldReader(found, zone, anatomy);
 
@@ -212,6 +214,10 @@ public sealed class ArticleExtractor
             },
         };
     }
+
+    /// <summary>Whether <paramref name="first"/> stands before <paramref name="second"/> in the page, outside it.</summary>
+    private static bool Precedes(IElement first, IElement second) =>
+        !first.Contains(second) && (first.CompareDocumentPosition(second) & DocumentPositions.Following) != 0;
 
     /// <summary>
     /// The page's language: that of a host serving the site in another language, else the page's own declaration,

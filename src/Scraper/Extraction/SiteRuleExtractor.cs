@@ -27,7 +27,11 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
         var matches = selectors.Page.Match(document);
         var metadata = ReadMetadata(matches, selectors);
         var (body, element) = ReadBody(matches, selectors, url, anatomy);
-        return new RuleReading(metadata, body, SiblingPages(document, matches, selectors, url, rule)) { BodyElement = element };
+        return new RuleReading(metadata, body, SiblingPages(document, matches, selectors, url, rule, element))
+        {
+            BodyElement = element,
+            Breadcrumb = selectors.Breadcrumb.Select(s => matches[s]).FirstOrDefault(m => m.Count > 0)?[0],
+        };
     }
 
     /// <summary>Which of the rule's article selectors match something on the page, in the rule's order, by field.</summary>
@@ -82,19 +86,21 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
 
     /// <summary>
     /// The article's other pages, named by the pager's links; where the pager selectors match nothing (a changed
-    /// template), by any link of the page to a page of the same article (<c>content_37452825_2.htm</c>).
+    /// template), by any link to a page of the same article (<c>content_37452825_2.htm</c>) near the body (a pager
+    /// stands under it), or anywhere on the page when no selector found the body.
     /// </summary>
-    private static List<Uri> SiblingPages(IDocument document, IReadOnlyList<IElement>[] matches, CompiledRule selectors, Uri url, SiteRule rule)
+    private static List<Uri> SiblingPages(IDocument document, IReadOnlyList<IElement>[] matches, CompiledRule selectors, Uri url, SiteRule rule,
+        IElement? body)
     {
         var stem = ArticleStem(url, rule);
         var pages = new SortedDictionary<int, Uri>();
         foreach (var selector in selectors.Pager)
             foreach (var link in matches[selector])
                 AddPage(link);
-        if (pages.Count == 0)
+        if (pages.Count == 0 && (body?.ParentElement ?? document.DocumentElement) is { } scope)
         {
             var name = stem[(stem.LastIndexOf('/') + 1)..];
-            foreach (var link in document.Links)
+            foreach (var link in Links(scope))
                 if (link.GetAttribute("href") is { } href && href.Contains(name, StringComparison.OrdinalIgnoreCase))
                     AddPage(link);
         }
@@ -108,6 +114,21 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
             if (!string.Equals(target.Host, url.Host, StringComparison.OrdinalIgnoreCase)) return;
             if (ArticleStem(target, rule) != stem || target.AbsolutePath == url.AbsolutePath) return;
             pages.TryAdd(rule.ContinuationPage(target) ?? 1, target);
+        }
+    }
+
+    /// <summary>The <c>a</c> elements under <paramref name="root"/>, in document order (a walk over the child node arrays).</summary>
+    private static IEnumerable<IElement> Links(IElement root)
+    {
+        var stack = new Stack<INode>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (node is IElement { LocalName: "a" } link) yield return link;
+            var children = node.ChildNodes;
+            for (var i = children.Length - 1; i >= 0; i--)
+                if (children[i] is IElement) stack.Push(children[i]);
         }
     }
 
@@ -182,6 +203,9 @@ public sealed record RuleReading(RuleMetadata Metadata, BodyContent? Body, IRead
 {
     /// <summary>The element the body was read from.</summary>
     public IElement? BodyElement { get; init; }
+
+    /// <summary>The element the breadcrumb was read from: the top of the header zone.</summary>
+    public IElement? Breadcrumb { get; init; }
 }
 
 /// <summary>

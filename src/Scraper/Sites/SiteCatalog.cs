@@ -96,6 +96,7 @@ public sealed class SiteCatalog
         try
         {
             _ = new Extraction.CompiledRule(rule.Article);
+            Extraction.Anatomy.SiteAnatomy.Validate(rule);
             var parser = new AngleSharp.Css.Parser.CssSelectorParser();
             foreach (var selector in rule.List.Links.Concat(rule.List.Pagination))
                 if (parser.ParseSelector(selector) is null) throw new InvalidDataException($"invalid CSS selector '{selector}'");

@@ -21,7 +21,8 @@ public static class BodyCleaner
         for (var i = 0; i < paragraphs.Count; i++)
         {
             var p = paragraphs[i];
-            var drop = zone.Texts.Contains(p) || anatomy.IsBoilerplate(p) || (chrome?.Contains(p) ?? false)
+            // (The site's boilerplate never reaches here: every body is read with it as the body reader's dropText.)
+            var drop = zone.Texts.Contains(p) || (chrome?.Contains(p) ?? false)
                        || (title is not null && string.Equals(p, title, StringComparison.OrdinalIgnoreCase));
             // Header lines open a body read from too high up; further down, such a line is the article's own text.
             if (!drop && opening) drop = anatomy.ReadInfo(p) is not null || anatomy.Crumbs(p) is not null;

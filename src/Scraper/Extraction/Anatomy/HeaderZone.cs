@@ -55,7 +55,8 @@ public static class HeaderZoneReader
         foreach (var line in lines)
         {
             if (line.IsImage) entries.Add(new Entry(line.Index, "", true, false));
-            else foreach (var part in line.Parts) entries.Add(new Entry(line.Index, part, false, line.IsLink));
+            else if (line.Breaks is null) entries.Add(new Entry(line.Index, line.Text, false, line.IsLink));
+            else foreach (var part in line.Breaks) entries.Add(new Entry(line.Index, part, false, line.IsLink));
         }
         // Menus repeat the sidebar's and footer's headings as links ("Media Center", "Videos"): only a line of text ends the page.
         var end = entries.FindIndex(e => !e.IsImage && !e.IsLink && anatomy.IsBodyEnd(e.Text));
@@ -66,8 +67,9 @@ public static class HeaderZoneReader
         // The breadcrumb: the first line of the crumb forms.
         int crumb = -1;
         IReadOnlyList<string> crumbs = [];
+        // (A menu's items are links through and through; a breadcrumb's separators are not.)
         for (var i = 0; i < end && crumb < 0; i++)
-            if (!entries[i].IsImage && anatomy.Crumbs(entries[i].Text) is { } found) (crumb, crumbs) = (i, found);
+            if (!entries[i].IsImage && !entries[i].IsLink && anatomy.Crumbs(entries[i].Text) is { } found) (crumb, crumbs) = (i, found);
         if (crumb >= 0) zone.Add(crumb);
 
         // The date line and the header lines right under it (source, byline), boilerplate between them skipped.

@@ -16,7 +16,8 @@ public sealed record InfoReading(string Form, DateOnly? Published, string? Sourc
 /// </summary>
 public sealed class SiteAnatomy
 {
-    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.IgnoreCase;
+    // Compiled: each rule's patterns are made once per process and then tried on every line of every page.
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Compiled;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private static readonly char[] CrumbSeparators = ['>', '›', '»', '＞', '→'];
     private static readonly ConditionalWeakTable<SiteRule, SiteAnatomy> Compiled = new();
@@ -119,10 +120,11 @@ public sealed class SiteAnatomy
     {
         var title = TextNormalizer.NullIfEmpty(documentTitle);
         if (title is null || _titleSeparator is null) return title;
+        if (!_titleSeparator.IsMatch(title)) return title;
         var parts = _titleSeparator.Split(title).Select(TextNormalizer.Collapse).Where(p => p.Length > 0).ToList();
-        var names = crumbs is null ? _titleNames : new HashSet<string>(_titleNames.Concat(crumbs), StringComparer.OrdinalIgnoreCase);
-        while (parts.Count > 1 && names.Contains(parts[^1])) parts.RemoveAt(parts.Count - 1);
-        while (parts.Count > 1 && names.Contains(parts[0])) parts.RemoveAt(0);
+        bool Appended(string part) => _titleNames.Contains(part) || crumbs?.Contains(part, StringComparer.OrdinalIgnoreCase) == true;
+        while (parts.Count > 1 && Appended(parts[^1])) parts.RemoveAt(parts.Count - 1);
+        while (parts.Count > 1 && Appended(parts[0])) parts.RemoveAt(0);
         // Only the headline is left, or a headline that holds a separator itself ("Q&A - part 2"): keep it as written.
         if (parts.Count == 1) return parts[0];
         return RejoinKept(title, parts);
@@ -156,8 +158,21 @@ public sealed class SiteAnatomy
     {
         var list = patterns.Where(p => p.Length > 0).ToList();
         if (list.Count == 0) return null;
-        // Each pattern checked alone first, so a bad one is named; then one alternation, matched once per line.
-        foreach (var pattern in list) _ = new Regex(pattern, Options, Timeout);
-        return new Regex(string.Join("|", list.Select(p => "(?:" + p + ")")), Options | RegexOptions.ExplicitCapture, Timeout);
+        // One alternation, matched once per line, anchored as a whole so that a line that is none of them fails at once.
+        return new Regex("^(?:" + string.Join("|", list.Select(p => "(?:" + p + ")")) + ")$", Options | RegexOptions.ExplicitCapture, Timeout);
+    }
+
+    /// <summary>Every pattern of a rule's anatomy and URL dates parsed (not compiled), so a bad one is named when the rules load.</summary>
+    /// <exception cref="InvalidDataException">A pattern is not a valid regex.</exception>
+    public static void Validate(SiteRule rule)
+    {
+        var anatomy = rule.Anatomy;
+        var patterns = anatomy.Crumb.Concat(anatomy.Info.Select(f => f.Pattern)).Concat(anatomy.Boilerplate).Concat(anatomy.BodyEnd)
+            .Concat(rule.UrlDates).Concat(new[] { anatomy.Counter, anatomy.TitleSeparator }.OfType<string>());
+        foreach (var pattern in patterns)
+        {
+            try { _ = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase); }
+            catch (ArgumentException e) { throw new InvalidDataException($"invalid anatomy pattern '{pattern}': {e.Message}"); }
+        }
     }
 }
