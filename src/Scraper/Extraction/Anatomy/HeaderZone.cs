@@ -16,8 +16,6 @@ public sealed record HeaderZone
     public DateOnly? Published { get; init; }
     public string? Source { get; init; }
     public string? Byline { get; init; }
-    /// <summary>The names of the header forms the zone's lines matched (<c>updated</c>, <c>source-line</c>…).</summary>
-    public IReadOnlyList<string> Forms { get; init; } = [];
     /// <summary>The line after the zone, where the body starts; null when the page shows no header zone.</summary>
     public int? BodyStart { get; init; }
     /// <summary>The indices of the zone's lines.</summary>
@@ -74,7 +72,6 @@ public static class HeaderZoneReader
 
         // The date line and the header lines right under it (source, byline), boilerplate between them skipped.
         int info = -1, infoEnd = -1;
-        var forms = new List<string>();
         DateOnly? published = null;
         string? source = null, byline = null;
         for (var i = crumb + 1; i < end; i++)
@@ -85,7 +82,6 @@ public static class HeaderZoneReader
                 if (info < 0) info = i;
                 infoEnd = i;
                 zone.Add(i);
-                forms.Add(reading.Form);
                 published ??= reading.Published;
                 source ??= reading.Source;
                 byline ??= reading.Byline;
@@ -176,7 +172,6 @@ public static class HeaderZoneReader
             Published = published,
             Source = source,
             Byline = byline,
-            Forms = forms,
             BodyStart = zoneLines.Max() + 1,
             Lines = zoneLines,
             Texts = zone.Select(i => entries[i].Text).Concat(zoneLines.Select(l => lines[l].Text)).ToHashSet(StringComparer.Ordinal),

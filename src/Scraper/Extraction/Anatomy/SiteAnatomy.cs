@@ -52,7 +52,6 @@ public sealed class SiteAnatomy
         DeckAfterTitle = anatomy.Decks.Contains("afterTitle", StringComparer.OrdinalIgnoreCase);
         DeckAfterInfo = anatomy.Decks.Contains("afterInfo", StringComparer.OrdinalIgnoreCase);
         DeckAfterFirstCaption = anatomy.Decks.Contains("afterFirstCaption", StringComparer.OrdinalIgnoreCase);
-        InfoFormNames = anatomy.Info.Select(f => f.Name).ToArray();
     }
 
     /// <summary>The compiled anatomy of <paramref name="rule"/> (made on first use, then shared).</summary>
@@ -63,7 +62,6 @@ public sealed class SiteAnatomy
     public bool DeckAfterTitle { get; }
     public bool DeckAfterInfo { get; }
     public bool DeckAfterFirstCaption { get; }
-    public IReadOnlyList<string> InfoFormNames { get; }
 
     public bool IsBoilerplate(string line) => _boilerplate?.IsMatch(line) == true;
 
