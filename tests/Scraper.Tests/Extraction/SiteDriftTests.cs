@@ -22,14 +22,7 @@ public sealed class SiteDriftTests : IDisposable
         _temp.Dispose();
     }
 
-    private static long Scalar(string db, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar());
-    }
+    private static long Scalar(string db, string sql) => Scraper.Tests.Archive.ArchiveFixtures.Count(db, sql);
 
     /// <summary>The WND site from the samples on 127.0.0.1, its date line's class renamed on one page.</summary>
     private static async Task<LoopbackSite> DriftedSiteAsync()
