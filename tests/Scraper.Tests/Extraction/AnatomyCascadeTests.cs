@@ -121,6 +121,24 @@ public sealed class AnatomyCascadeTests : IDisposable
         Assert.Equal([Paragraph1, Paragraph2], article.Paragraphs);
     }
 
+    [Fact]
+    public void A_paragraph_in_a_header_form_below_the_first_paragraph_is_the_bodys_own()
+    {
+        // Page 2 shows no date line; its last paragraph looks like a source line and its second opens with "By".
+        var article = Extract("https://covid-19.chinadaily.com.cn/m/jiangsu/wuxi/2016-04/01/content_24290278_2.htm", $"""
+            <html><head><title>An interpretation of Wuxi's future development - Business - Wuxi</title></head><body>
+            <div>Home &gt; <a href="/business.html">Business</a></div>
+            <div>An interpretation of Wuxi's future development</div>
+            <div><p>{Paragraph1}</p><p>By 2030, the city is projected to have 1.6 million senior citizens.</p><p>(China Daily USA 04/01/2016 page12)</p></div>
+            <div>8.03K</div><div>Copyright © 2017 China Daily. All rights reserved.</div>
+            </body></html>
+            """);
+        Assert.Equal([Paragraph1, "By 2030, the city is projected to have 1.6 million senior citizens.", "(China Daily USA 04/01/2016 page12)"], article.Paragraphs);
+        Assert.Null(article.Source);
+        Assert.Equal("2016-04-01", article.Published);
+        Assert.Equal("url", article.PublishedFrom);
+    }
+
     [Theory]
     [InlineData("after the source line", "<div class=\"art-source\">(en.wuxi.gov.cn)</div>")]
     [InlineData("in the navigation", "<li><a href=\"/business.html\">Business</a>")]

@@ -70,11 +70,21 @@ public static class HeaderZoneReader
             if (!entries[i].IsImage && !entries[i].IsLink && anatomy.Crumbs(entries[i].Text) is { } found) (crumb, crumbs) = (i, found);
         if (crumb >= 0) zone.Add(crumb);
 
-        // The date line and the header lines right under it (source, byline), boilerplate between them skipped.
+        // The date line and the header lines right under it (source, byline), boilerplate between them skipped; looked
+        // for among the first lines of text only, where the header stands: [heading or label] title [deck] date line.
+        // After a paragraph (a sentence), a line in a header form ("(China Daily USA 04/01/2016 page12)") is the body's own.
+        var top = crumb + 1;
+        for (var texts = 0; top < end; top++)
+        {
+            var text = entries[top].Text;
+            if (entries[top].IsImage || entries[top].IsLink || anatomy.IsBoilerplate(text)) continue;
+            if (text.Length > LongestDeck || (text.Length > LongestLabel && EndsSentence(text))) break;
+            if (anatomy.ReadInfo(text) is null && ++texts > LinesAboveInfo - 1) break;
+        }
         int info = -1, infoEnd = -1;
         DateOnly? published = null;
         string? source = null, byline = null;
-        for (var i = crumb + 1; i < end; i++)
+        for (var i = crumb + 1; i < top; i++)
         {
             if (entries[i].IsImage || entries[i].IsLink && info < 0) continue;
             if (anatomy.ReadInfo(entries[i].Text) is { } reading)
