@@ -73,21 +73,14 @@ public static class HeaderZoneReader
         // The date line and the header lines right under it (source, byline), boilerplate between them skipped; looked
         // for among the first lines of text only, where the header stands: [heading or label] title [deck] date line.
         // After a paragraph (a sentence), a line in a header form ("(China Daily USA 04/01/2016 page12)") is the body's own.
-        var top = crumb + 1;
-        for (var texts = 0; top < end; top++)
-        {
-            var text = entries[top].Text;
-            if (entries[top].IsImage || entries[top].IsLink || anatomy.IsBoilerplate(text)) continue;
-            if (text.Length > LongestDeck || (text.Length > LongestLabel && EndsSentence(text))) break;
-            if (anatomy.ReadInfo(text) is null && ++texts > LinesAboveInfo - 1) break;
-        }
-        int info = -1, infoEnd = -1;
+        int info = -1, infoEnd = -1, texts = 0;
         DateOnly? published = null;
         string? source = null, byline = null;
-        for (var i = crumb + 1; i < top; i++)
+        for (var i = crumb + 1; i < end; i++)
         {
-            if (entries[i].IsImage || entries[i].IsLink && info < 0) continue;
-            if (anatomy.ReadInfo(entries[i].Text) is { } reading)
+            var (text, isImage, isLink) = (entries[i].Text, entries[i].IsImage, entries[i].IsLink);
+            if (isImage || (isLink && info < 0)) continue;
+            if (anatomy.ReadInfo(text) is { } reading)
             {
                 if (info < 0) info = i;
                 infoEnd = i;
@@ -97,9 +90,8 @@ public static class HeaderZoneReader
                 byline ??= reading.Byline;
                 continue;
             }
-            if (info < 0) continue;
-            if (!Usable(i) && !entries[i].IsImage) continue;
-            break;
+            if (!isLink && anatomy.IsBoilerplate(text)) continue;
+            if (info >= 0 || text.Length > LongestDeck || (text.Length > LongestLabel && EndsSentence(text)) || ++texts >= LinesAboveInfo) break;
         }
 
         // The title: the line the <title> names, else where the forms put it.

@@ -26,6 +26,8 @@ public sealed class SiteAnatomy
     public static SiteAnatomy None { get; } = new(new SiteRule { Site = "", Hosts = [] });
 
     private readonly (string Name, Regex Regex)[] _info;
+    /// <summary>All the header forms in one regex: most lines are none of them, and one match says so.</summary>
+    private readonly Regex? _anyInfo;
     private readonly Regex? _crumb;
     private readonly HashSet<string> _crumbIgnore;
     private readonly Regex? _boilerplate;
@@ -39,6 +41,7 @@ public sealed class SiteAnatomy
     {
         var anatomy = rule.Anatomy;
         _info = anatomy.Info.Select(f => (f.Name, new Regex(f.Pattern, Options, Timeout))).ToArray();
+        _anyInfo = Any(anatomy.Info.Select(f => f.Pattern));
         _crumb = Any(anatomy.Crumb);
         _crumbIgnore = anatomy.CrumbIgnore.Select(TextNormalizer.Collapse).ToHashSet(StringComparer.OrdinalIgnoreCase);
         // The older "dropText" of the selectors is boilerplate too.
@@ -99,6 +102,7 @@ public sealed class SiteAnatomy
     /// <summary>What a header line says, by the first form it matches; null when it matches none.</summary>
     public InfoReading? ReadInfo(string line)
     {
+        if (_anyInfo?.IsMatch(line) != true) return null;
         foreach (var (name, regex) in _info)
         {
             var m = regex.Match(line);
