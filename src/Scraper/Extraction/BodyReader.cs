@@ -148,7 +148,8 @@ public sealed class BodyReader
             }
             foreach (var image in images) AddFigure(image);
             if (block.Length == 0) return;
-            if (dropText.Any(r => r.IsMatch(block))) return;
+            for (var i = 0; i < dropText.Count; i++)
+                if (dropText[i].IsMatch(block)) return;
             var captionLike = IsCaptionLike(owner) || CaptionText.HasBracketedCredit(block);
             if (_awaitingCaption && (captionLike || (images.Count > 0 && block.Length <= ShortCaptionInSameBlock)))
             {

@@ -62,8 +62,11 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
         foreach (var selector in selectors.Info)
             foreach (var element in matches[selector])
                 if (seen.Add(element) && !seen.Contains(element.ParentElement!))
-                    foreach (var line in PageLines.Read(element).Lines)
-                        info.AddRange(line.Parts);
+                {
+                    // Most hold their line as plain text; others are read line by line as a reader sees them.
+                    if (element.ChildElementCount == 0) info.Add(TextNormalizer.Collapse(element.TextContent));
+                    else foreach (var line in PageLines.Read(element).Lines) info.AddRange(line.Parts);
+                }
         return new RuleMetadata(title, subtitle, Crumbs(matches, selectors.Breadcrumb), info);
     }
 
