@@ -55,39 +55,9 @@ public sealed class ArticleExtractor
         var page = PageLines.Read(root, selected.BodyElement, start);
         var zone = HeaderZoneReader.Read(page.Lines, anatomy, crumbs => anatomy.HeadlineOfTitle(document.Title, crumbs), firstPage: !continuation);
         var fields = new FieldReader(found, zone, anatomy);
-
-        BodyContent? body = selected.Body;
-        string bodyFrom = FieldProvenance.Selector;
-        IReadOnlySet<string>? chrome = null;
-        PageMetadata? meta = null;
-        var isSectionList = false;
-        if (body is null)
-        {
-            // A section list has no article of its own, whatever its lines look like; the generic extractor's reading of it
-            // is what extract shows, and what the archive does not keep. Asked before the generic extractor works on the
-            // document, which it changes in place.
-            isSectionList = SiteRuleExtractor.IsSectionList(document, url, rule);
-            var range = zone.Found && !isSectionList ? AnatomyBody.Find(page.Lines, zone, anatomy) : null;
-            if (range is { HasContent: false })
-            {
-                // The header is there and nothing after it: a page cut off before its body, not an article of its chrome.
-                body = new BodyContent([], []);
-                bodyFrom = FieldProvenance.Anatomy;
-            }
-            else if (range is { Closed: true } && AnatomyBody.Read(_bodyReader, page, range, anatomy, url) is { } read && BodyContent.HasArticle(read))
-            {
-                body = read;
-                bodyFrom = FieldProvenance.Anatomy;
-            }
-            else
-            {
-                // Template drift beyond the anatomy too: the generic algorithm finds the body; the site's anatomy still
-                // gives the metadata and keeps its header, chrome and boilerplate out.
-                chrome = AnatomyBody.ChromeTexts(page.Lines, zone, range);
-                (body, meta) = ReadGeneric(url, document, anatomy);
-                bodyFrom = FieldProvenance.Generic;
-            }
-        }
+        var (body, bodyFrom, chrome, meta, isSectionList) = selected.Body is { } byRule
+            ? new FoundBody(byRule, FieldProvenance.Selector)
+            : FindBody(url, document, rule, anatomy, page, zone);
 
         var title = fields.Title(document, ref meta);
         body = BodyCleaner.Clean(body, zone, anatomy, title.Value, chrome,
@@ -128,6 +98,32 @@ public sealed class ArticleExtractor
             SelectorMisses = SelectorMisses(rule, provenance),
         };
         return new PageExtraction(article, selected.SiblingPages, continuation, isSectionList);
+    }
+
+    /// <summary>A body, where it came from, and what reading it learnt of the page.</summary>
+    /// <param name="Chrome">The page's menus and sidebars (a generic body is cleaned of them).</param>
+    /// <param name="Meta">The generic extractor's reading of the page's metadata, when it ran.</param>
+    private readonly record struct FoundBody(BodyContent Body, string From, IReadOnlySet<string>? Chrome = null, PageMetadata? Meta = null,
+        bool IsSectionList = false);
+
+    /// <summary>The body of a known site's page whose body selectors matched nothing: between its header zone and its
+    /// footer, else the generic extractor's.</summary>
+    private FoundBody FindBody(Uri url, IDocument document, SiteRule rule, SiteAnatomy anatomy, PageLines page, HeaderZone zone)
+    {
+        // A section list has no article of its own, whatever its lines look like; the generic extractor's reading of it
+        // is what extract shows, and what the archive does not keep. Asked before the generic extractor works on the
+        // document, which it changes in place.
+        var isSectionList = SiteRuleExtractor.IsSectionList(document, url, rule);
+        var range = zone.Found && !isSectionList ? AnatomyBody.Find(page.Lines, zone, anatomy) : null;
+        // The header is there and nothing after it: a page cut off before its body, not an article of its chrome.
+        if (range is { HasContent: false }) return new FoundBody(new BodyContent([], []), FieldProvenance.Anatomy);
+        if (range is { Closed: true } && AnatomyBody.Read(_bodyReader, page, range, anatomy, url) is { } read && BodyContent.HasArticle(read))
+            return new FoundBody(read, FieldProvenance.Anatomy);
+        // Template drift beyond the anatomy too: the generic algorithm finds the body; the site's anatomy still gives the
+        // metadata and keeps its header, chrome and boilerplate out.
+        var chrome = AnatomyBody.ChromeTexts(page.Lines, zone, range);
+        var (body, meta) = ReadGeneric(url, document, anatomy);
+        return new FoundBody(body, FieldProvenance.Generic, chrome, meta, isSectionList);
     }
 
     /// <summary>Page 1 of a multi-page article joined with its sibling pages (found through each page's pager).</summary>
