@@ -16,7 +16,9 @@ CREATE TABLE bodies (
 ) WITHOUT ROWID;
 
 -- Crawl runs (filled by the crawler): one row per `scraper crawl`; a run still 'running' when the next
--- one starts was killed and becomes 'interrupted'.
+-- one starts was killed and becomes 'interrupted'. selector_misses (schema version 4) counts the pages of a known
+-- site whose selectors missed a field the page shows (template drift); generic_fallbacks those where the generic
+-- extractor found the body.
 CREATE TABLE runs (
     id                INTEGER PRIMARY KEY,
     started_at        TEXT NOT NULL,
@@ -30,7 +32,7 @@ CREATE TABLE runs (
     new_revisions     INTEGER NOT NULL DEFAULT 0,
     errors            INTEGER NOT NULL DEFAULT 0,
     generic_fallbacks INTEGER NOT NULL DEFAULT 0
-);
+, selector_misses INTEGER NOT NULL DEFAULT 0);
 
 -- One row per canonical URL (see CanonicalUrl). A continuation page (page 2, 3 … of a split article)
 -- points at its page 1 and never gets revisions of its own. kind says what the page is (schema version 4,
@@ -79,7 +81,9 @@ CREATE INDEX captures_page_time ON captures (page_id, captured_at);
 -- One row per distinct extracted article of a page, numbered 1, 2, … per page. content_sha256 covers
 -- only the article (see ArticleContentHash), so boilerplate changes add captures but no revision.
 -- first_seen is the capture time of the earliest capture showing this content; created_at is when
--- the row was written (later than first_seen for revisions made by reextract).
+-- the row was written (later than first_seen for revisions made by reextract). published_from (page or url) and
+-- provenance (a JSON object: where each field came from, selector, anatomy, generic, meta or url) describe the
+-- extraction that made the revision (schema version 4; null on older revisions).
 CREATE TABLE revisions (
     id             INTEGER PRIMARY KEY,
     page_id        INTEGER NOT NULL REFERENCES pages (id),
@@ -97,7 +101,7 @@ CREATE TABLE revisions (
     byline         TEXT,
     language       TEXT,
     paragraphs     TEXT NOT NULL,          -- JSON array of strings
-    pages          INTEGER NOT NULL DEFAULT 1,
+    pages          INTEGER NOT NULL DEFAULT 1, published_from TEXT, provenance TEXT,
     -- Also serves lookups by (page_id, number): a page has a handful of revisions.
     UNIQUE (page_id, content_sha256)
 );

@@ -66,6 +66,10 @@ public static class CommandHelp
             ["scraper completion bash > ~/.local/share/bash-completion/completions/scraper",
              "scraper completion zsh > \"${fpath[1]}/_scraper\"", "scraper completion fish > ~/.config/fish/completions/scraper.fish"],
             [Ok, Usage]),
+        ["rules"] = new(["scraper rules check", "scraper rules check --site wnd.gov.cn --since 7d -f json"], [Ok, Usage, NoArchive]),
+        ["rules check"] = new(
+            ["scraper rules check", "scraper rules check --site wnd.gov.cn --since 7d -f json", "scraper rules check --rules fixed-rules.json"],
+            [Ok, Usage, (4, "nothing to check (no page captured in the window), or no archive")]),
         ["help"] = new(["scraper help", "scraper help export", "scraper help config show"], [Ok, Usage]),
         ["config"] = new(["scraper config show", "scraper config show --config team.toml"], [Ok, Usage]),
         ["config show"] = new(["scraper config show", "scraper config show --config team.toml -d other.db"], [Ok, Usage]),

@@ -14,4 +14,5 @@ namespace Scraper;
 [JsonSerializable(typeof(List<SiteRule>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class ScraperJsonContext : JsonSerializerContext;

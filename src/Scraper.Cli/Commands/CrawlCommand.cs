@@ -31,6 +31,7 @@ public static class CrawlCommand
         format.AcceptOnlyFromAmong("text", "json");
         var wait = new Option<bool>("--wait") { Description = "If another crawl holds the archive, wait for it instead of exiting with code 3" };
         var logFile = new Option<string?>("--log-file") { Description = "Append the log lines (with time and level) to FILE", HelpName = "FILE" };
+        var rules = SiteRulesOption.Create();
         var every = new Option<string?>("--every")
         {
             Description = "Watch mode: crawl, then again every DURATION (e.g. 6h, 30m, 1d) from the start of the previous crawl, "
@@ -43,19 +44,19 @@ public static class CrawlCommand
             "Discover, fetch politely and archive the sites' articles; resumes a crawl that was killed.\n" + ScraperCli.ExitCodeHelp
             + " SIGINT or SIGTERM cancels the requests in flight, records the run as interrupted and exits 130 or 143 (a second one at once).")
         {
-            site, db, sections, since, maxPages, revisit, concurrency, delay, start, mirror, images, userAgent, quiet, format, wait, every, logFile, notify, notifyFormat,
+            site, db, sections, since, maxPages, revisit, concurrency, delay, start, mirror, images, userAgent, quiet, format, wait, every, logFile, notify, notifyFormat, rules,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(context, new Settings(
             parse.GetValue(site)!, parse.GetValue(db), parse.GetValue(sections), parse.GetValue(since), parse.GetValue(maxPages),
             parse.GetValue(revisit)!, parse.GetValue(concurrency), parse.GetValue(delay), parse.GetValue(start) ?? [], parse.GetValue(mirror),
             parse.GetValue(images), parse.GetValue(userAgent), parse.GetValue(quiet), parse.GetValue(format)!, parse.GetValue(wait),
-            parse.GetValue(every), parse.GetValue(logFile), parse.GetValue(notify) ?? [], parse.GetValue(notifyFormat)!), cancellationToken));
+            parse.GetValue(every), parse.GetValue(logFile), parse.GetValue(notify) ?? [], parse.GetValue(notifyFormat)!, parse.GetValue(rules)), cancellationToken));
         return command;
     }
 
     private sealed record Settings(string Site, string? Db, string? Sections, string? Since, int? MaxPages, string Revisit, int Concurrency,
         int? Delay, string[] Start, string? Mirror, bool Images, string? UserAgent, bool Quiet, string Format, bool Wait,
-        string? Every, string? LogFile, string[] Notify, string NotifyFormat);
+        string? Every, string? LogFile, string[] Notify, string NotifyFormat, string? Rules);
 
     private static async Task<int> RunAsync(CliContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -66,7 +67,7 @@ public static class CrawlCommand
             {
                 Site = settings.Site, Sections = settings.Sections, Since = settings.Since, MaxPages = settings.MaxPages,
                 Revisit = settings.Revisit, Concurrency = settings.Concurrency, Start = settings.Start, Images = settings.Images,
-            });
+            }, SiteRulesOption.Load(settings.Rules));
         }
         catch (CrawlPlanException e) { throw new UsageException(e.Message); }
         if (settings.Delay is < 0) throw new UsageException("--delay must be 0 or more milliseconds");
@@ -157,7 +158,7 @@ public static class CrawlCommand
         var level = s.Status switch { "ok" => "info", "failed" => "error", _ => "warn" };
         return (level, $"crawl {s.Status} (run {s.RunId}{(s.Resumed ? ", resumed" : "")}) in {s.Elapsed.TotalSeconds:0.0} s: "
                + $"{c.Discovered} discovered, {c.Fetched} fetched, {c.Unchanged} unchanged, {c.NewPages} new, {s.Changed} changed, "
-               + $"{c.Errors} errors, {c.GenericFallbacks} generic fallbacks; {s.Pending} still queued; archive {db}"
+               + $"{c.Errors} errors, {c.GenericFallbacks} generic fallbacks, {c.SelectorMisses} with selector misses; {s.Pending} still queued; archive {db}"
                + (c.Errors > 0 ? " (scraper errors lists them)" : ""));
     }
 
@@ -177,6 +178,7 @@ public static class CrawlCommand
         ["changed"] = s.Changed,
         ["errors"] = s.Counts.Errors,
         ["generic_fallbacks"] = s.Counts.GenericFallbacks,
+        ["selector_misses"] = s.Counts.SelectorMisses,
         ["pending"] = s.Pending,
         ["seconds"] = Math.Round(s.Elapsed.TotalSeconds, 3),
         ["pages_per_second"] = Math.Round(s.PagesPerSecond, 2),

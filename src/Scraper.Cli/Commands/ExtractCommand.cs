@@ -28,7 +28,7 @@ public static class ExtractCommand
         var url = new Option<string?>("--url") { Description = "The original URL of a single file or standard-input page (by default a samples/-like path gives it)", HelpName = "URL" };
         var format = new Option<string>("--format", "-f") { Description = "json (JSON Lines for several inputs), text or markdown", DefaultValueFactory = _ => "json", HelpName = "FORMAT" };
         format.AcceptOnlyFromAmong("json", "text", "markdown");
-        var rules = new Option<string?>("--rules") { Description = "A JSON file of site rules that adds or overrides sites", HelpName = "FILE" };
+        var rules = SiteRulesOption.Create();
         var jobs = new Option<int>("--jobs", "-j")
         {
             Description = "Extract this many inputs at once (output stays in input order)",
@@ -76,13 +76,7 @@ public static class ExtractCommand
             if (!Uri.TryCreate(request.Url, UriKind.Absolute, out givenUrl) || givenUrl.Scheme is not ("http" or "https"))
                 throw new UsageException($"--url '{request.Url}' is not an http(s) URL");
         }
-        var sites = SiteCatalog.Default;
-        if (request.RulesFile is not null)
-        {
-            try { sites = sites.WithRulesFile(request.RulesFile); }
-            catch (InvalidDataException e) { throw new UsageException(e.Message); }
-        }
-        var extractor = new ArticleExtractor(sites);
+        var extractor = new ArticleExtractor(SiteRulesOption.Load(request.RulesFile));
         // URLs go through the crawler's downloader: robots.txt, politeness and retries apply to one-off fetches too.
         // Made only when an input is a URL: most runs read files.
         var downloader = new Lazy<(HttpPageSource Http, Downloader Downloader)>(() =>

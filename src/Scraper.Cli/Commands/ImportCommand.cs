@@ -15,22 +15,25 @@ public static class ImportCommand
         var inputs = new Argument<string[]>("inputs") { Description = "Saved HTML files, or folders laid out like samples/ (<host>/<path>)", Arity = ArgumentArity.OneOrMore };
         var url = new Option<string?>("--url") { Description = "The original URL of a single file input (by default a samples/-like path gives it)" };
         var db = ArchiveLocation.CreateOption();
+        var rules = SiteRulesOption.Create();
         var command = new Command("import",
             "Archive saved HTML pages: each page's raw body, and its article as a new revision when the content is new. "
             + "Importing the same content again records nothing.\n" + ScraperCli.ExitCodeHelp
             + " SIGINT or SIGTERM stops the import after the file in hand, with the summary of what was imported, and exits 130 or 143.")
         {
-            inputs, url, db,
+            inputs, url, db, rules,
         };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(context, parse.GetValue(inputs)!, parse.GetValue(url), parse.GetValue(db), cancellationToken));
+            RunAsync(context, parse.GetValue(inputs)!, parse.GetValue(url), parse.GetValue(db), parse.GetValue(rules), cancellationToken));
         return command;
     }
 
     private sealed record ImportFile(string Path, Uri? Url);
 
-    private static async Task<int> RunAsync(CliContext context, string[] inputs, string? urlOption, string? dbOption, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string[] inputs, string? urlOption, string? dbOption, string? rulesFile,
+        CancellationToken cancellationToken)
     {
+        var sites = SiteRulesOption.Load(rulesFile);
         Uri? givenUrl = null;
         if (urlOption is not null)
         {
@@ -77,7 +80,7 @@ public static class ImportCommand
             byUrl.TryAdd(SchemelessKey(file.Url!), file.Path);
 
         await using var store = await ArchiveLocation.OpenAsync(dbOption, ArchiveAccess.ReadWrite, CancellationToken.None);
-        var archiver = new ArticleArchiver(store, new ArticleExtractor(SiteCatalog.Default));
+        var archiver = new ArticleArchiver(store, new ArticleExtractor(sites));
         var loader = new HtmlDocumentLoader();
         int imported = 0, newPages = 0, newRevisions = 0, unchanged = 0, done = 0;
         foreach (var file in files)

@@ -11,20 +11,22 @@ public static class ReextractCommand
     public static Command Create(CliContext context)
     {
         var db = ArchiveLocation.CreateOption();
+        var rules = SiteRulesOption.Create();
         var command = new Command("reextract",
-            "Run the current extractors again over every stored raw capture; a revision is added only where the article changed.\n"
-            + ScraperCli.ExitCodeHelp)
+            "Run the current extractors again over every stored raw capture, each page with the rules of the site it was archived "
+            + "under; a revision is added only where the article changed.\n" + ScraperCli.ExitCodeHelp)
         {
-            db,
+            db, rules,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(context, parse.GetValue(db), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(context, parse.GetValue(db), parse.GetValue(rules), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string? dbOption, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, string? dbOption, string? rulesFile, CancellationToken cancellationToken)
     {
+        var sites = SiteRulesOption.Load(rulesFile);
         await using var store = await ArchiveLocation.OpenAsync(dbOption, ArchiveAccess.ReadWrite, cancellationToken);
-        var archiver = new ArticleArchiver(store, new ArticleExtractor(SiteCatalog.Default));
+        var archiver = new ArticleArchiver(store, new ArticleExtractor(sites));
         int done = 0, newRevisions = 0, changedPages = 0, failed = 0;
         try
         {

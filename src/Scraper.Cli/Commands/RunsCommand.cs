@@ -55,17 +55,18 @@ public static class RunsCommand
         ["new_revisions"] = run.Counts.NewRevisions,
         ["errors"] = run.Counts.Errors,
         ["generic_fallbacks"] = run.Counts.GenericFallbacks,
+        ["selector_misses"] = run.Counts.SelectorMisses,
     };
 
     private static string Table(IReadOnlyList<RunRecord> runs)
     {
         if (runs.Count == 0) return "No crawl runs yet.\n";
-        var table = new TextTable("RUN", "STARTED", "TOOK", "STATUS", "DISCOVERED", "FETCHED", "UNCHANGED", "NEW", "REVISIONS", "ERRORS", "GENERIC");
+        var table = new TextTable("RUN", "STARTED", "TOOK", "STATUS", "DISCOVERED", "FETCHED", "UNCHANGED", "NEW", "REVISIONS", "ERRORS", "GENERIC", "MISSES");
         foreach (var run in runs)
         {
             var c = run.Counts;
             table.Add(N(run.Id), ArchiveLocation.ShortTime(run.StartedAt), run.EndedAt is { } ended ? Took(ended - run.StartedAt) : "-", run.Status,
-                N(c.Discovered), N(c.Fetched), N(c.Unchanged), N(c.NewPages), N(c.NewRevisions), N(c.Errors), N(c.GenericFallbacks));
+                N(c.Discovered), N(c.Fetched), N(c.Unchanged), N(c.NewPages), N(c.NewRevisions), N(c.Errors), N(c.GenericFallbacks), N(c.SelectorMisses));
         }
         return table.Render();
     }

@@ -66,6 +66,9 @@ public static partial class ArchiveSchema
                   content_type TEXT,
                   request      TEXT                      -- as in capture_requests; null for a mirror crawl
               ) WITHOUT ROWID;
+              ALTER TABLE revisions ADD COLUMN published_from TEXT;
+              ALTER TABLE revisions ADD COLUMN provenance TEXT;
+              ALTER TABLE runs ADD COLUMN selector_misses INTEGER NOT NULL DEFAULT 0;
               PRAGMA user_version = 4;
               """,
     };

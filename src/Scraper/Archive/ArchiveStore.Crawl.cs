@@ -36,11 +36,13 @@ public sealed record CrawlError(string Kind, string Message, int? HttpStatus = n
 public sealed record ImageFetch(DateTimeOffset FetchedAt, int HttpStatus, string? RequestHead);
 
 /// <summary>The counters of a crawl run; the store adds deltas to the run's row.</summary>
-public sealed record RunCounts(int Discovered = 0, int Fetched = 0, int Unchanged = 0, int NewPages = 0, int NewRevisions = 0, int Errors = 0, int GenericFallbacks = 0)
+/// <param name="SelectorMisses">Pages of a known site whose selectors missed a field the page shows (template drift).</param>
+public sealed record RunCounts(int Discovered = 0, int Fetched = 0, int Unchanged = 0, int NewPages = 0, int NewRevisions = 0, int Errors = 0, int GenericFallbacks = 0,
+    int SelectorMisses = 0)
 {
     public static RunCounts operator +(RunCounts a, RunCounts b) => new(
         a.Discovered + b.Discovered, a.Fetched + b.Fetched, a.Unchanged + b.Unchanged, a.NewPages + b.NewPages,
-        a.NewRevisions + b.NewRevisions, a.Errors + b.Errors, a.GenericFallbacks + b.GenericFallbacks);
+        a.NewRevisions + b.NewRevisions, a.Errors + b.Errors, a.GenericFallbacks + b.GenericFallbacks, a.SelectorMisses + b.SelectorMisses);
 }
 
 /// <summary>The crawl's start: its run, the pass it works on, and whether it resumes a killed crawl's pass.</summary>
@@ -200,11 +202,11 @@ public sealed partial class ArchiveStore
         await ExecuteAsync("""
             UPDATE runs SET discovered = discovered + $discovered, fetched = fetched + $fetched, unchanged = unchanged + $unchanged,
                 new_pages = new_pages + $pages, new_revisions = new_revisions + $revisions, errors = errors + $errors,
-                generic_fallbacks = generic_fallbacks + $generic
+                generic_fallbacks = generic_fallbacks + $generic, selector_misses = selector_misses + $misses
             WHERE id = $id
             """, ct, ("$discovered", delta.Discovered), ("$fetched", delta.Fetched), ("$unchanged", delta.Unchanged),
             ("$pages", delta.NewPages), ("$revisions", delta.NewRevisions), ("$errors", delta.Errors),
-            ("$generic", delta.GenericFallbacks), ("$id", runId));
+            ("$generic", delta.GenericFallbacks), ("$misses", delta.SelectorMisses), ("$id", runId));
     }
 
     public async Task<int> CountPendingAsync(int pass, CancellationToken cancellationToken = default) =>

@@ -321,15 +321,16 @@ public sealed partial class ArchiveStore
         });
     }
 
-    /// <summary>Every stored capture, page by page and oldest first, for re-extraction.</summary>
+    /// <summary>Every stored capture of an article page (not list pages, not robots.txt), page by page and oldest first, for re-extraction.</summary>
     public async Task<IReadOnlyList<StoredCapture>> ListCapturesAsync(CancellationToken cancellationToken = default)
     {
         return await GuardAsync(async () =>
         {
             var command = Command(
                 """
-                SELECT c.id, c.page_id, p.url, c.captured_at, c.content_type, p.continuation_of IS NOT NULL, c.body_sha256
+                SELECT c.id, c.page_id, p.url, c.captured_at, c.content_type, p.continuation_of IS NOT NULL, c.body_sha256, p.site
                 FROM captures c JOIN pages p ON p.id = c.page_id
+                WHERE p.kind = 'article'
                 ORDER BY c.page_id, c.captured_at, c.id
                 """);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -337,8 +338,33 @@ public sealed partial class ArchiveStore
             while (await reader.ReadAsync(cancellationToken))
                 captures.Add(new StoredCapture(
                     reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), ParseTime(reader.GetString(3)),
-                    StringOrNull(reader, 4), reader.GetBoolean(5), reader.GetString(6)));
+                    StringOrNull(reader, 4), reader.GetBoolean(5), reader.GetString(6)) { Site = StringOrNull(reader, 7) });
             return captures;
+        });
+    }
+
+    /// <summary>
+    /// The newest capture of each article page (not continuation pages, list pages or robots.txt) captured at or after <paramref name="since"/>, of one
+    /// site or all, in page order: what the site served lately, for <c>scraper rules check</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredCapture>> ListRecentCapturesAsync(DateTimeOffset since, string? site, CancellationToken cancellationToken = default)
+    {
+        return await GuardAsync(async () =>
+        {
+            var command = Command(
+                """
+                SELECT c.id, c.page_id, p.url, c.captured_at, c.content_type, 0, c.body_sha256, p.site
+                FROM pages p JOIN captures c ON c.id = (SELECT id FROM captures WHERE page_id = p.id ORDER BY captured_at DESC, id DESC LIMIT 1)
+                WHERE p.kind = 'article' AND p.continuation_of IS NULL AND c.captured_at >= $since AND ($site IS NULL OR p.site = $site)
+                ORDER BY p.id
+                """, ("$since", FormatTime(since)), ("$site", site));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var captures = new List<StoredCapture>();
+            while (await reader.ReadAsync(cancellationToken))
+                captures.Add(new StoredCapture(
+                    reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), ParseTime(reader.GetString(3)),
+                    StringOrNull(reader, 4), false, reader.GetString(6)) { Site = StringOrNull(reader, 7) });
+            return (IReadOnlyList<StoredCapture>)captures;
         });
     }
 
@@ -433,6 +459,7 @@ public sealed partial class ArchiveStore
                (SELECT count(*) FROM revisions WHERE page_id = p.id),
                r.id, r.number, r.content_sha256, r.extractor, r.first_seen, r.created_at,
                r.title, r.subtitle, r.section, r.published, r.source, r.byline, r.language, r.paragraphs, r.pages,
+               r.published_from, r.provenance,
                (SELECT max(captured_at) FROM captures WHERE page_id = p.id AND revision_id = r.id)
         FROM pages p JOIN revisions r ON r.page_id = p.id
         """;
@@ -460,12 +487,14 @@ public sealed partial class ArchiveStore
             Subtitle = StringOrNull(reader, 14),
             Section = StringOrNull(reader, 15),
             Published = StringOrNull(reader, 16),
+            PublishedFrom = StringOrNull(reader, 22),
             Source = StringOrNull(reader, 17),
             Byline = StringOrNull(reader, 18),
             Language = StringOrNull(reader, 19),
             Paragraphs = JsonSerializer.Deserialize(reader.GetString(20), ScraperJsonContext.Default.ListString) ?? [],
             Figures = figures,
             Pages = reader.GetInt32(21),
+            Provenance = StringOrNull(reader, 23) is { } provenance ? ProvenanceJson.Read(provenance) : FieldProvenance.None,
         };
         return new ArchivedArticle(
             article,
@@ -479,7 +508,7 @@ public sealed partial class ArchiveStore
             LastChanged: ParseTimeOrNull(reader, 4),
             IsLatest: reader.GetBoolean(5))
         {
-            LastCapturedAt = ParseTimeOrNull(reader, 22),
+            LastCapturedAt = ParseTimeOrNull(reader, 24),
         };
     }
 

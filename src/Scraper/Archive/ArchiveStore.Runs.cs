@@ -78,7 +78,7 @@ public sealed partial class ArchiveStore
             var command = Command(
                 """
                 SELECT id, started_at, ended_at, status,
-                       discovered, fetched, unchanged, new_pages, new_revisions, errors, generic_fallbacks
+                       discovered, fetched, unchanged, new_pages, new_revisions, errors, generic_fallbacks, selector_misses
                 FROM runs
                 """ + " " + tail, parameters);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -87,7 +87,7 @@ public sealed partial class ArchiveStore
                 runs.Add(new RunRecord(
                     reader.GetInt64(0), ParseTime(reader.GetString(1)), ParseTimeOrNull(reader, 2), reader.GetString(3),
                     new RunCounts(reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7),
-                        reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10))));
+                        reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11))));
             return (IReadOnlyList<RunRecord>)runs;
         });
 

@@ -120,7 +120,7 @@ public sealed partial class ArchiveStore
         var url = CanonicalUrl.Normalize(capture.Url);
         var continuationOf = capture.ContinuationOf is null ? null : CanonicalUrl.Normalize(capture.ContinuationOf);
         var capturedAt = FormatTime(capture.CapturedAt);
-        var site = prepared.Article?.Site;
+        var site = capture.Site ?? prepared.Article?.Site;
         {
             var page = await GetOrAddPageAsync(url, site, capturedAt, ct, capture.Kind);
             var isContinuation = page.ContinuationOf is not null;
@@ -412,16 +412,19 @@ public sealed partial class ArchiveStore
             revisionId = await ScalarAsync<long>(
                 """
                 INSERT INTO revisions (page_id, number, content_sha256, extractor, capture_id, first_seen, created_at,
-                                       title, subtitle, section, published, source, byline, language, paragraphs, pages)
+                                       title, subtitle, section, published, source, byline, language, paragraphs, pages,
+                                       published_from, provenance)
                 VALUES ($page, $number, $sha, $extractor, $capture, $firstSeen, $createdAt,
-                        $title, $subtitle, $section, $published, $source, $byline, $language, $paragraphs, $pages)
+                        $title, $subtitle, $section, $published, $source, $byline, $language, $paragraphs, $pages,
+                        $publishedFrom, $provenance)
                 RETURNING id
                 """, ct,
                 ("$page", pageId), ("$number", number), ("$sha", prepared.ContentSha256), ("$extractor", article.Extractor),
                 ("$capture", captureId), ("$firstSeen", capturedAt), ("$createdAt", Now()),
                 ("$title", article.Title), ("$subtitle", article.Subtitle), ("$section", article.Section),
                 ("$published", article.Published), ("$source", article.Source), ("$byline", article.Byline),
-                ("$language", article.Language), ("$paragraphs", prepared.ParagraphsJson), ("$pages", article.Pages));
+                ("$language", article.Language), ("$paragraphs", prepared.ParagraphsJson), ("$pages", article.Pages),
+                ("$publishedFrom", article.PublishedFrom), ("$provenance", ProvenanceJson.Write(article.Provenance)));
             var figure = Command(
                 """
                 INSERT INTO figures (revision_id, ordinal, src, alt, caption, credit, position)

@@ -60,7 +60,11 @@ public sealed record PageReference(long PageId, string Url, string? Continuation
 public sealed record SearchHit(long PageId, string Url, string? Title, string Snippet, double Score);
 
 /// <summary>A stored capture to re-extract.</summary>
-public sealed record StoredCapture(long CaptureId, long PageId, string Url, DateTimeOffset CapturedAt, string? ContentType, bool IsContinuation, string BodySha256);
+/// <param name="Site">The site the page was archived under (its rules read it), if any.</param>
+public sealed record StoredCapture(long CaptureId, long PageId, string Url, DateTimeOffset CapturedAt, string? ContentType, bool IsContinuation, string BodySha256)
+{
+    public string? Site { get; init; }
+}
 
 /// <summary>The validators for a conditional GET of a page (from its newest capture).</summary>
 public sealed record ConditionalGetValidators(string? ETag, string? LastModified);

@@ -17,8 +17,10 @@ public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
     public async Task<(StoreResult Stored, PageReading Reading)> ArchiveAsync(PageCapture capture,
         Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken)
     {
-        var reading = await ReadAsync(capture.Url, capture.Body, capture.ContentType, loadSibling, cancellationToken);
-        var stored = await store.StorePageAsync(capture with { ContinuationOf = reading.ContinuationOf }, reading.Article, cancellationToken);
+        var rule = reader.Extractor.Sites.Match(capture.Url);
+        var reading = await ReadAsync(capture.Url, capture.Body, capture.ContentType, loadSibling, cancellationToken, rule);
+        var stored = await store.StorePageAsync(capture with { ContinuationOf = reading.ContinuationOf, Site = capture.Site ?? rule?.Site },
+            reading.Article, cancellationToken);
         return (stored, reading);
     }
 
@@ -32,19 +34,27 @@ public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
         if (reading is null)
         {
             var body = await store.LoadBodyAsync(capture.CaptureId, cancellationToken);
-            reading = await ReadAsync(new Uri(capture.Url), body, capture.ContentType, null, cancellationToken);
+            reading = await ReadAsync(new Uri(capture.Url), body, capture.ContentType, null, cancellationToken, RuleOf(capture));
         }
         var result = await store.ApplyExtractionAsync(capture.CaptureId, reading.Article, reading.ContinuationOf, cancellationToken);
         return (result, reading);
     }
 
+    /// <summary>
+    /// The rules a stored page is read with: those of the site it was archived under (a page crawled from another host
+    /// with <c>crawl --start</c> keeps its site), else those of its host.
+    /// </summary>
+    public SiteRule? RuleOf(StoredCapture capture) =>
+        (capture.Site is { } site ? reader.Extractor.Sites.Find(site) : null) ?? reader.Extractor.Sites.Match(new Uri(capture.Url));
+
     /// <summary>Extracts one page (<see cref="PageReader"/>); page 1's siblings come from the caller, then from the archive.</summary>
+    /// <param name="rule">The rules to read it with; by default those of its host.</param>
     public Task<PageReading> ReadAsync(Uri url, ReadOnlyMemory<byte> body, string? contentType,
-        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken) =>
+        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken, SiteRule? rule = null) =>
         reader.ReadAsync(url, body, contentType, async (sibling, ct) =>
         {
             if (loadSibling is not null && await loadSibling(sibling, ct) is { } found)
                 return found;
             return await store.LoadLatestBodyAsync(sibling, ct) is { } stored ? stored.Body : null;
-        }, cancellationToken);
+        }, cancellationToken, rule);
 }

@@ -35,6 +35,9 @@ public sealed record PageCapture(Uri Url, DateTimeOffset CapturedAt, ReadOnlyMem
     public PageKind Kind { get; init; } = PageKind.Article;
     /// <summary>The request line and headers the fetch sent, as sent (for WARC request records); null when none went out.</summary>
     public string? RequestHead { get; init; }
+    /// <summary>The site whose rules read the page (also for a page served by another host, as with <c>crawl --start</c>);
+    /// stored with the page, so that <c>reextract</c> reads it with the same rules.</summary>
+    public string? Site { get; init; }
 }
 
 /// <summary>A 304 Not Modified of a continuation page, stored with its page 1's.</summary>

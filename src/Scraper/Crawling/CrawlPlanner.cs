@@ -38,7 +38,7 @@ public static class CrawlPlanner
         IReadOnlyList<SiteRule> sites = request.Site switch
         {
             "all" => catalog.Rules,
-            _ => [catalog.Find(request.Site) ?? throw new CrawlPlanException($"--site '{request.Site}' is not a known site (en.wuxi.gov.cn, wnd.gov.cn or all)")],
+            _ => [catalog.Find(request.Site) ?? throw new CrawlPlanException($"--site '{request.Site}' is not a known site ({string.Join(", ", catalog.Rules.Select(r => r.Site))} or all)")],
         };
         if (request.Concurrency < 1) throw new CrawlPlanException("--concurrency must be at least 1");
         if (request.MaxPages is < 1) throw new CrawlPlanException("--max-pages must be at least 1");

@@ -63,6 +63,7 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
                 ContentType = response.ContentType,
                 RunId = run.RunId,
                 Kind = PageKind.Robots,
+                Site = seeder.SiteOf(robots.AnsweredBy),
                 RequestHead = response.RequestHead,
             };
             await store.StorePageAsync(capture, null);
@@ -220,7 +221,9 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         NewPages: stored.RevisionAdded && stored.RevisionNumber == 1 ? 1 : 0,
         NewRevisions: stored.RevisionAdded ? 1 : 0,
         // The site's rules missed and the generic extractor took over: template drift to look at.
-        GenericFallbacks: article.Site is not null && article.Extractor == ArticleExtractor.GenericName ? 1 : 0);
+        GenericFallbacks: article.Site is not null && article.Extractor == ArticleExtractor.GenericName ? 1 : 0,
+        // Some selector missed a field the page shows (found by the anatomy or the generic extractor).
+        SelectorMisses: article.SelectorMisses.Count > 0 ? 1 : 0);
 
     private FrontierOutcome Failed(FrontierItem item, CrawlError error) =>
         new("failed", clock.GetUtcNow() + RevisitSchedule.FirstBackoff, item.UnchangedCount, error);
@@ -234,6 +237,8 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
             ContentType = fetched.ContentType,
             RunId = run.RunId,
             RequestHead = fetched.RequestHead,
+            // Stored with the page, so that reextract reads it with the same site's rules.
+            Site = seeder.SiteOf(url),
         };
 
     private static void Done(RunState run, string url, string outcome, string? detail, RunCounts delta, bool remainingDone = true)

@@ -101,5 +101,6 @@ internal sealed class CrawlSeeder(ArchiveStore store, Downloader downloader, Cra
     private FrontierKind KindOfStart(Uri url) =>
         sites.Match(url) is { } rule && rule.IsArticle(url) ? FrontierKind.Page : FrontierKind.List;
 
-    private string? SiteOf(Uri url) => sites.Match(url)?.Site;
+    /// <summary>The site whose rules apply to a URL; null for a host no site claims.</summary>
+    public string? SiteOf(Uri url) => sites.Match(url)?.Site;
 }

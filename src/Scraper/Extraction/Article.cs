@@ -16,6 +16,9 @@ public sealed record Article
     public string? Section { get; init; }
     /// <summary>ISO 8601 date, e.g. <c>2023-11-23</c>.</summary>
     public string? Published { get; init; }
+    /// <summary>Where <see cref="Published"/> was read: <c>page</c> (the page shows it) or <c>url</c> (a page that shows
+    /// no date, such as a continuation page, dated by its URL); null when there is no date.</summary>
+    public string? PublishedFrom { get; init; }
     public string? Source { get; init; }
     public string? Byline { get; init; }
     public string? Language { get; init; }
@@ -23,6 +26,15 @@ public sealed record Article
     public string Text => string.Join("\n\n", Paragraphs);
     public IReadOnlyList<Figure> Figures { get; init; } = [];
     public int Pages { get; init; } = 1;
+    /// <summary>Where each field came from (<c>selector</c>, <c>anatomy</c>, <c>generic</c>, <c>meta</c>, <c>url</c>).</summary>
+    public FieldProvenance Provenance { get; init; } = FieldProvenance.None;
+
+    /// <summary>
+    /// The fields of a known site's page that its selectors missed although the page has them (found by the text
+    /// anatomy, the generic extractor or the meta tags): a sign its templates changed. Not part of the JSON.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> SelectorMisses { get; init; } = [];
 
     /// <summary>
     /// Neither text nor figures: what a page cut off before its body, or a page that is no article, yields. The archive
@@ -36,3 +48,35 @@ public sealed record Article
 /// <param name="Position">Index in <see cref="Article.Paragraphs"/> of the paragraph the figure precedes
 /// (equal to the paragraph count for a figure after the last paragraph).</param>
 public sealed record Figure(string Src, string? Alt, string? Caption, string? Credit, int Position);
+
+/// <summary>
+/// Where each field of an article came from: <c>selector</c> (the site's CSS selectors), <c>anatomy</c> (the page's
+/// visible text forms, <see cref="Anatomy.HeaderZoneReader"/>), <c>generic</c> (the generic extractor), <c>meta</c>
+/// (meta tags, JSON-LD, the document title) or <c>url</c> (the date in the URL); null for an absent field.
+/// </summary>
+public sealed record FieldProvenance
+{
+    public const string Selector = "selector", Anatomy = "anatomy", Generic = "generic", Meta = "meta", Url = "url";
+
+    public static FieldProvenance None { get; } = new();
+
+    public string? Title { get; init; }
+    public string? Subtitle { get; init; }
+    public string? Section { get; init; }
+    public string? Published { get; init; }
+    public string? Source { get; init; }
+    public string? Byline { get; init; }
+    public string? Body { get; init; }
+
+    /// <summary>The fields by their JSON names, in order.</summary>
+    public IEnumerable<(string Field, string? From)> Fields()
+    {
+        yield return ("title", Title);
+        yield return ("subtitle", Subtitle);
+        yield return ("section", Section);
+        yield return ("published", Published);
+        yield return ("source", Source);
+        yield return ("byline", Byline);
+        yield return ("body", Body);
+    }
+}

@@ -5,7 +5,15 @@ using AngleSharp.Dom;
 namespace Scraper.Extraction;
 
 /// <summary>The text blocks and figures of an article body, in reading order.</summary>
-public sealed record BodyContent(IReadOnlyList<string> Paragraphs, IReadOnlyList<Figure> Figures);
+public sealed record BodyContent(IReadOnlyList<string> Paragraphs, IReadOnlyList<Figure> Figures)
+{
+    /// <summary>
+    /// Text, or a photo with its caption or credit (a page of a photo story): an article's page. Images alone, without a
+    /// word about them, are a page's logo and thumbnails.
+    /// </summary>
+    public static bool HasArticle(BodyContent body) =>
+        body.Paragraphs.Count > 0 || body.Figures.Any(f => f.Caption is not null || f.Credit is not null);
+}
 
 /// <summary>
 /// Reads a content element into paragraphs and figures; shared by the site rules and the generic extractor.
@@ -16,18 +24,8 @@ public sealed record BodyContent(IReadOnlyList<string> Paragraphs, IReadOnlyList
 /// </summary>
 public sealed class BodyReader
 {
-    private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "blockquote", "ul", "ol", "li",
-        "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
-        "caption", "figure", "figcaption", "pre", "address", "center", "hr", "form", "fieldset", "details", "summary",
-        "hgroup", "menu", "picture",
-    };
-    private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "button", "input",
-        "select", "textarea", "audio", "map", "head", "link", "meta",
-    };
+    private static readonly HashSet<string> Blocks = HtmlBlocks.Blocks;
+    private static readonly HashSet<string> Skipped = HtmlBlocks.Unread;
     private static readonly Regex CaptionClass = new("caption|pic-?(?:text|title|desc|info)|img-?(?:text|desc)|photo-?(?:text|desc)|figcaption|wp-caption-text", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     private static readonly Regex CenteredStyle = new(@"text-align\s*:\s*center", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     /// <summary>Where lazy-loading scripts keep an image's real address.</summary>
@@ -40,17 +38,19 @@ public sealed class BodyReader
     private const int ShortCaptionInSameBlock = 300;
 
     /// <param name="skipped">Elements left out with everything inside them (a site's counters, share bars, pager).</param>
-    public BodyContent Read(IElement content, Uri pageUrl, IReadOnlyList<Regex>? dropText = null, IReadOnlySet<IElement>? skipped = null)
+    /// <param name="endAt">A text block where the article has ended (a site's footer or counter): it and all after it are left out.</param>
+    public BodyContent Read(IElement content, Uri pageUrl, IReadOnlyList<Regex>? dropText = null, IReadOnlySet<IElement>? skipped = null,
+        Regex? endAt = null)
     {
         skipped ??= new HashSet<IElement>();
-        var state = new ReadState(pageUrl, dropText ?? [], skipped);
+        var state = new ReadState(pageUrl, dropText ?? [], skipped, endAt);
         var containers = FindContainers(content);
         // Each frame walks one container's children; inline children gather into the current run.
         var stack = new Stack<(INode Node, int Next)>();
         stack.Push((content, 0));
         var run = new List<INode>();
         IElement owner = content;
-        while (stack.Count > 0)
+        while (stack.Count > 0 && !state.Ended)
         {
             var (node, next) = stack.Pop();
             if (next >= node.ChildNodes.Length)
@@ -120,27 +120,47 @@ public sealed class BodyReader
         return false;
     }
 
-    private sealed class ReadState(Uri pageUrl, IReadOnlyList<Regex> dropText, IReadOnlySet<IElement> skipped)
+    private sealed class ReadState(Uri pageUrl, IReadOnlyList<Regex> dropText, IReadOnlySet<IElement> skipped, Regex? endAt)
     {
         public List<string> Paragraphs { get; } = [];
         public List<Figure> Figures { get; } = [];
         /// <summary>The last thing emitted was a figure still waiting for its caption.</summary>
         private bool _awaitingCaption;
 
+        /// <summary>A block matched <c>endAt</c>: nothing more is read.</summary>
+        public bool Ended { get; private set; }
+
         public void Flush(List<INode> run, IElement owner)
         {
             if (run.Count == 0) return;
+            if (Ended)
+            {
+                run.Clear();
+                return;
+            }
             var (text, images) = Gather(run);
             run.Clear();
-            foreach (var image in images) AddFigure(image);
             var block = TextNormalizer.Collapse(text);
+            if (endAt is not null && block.Length > 0 && endAt.IsMatch(block))
+            {
+                Ended = true;
+                return;
+            }
+            foreach (var image in images) AddFigure(image);
             if (block.Length == 0) return;
-            if (dropText.Any(r => r.IsMatch(block))) return;
+            for (var i = 0; i < dropText.Count; i++)
+                if (dropText[i].IsMatch(block)) return;
             var captionLike = IsCaptionLike(owner) || CaptionText.HasBracketedCredit(block);
             if (_awaitingCaption && (captionLike || (images.Count > 0 && block.Length <= ShortCaptionInSameBlock)))
             {
                 SetCaption(block);
                 return;
+            }
+            // A paragraph of text under a photo may close with the photo's credit, "… on February 19. (Photo/Wuxi Daily)".
+            if (_awaitingCaption && CaptionText.SplitTrailingPhotoCredit(block) is { } credited)
+            {
+                Figures[^1] = Figures[^1] with { Credit = credited.Credit };
+                block = credited.Text;
             }
             Paragraphs.Add(block);
             _awaitingCaption = false;
@@ -148,6 +168,7 @@ public sealed class BodyReader
 
         public void ReadFigureElement(IElement figure)
         {
+            if (Ended) return;
             var caption = new StringBuilder();
             var credit = new StringBuilder();
             var images = new List<IElement>();

@@ -7,7 +7,12 @@ namespace Scraper.Extraction;
 /// (<c>A night view of the district.</c>, <c>CHINA DAILY</c>).</summary>
 public static class CaptionText
 {
-    private static readonly Regex BracketedCredit = new(@"\s*[\[［【](?<credit>[^\[\]［］【】]{2,120})[\]］】]\s*$", RegexOptions.CultureInvariant);
+    // "… in Shanghai. [Photo/…]", glued or spaced, sometimes followed by the template's " |".
+    private static readonly Regex BracketedCredit = new(@"\s*[\[［【](?<credit>[^\[\]［］【】]{2,120})[\]］】]\s*(?:\|\s*)?$", RegexOptions.CultureInvariant);
+    // "(Photo/Wuxi Daily)": the government CMS's credit in round brackets, also closing a text paragraph.
+    private static readonly Regex RoundPhotoCredit = new(@"\s*[(（]\s*(?<credit>(?:Photos?|Provided)\s*/\s*[^()（）]{2,80}?)\s*[)）]\s*(?:\|\s*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    // A credit standing alone in capitals: "CHINA DAILY", "XINHUA".
+    private static readonly Regex AgencyAlone = new(@"^\p{Lu}[\p{Lu} .&'/-]*\p{Lu}$", RegexOptions.CultureInvariant);
     // "Photo/" names the medium, not the credit: "[Photo/wnd.gov.cn]" is credited to wnd.gov.cn.
     private static readonly Regex MediumPrefix = new(@"^(?:Photos?|Images?|Video|Graphic|Illustration|Provided)\s*[/:：]\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     // A bare credit: all-caps words after the caption's last sentence ("… district. CHINA DAILY").
@@ -22,12 +27,14 @@ public static class CaptionText
     {
         if (string.IsNullOrWhiteSpace(text)) return (null, null);
         var s = TextNormalizer.Collapse(text);
-        var bracketed = BracketedCredit.Match(s);
-        if (bracketed.Success)
+        foreach (var form in new[] { BracketedCredit, RoundPhotoCredit })
         {
+            var bracketed = form.Match(s);
+            if (!bracketed.Success) continue;
             var credit = MediumPrefix.Replace(bracketed.Groups["credit"].Value.Trim(), "").Trim();
             return (TextNormalizer.NullIfEmpty(s[..bracketed.Index]), credit.Length > 0 ? credit : null);
         }
+        if (AgencyAlone.IsMatch(s) && s.Count(char.IsLetter) >= 5) return (null, s);
         var bare = BareCredit.Match(s);
         if (bare.Success && bare.Groups["credit"].Value.Count(char.IsLetter) >= 3)
             return (bare.Groups["caption"].Value.Trim(), bare.Groups["credit"].Value.Trim());
@@ -67,6 +74,22 @@ public static class CaptionText
         text is null ? null : TextNormalizer.NullIfEmpty(CreditLabel.Replace(TextNormalizer.Collapse(text), ""));
 
     /// <summary>True when the text ends in a credit, which marks a paragraph after an image as its caption.</summary>
-    public static bool HasBracketedCredit(string text) => BracketedCredit.IsMatch(text) &&
-        Regex.IsMatch(BracketedCredit.Match(text).Groups["credit"].Value, @"^\s*(?:Photo|Image|Video|Provided|Graphic)", RegexOptions.IgnoreCase);
+    public static bool HasBracketedCredit(string text) =>
+        (BracketedCredit.Match(text) is { Success: true } m && Regex.IsMatch(m.Groups["credit"].Value, @"^\s*(?:Photo|Image|Video|Provided|Graphic)", RegexOptions.IgnoreCase))
+        || (text.Length <= ShortestTextParagraph && RoundPhotoCredit.IsMatch(text));
+
+    /// <summary>Text this long under a photo is a paragraph even when it closes with the photo's credit.</summary>
+    private const int ShortestTextParagraph = 300;
+
+    /// <summary>
+    /// A paragraph of text that closes with a photo's credit in round brackets, <c>… on February 19. (Photo/Wuxi Daily)</c>:
+    /// the text without it, and the credit; null for any other text.
+    /// </summary>
+    public static (string Text, string Credit)? SplitTrailingPhotoCredit(string text)
+    {
+        var m = RoundPhotoCredit.Match(text);
+        if (!m.Success || m.Index == 0) return null;
+        var credit = MediumPrefix.Replace(m.Groups["credit"].Value.Trim(), "").Trim();
+        return credit.Length == 0 ? null : (text[..m.Index].TrimEnd(), credit);
+    }
 }

@@ -27,11 +27,13 @@ public class PageReader(ArticleExtractor extractor)
     public TimeSpan? Budget { get; init; }
 
     /// <param name="loadSibling">Finds a sibling page's bytes (fetched, or a file beside the page); null when it cannot be had.</param>
+    /// <param name="rule">The rules to read it with (a <c>--rules</c> file's, or those of the site a page was archived under);
+    /// by default those of its host.</param>
     /// <exception cref="UnreadablePageException">The body is not an HTML page, or its extraction ran past the budget.</exception>
     public async Task<PageReading> ReadAsync(Uri url, ReadOnlyMemory<byte> body, string? contentType,
-        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken)
+        Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken, SiteRule? rule = null)
     {
-        var rule = extractor.Sites.Match(url);
+        rule ??= extractor.Sites.Match(url);
         var page = await ExtractWithinBudgetAsync(url, body, contentType, rule, cancellationToken);
         if (page.IsContinuationPage && rule is not null)
             return new PageReading(null, FirstPageOf(url, page, rule));

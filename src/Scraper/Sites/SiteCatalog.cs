@@ -35,23 +35,31 @@ public sealed class SiteCatalog
     public SiteRule? Find(string site) =>
         Rules.FirstOrDefault(r => string.Equals(r.Site, site, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The rule whose hosts serve <paramref name="url"/>, or null for any other site.</summary>
+    /// <summary>
+    /// The rule whose hosts serve <paramref name="url"/>, or null for any other site. An entry may carry a path
+    /// (<c>www.chinadaily.com.cn/m/jiangsu/wuxi</c>: one site among many on that host); it covers that path and what
+    /// lies below it, and the longest entry that covers the URL wins (<c>…/m/jiangsu/wuxinewdistrict</c> is another site).
+    /// </summary>
     public SiteRule? Match(Uri url)
     {
-        var host = url.Host.ToLowerInvariant();
+        var host = url.Host;
+        var path = url.AbsolutePath;
+        SiteRule? best = null;
+        var bestLength = -1;
         foreach (var rule in Rules)
         {
             foreach (var entry in rule.Hosts)
             {
-                // An entry may carry a path prefix: subsites.chinadaily.com.cn/bizwnden serves one site among many.
                 var slash = entry.IndexOf('/');
                 var entryHost = slash < 0 ? entry : entry[..slash];
                 if (!string.Equals(entryHost, host, StringComparison.OrdinalIgnoreCase)) continue;
-                if (slash < 0 || url.AbsolutePath.StartsWith(entry[slash..], StringComparison.OrdinalIgnoreCase))
-                    return rule;
+                var prefix = slash < 0 ? "" : entry[slash..].TrimEnd('/');
+                var covers = prefix.Length == 0 || (path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                                                    && (path.Length == prefix.Length || path[prefix.Length] == '/'));
+                if (covers && prefix.Length > bestLength) (best, bestLength) = (rule, prefix.Length);
             }
         }
-        return null;
+        return best;
     }
 
     /// <summary>This catalog with the rules of <paramref name="path"/> added, replacing rules of the same site.</summary>
@@ -119,6 +127,7 @@ public sealed class SiteCatalog
         try
         {
             _ = new Extraction.CompiledRule(rule.Article);
+            Extraction.Anatomy.SiteAnatomy.Validate(rule);
             var parser = new AngleSharp.Css.Parser.CssSelectorParser();
             foreach (var selector in rule.List.Links.Concat(rule.List.Pagination))
                 if (parser.ParseSelector(selector) is null) throw new InvalidDataException($"invalid CSS selector '{selector}'");

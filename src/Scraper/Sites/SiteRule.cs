@@ -17,6 +17,9 @@ public sealed record SiteRule
     public required IReadOnlyList<string> Hosts { get; init; }
     /// <summary>Language of the site's pages when a page does not declare one.</summary>
     public string? Language { get; init; }
+    /// <summary>Hosts that serve the site in another language (<c>kr.wndonline.cn</c>: <c>ko</c>): their pages carry it
+    /// whatever the template's <c>lang</c> says.</summary>
+    public IReadOnlyDictionary<string, string> HostLanguages { get; init; } = new Dictionary<string, string>();
     /// <summary>Section list pages the crawler starts from.</summary>
     public IReadOnlyList<string> StartUrls { get; init; } = [];
     /// <summary>Regex over the URL path of article pages (page 1 and continuation pages alike).</summary>
@@ -25,7 +28,12 @@ public sealed record SiteRule
     public string? ContinuationUrl { get => _continuationUrl; init { _continuationUrl = value; ContinuationUrlRegex = Compile(value); } }
     /// <summary>Regex over the path of section list pages.</summary>
     public string? ListUrl { get => _listUrl; init { _listUrl = value; ListUrlRegex = Compile(value); } }
+    /// <summary>Regexes over the URL path that give an article's date when the page shows none: groups <c>y</c>,
+    /// <c>m</c> and <c>d</c> (a pattern without a day gives no date).</summary>
+    public IReadOnlyList<string> UrlDates { get; init; } = [];
     public ArticleSelectors Article { get; init; } = new();
+    /// <summary>The page's visible text anatomy: what the header zone's lines say, and which lines are boilerplate.</summary>
+    public AnatomyRules Anatomy { get; init; } = new();
     public ListSelectors List { get; init; } = new();
 
     // Compiled once when the pattern is set, so a rule copied with `with` never carries a stale regex.
@@ -64,6 +72,47 @@ public sealed record ArticleSelectors
     public IReadOnlyList<string> Remove { get; init; } = [];
     /// <summary>Regexes matching a whole text block that is boilerplate even inside the body.</summary>
     public IReadOnlyList<string> DropText { get; init; } = [];
+}
+
+/// <summary>
+/// The text forms of a site's pages as a reader sees them (<c>../shared/SITES.md</c>), as regexes over one line
+/// (white space collapsed; each must match the whole line). They find the metadata, and keep header lines and
+/// boilerplate out of the paragraphs, whatever the markup's class names.
+/// </summary>
+public sealed record AnatomyRules
+{
+    /// <summary>A breadcrumb line (<c>Home &gt; News</c>); its last crumb is the section.</summary>
+    public IReadOnlyList<string> Crumb { get; init; } = [];
+    /// <summary>Crumbs that name no section (<c>正文</c>, "the text"): the crumb before them is the section.</summary>
+    public IReadOnlyList<string> CrumbIgnore { get; init; } = [];
+    /// <summary>The lines under a title, each with a name for reports; the groups <c>date</c>, <c>source</c> and
+    /// <c>byline</c> are read (an empty group is an empty field), any other group is matched and ignored.</summary>
+    public IReadOnlyList<HeaderForm> Info { get; init; } = [];
+    /// <summary>A short line above the title names the section (<c>Foreign Exchange</c> above a government-CMS title).</summary>
+    public bool SectionLabel { get; init; }
+    /// <summary>Where a deck (the subtitle) may stand: <c>afterTitle</c>, <c>afterInfo</c>, <c>afterFirstCaption</c>.</summary>
+    public IReadOnlyList<string> Decks { get; init; } = [];
+    /// <summary>The view counter (<c>8.03K</c>): a line of this form that closes the body is no paragraph.</summary>
+    public string? Counter { get; init; }
+    /// <summary>Lines that are never content wherever they stand: controls, pagers, labels of the template.</summary>
+    public IReadOnlyList<string> Boilerplate { get; init; } = [];
+    /// <summary>Lines where the article body has ended: footers, sidebars, counters and blurbs of every era.</summary>
+    public IReadOnlyList<string> BodyEnd { get; init; } = [];
+    /// <summary>What separates the parts of the page's <c>&lt;title&gt;</c> (<c>Headline - Section - Wuxi</c>).</summary>
+    public string? TitleSeparator { get; init; }
+    /// <summary>The names the templates add to the headline in <c>&lt;title&gt;</c> besides section names
+    /// (<c>Wuxi</c>, <c>Wuxi National Hi-tech District</c>); parts of the title that are one of these, a section name or
+    /// one of the page's crumbs are removed from its ends.</summary>
+    public IReadOnlyList<string> SiteNames { get; init; } = [];
+    /// <summary>The site's section names (its navigation), which templates also add to the title.</summary>
+    public IReadOnlyList<string> Sections { get; init; } = [];
+}
+
+/// <summary>One named form of a header line: <c>{"name": "source-updated", "pattern": "^\((?&lt;source&gt;…)\)Updated: …$"}</c>.</summary>
+public sealed record HeaderForm
+{
+    public required string Name { get; init; }
+    public required string Pattern { get; init; }
 }
 
 /// <summary>Selectors of a section list page.</summary>

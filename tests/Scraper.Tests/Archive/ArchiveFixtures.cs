@@ -77,6 +77,8 @@ public static class ArchiveFixtures
         downgrade.CommandText = """
             ALTER TABLE pages DROP COLUMN kind;
             DROP TABLE capture_requests; DROP TABLE image_fetches;
+            ALTER TABLE revisions DROP COLUMN provenance; ALTER TABLE revisions DROP COLUMN published_from;
+            ALTER TABLE runs DROP COLUMN selector_misses;
             PRAGMA user_version = 3;
             """;
         downgrade.ExecuteNonQuery();

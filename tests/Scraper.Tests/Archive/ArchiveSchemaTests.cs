@@ -57,6 +57,8 @@ public class ArchiveSchemaTests
                 FROM pages p JOIN revisions r ON r.id = p.latest_revision_id;
                 DROP INDEX pages_continuation; DROP INDEX frontier_claim; CREATE INDEX frontier_pass ON frontier (pass, state);
                 ALTER TABLE pages DROP COLUMN kind;
+                ALTER TABLE revisions DROP COLUMN provenance; ALTER TABLE revisions DROP COLUMN published_from;
+                ALTER TABLE runs DROP COLUMN selector_misses;
                 PRAGMA user_version = 1;
                 """;
             downgrade.ExecuteNonQuery();

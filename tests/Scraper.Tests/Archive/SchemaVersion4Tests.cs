@@ -1,12 +1,14 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Extraction;
 using Scraper.Tests.Support;
 
 namespace Scraper.Tests.Archive;
 
 /// <summary>
-/// Schema version 4 (capture_requests, image_fetches: what the WARC export needs to replay captures): a version-3
-/// archive is upgraded in place, keeps its pages, and stores requests from then on.
+/// Schema version 4 (capture_requests, image_fetches: what the WARC export needs to replay captures; the revisions'
+/// provenance and the runs' selector misses): a version-3 archive is upgraded in place, keeps its pages, and stores
+/// requests and provenance from then on.
 /// </summary>
 public sealed class SchemaVersion4Tests
 {
@@ -53,6 +55,45 @@ public sealed class SchemaVersion4Tests
         Assert.Equal(2L, ArchiveFixtures.Count(path, "SELECT count(*) FROM capture_requests"));
         Assert.Equal(1L, ArchiveFixtures.Count(path, "SELECT count(*) FROM capture_requests WHERE request LIKE '%If-None-Match: \"1\"%'"));
         Assert.Equal(1L, ArchiveFixtures.Count(path, "SELECT count(*) FROM image_fetches WHERE http_status = 200 AND content_type = 'image/png'"));
+        ArchiveFixtures.AssertIntegrity(path);
+    }
+
+    [Fact]
+    public async Task A_version_3_archive_is_upgraded_in_place_and_its_revisions_and_runs_read_as_before()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("archive.db");
+        var article = ArchiveFixtures.WuxiArticle();
+        long runId;
+        await using (var store = await ArchiveFixtures.OpenAsync(path))
+        {
+            await store.StorePageAsync(ArchiveFixtures.Capture(article, DateTimeOffset.UnixEpoch), article);
+            runId = (await store.BeginCrawlAsync()).RunId;
+            await store.EndRunAsync(runId, "ok");
+        }
+        ArchiveFixtures.DowngradeToVersion3(path);
+
+        await using (var store = await ArchiveFixtures.OpenAsync(path))
+        {
+            // What version 3 stored reads as before, with nothing known of its provenance.
+            var old = (await store.GetArticleAsync(1))!.Article;
+            Assert.Equal(article.Paragraphs, old.Paragraphs);
+            Assert.Null(old.PublishedFrom);
+            Assert.Equal(FieldProvenance.None, old.Provenance);
+            Assert.Equal(0, (await store.GetRunAsync(runId))!.Counts.SelectorMisses);
+
+            // What version 4 stores is kept whole.
+            var changed = article with
+            {
+                Title = "Wuxi holds international trade fair",
+                PublishedFrom = "page",
+                Provenance = new FieldProvenance { Title = "anatomy", Published = "selector", Body = "generic" },
+            };
+            await store.StorePageAsync(ArchiveFixtures.Capture(changed, DateTimeOffset.UnixEpoch.AddDays(1)), changed);
+            var stored = (await store.GetArticleAsync(1))!.Article;
+            Assert.Equal("page", stored.PublishedFrom);
+            Assert.Equal(changed.Provenance, stored.Provenance);
+        }
         ArchiveFixtures.AssertIntegrity(path);
     }
 
