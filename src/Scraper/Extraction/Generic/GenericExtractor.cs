@@ -29,8 +29,9 @@ public sealed partial class GenericExtractor
     [GeneratedRegex(@"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote", RegexOptions.IgnoreCase)]
     private static partial Regex UnlikelyCandidate();
 
-    /// <summary>Words that save an element the chrome words would remove: "main-header", "article-sidebar-wrap".</summary>
-    [GeneratedRegex(@"and|article|body|column|content|main|shadow", RegexOptions.IgnoreCase)]
+    /// <summary>Words that save an element the chrome words would remove: "main-header", "article-sidebar-wrap",
+    /// "banners-contenido-nota" (content in a few other languages too).</summary>
+    [GeneratedRegex(@"and|article|body|column|content|main|shadow|contenido|contenu|conteudo|inhalt|artikel|articulo|testo|texto", RegexOptions.IgnoreCase)]
     private static partial Regex MaybeCandidate();
 
     /// <summary>Class or id words of article containers.</summary>
@@ -49,6 +50,34 @@ public sealed partial class GenericExtractor
     [GeneratedRegex(@"(\b|_)(share|sharedaddy)(\b|_)", RegexOptions.IgnoreCase)]
     private static partial Regex ShareClass();
 
+    /// <summary>
+    /// Words of class and id names (split at dashes, underscores and case changes: "authorBio" → author, bio) that
+    /// name the things around an article rather than the article.
+    /// </summary>
+    private static readonly HashSet<string> ChromeWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // what to read next
+        "related", "relatedposts", "recommended", "recommendations", "readnext", "trending", "popular",
+        // newsletters and calls to action
+        "newsletter", "subscribe", "subscription", "signup", "cta", "promo", "promotion", "donate", "donation", "paywall",
+        // sharing, tags, ratings
+        "share", "sharing", "sharedaddy", "social", "sociable", "tags", "tagcloud", "taglist", "keywords", "rating", "ratings", "likes",
+        // dates, metadata, bylines, author boxes
+        "meta", "metadata", "postmeta", "byline", "timestamp", "date", "published", "bio", "biography", "avatar",
+        // comments
+        "comment", "comments", "respond", "reply",
+        // notices and navigation inside the text
+        "copyright", "disclaimer", "breadcrumb", "breadcrumbs", "pagination", "pager", "advert", "advertisement", "ad", "ads",
+        "sponsor", "sponsored", "outbrain", "taboola",
+    };
+
+    /// <summary>Teasers after the article's first paragraph announce other articles; before it, the teaser is the
+    /// article's own standfirst.</summary>
+    private static readonly HashSet<string> TeaserWords = new(StringComparer.OrdinalIgnoreCase) { "teaser", "teasers" };
+
+    /// <summary>Words that make the next one a state of the block: "has-sharing", "with-comments", "no-meta".</summary>
+    private static readonly HashSet<string> StateWords = new(StringComparer.OrdinalIgnoreCase) { "has", "with", "without", "no", "is", "show", "hide", "enable", "enabled", "disable", "disabled" };
+
     /// <summary>Video players worth keeping: an embed from one of these is content, not a widget.</summary>
     [GeneratedRegex(@"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com|(archive|upload\.wikimedia)\.org|player\.twitch\.tv)", RegexOptions.IgnoreCase)]
     private static partial Regex VideoSource();
@@ -60,6 +89,16 @@ public sealed partial class GenericExtractor
     /// <summary>A block that says only "Loading…" is a placeholder for content loaded by script.</summary>
     [GeneratedRegex(@"^((loading|正在加载|Загрузка|chargement|cargando)(…|\.\.\.)?)$", RegexOptions.IgnoreCase)]
     private static partial Regex LoadingWords();
+
+    /// <summary>Class names that hide an element on screen (CSS frameworks' utility classes); responsive variants
+    /// such as <c>hidden-xs</c> hide it on some screens only, so they do not count.</summary>
+    [GeneratedRegex(@"(?:^|\s)(?:hidden|hide|is-hidden|d-none|invisible|sr-only|visually-?hidden|screen-reader-text|element-invisible|offscreen|skip-?link|skip-to-content)(?:\s|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex HiddenClass();
+
+    /// <summary>Cookie and consent banners by their class or id (consent managers' own names included); bare "cookie"
+    /// is not enough, since pages about cookies use it for their content.</summary>
+    [GeneratedRegex(@"cookie[-_]?(?:banner|bar|consent|law|notice|policy|description|hint|info|layer|message|overlay|popup|wall)|notice[-_]{0,2}cookie|consent[-_]?(?:banner|manager|sdk|layer|popup)|borlabs|cookiebot|cmplz|onetrust|moove[-_]?gdpr|usercentrics|didomi|quantcast|cc[-_]window|gdpr|dsgvo|privacy[-_]?(?:popup|banner|overlay|notice|settings)", RegexOptions.IgnoreCase)]
+    private static partial Regex ConsentBanner();
 
     [GeneratedRegex(@"(?:^|;)\s*display\s*:\s*none", RegexOptions.IgnoreCase)]
     private static partial Regex DisplayNone();
@@ -91,7 +130,7 @@ public sealed partial class GenericExtractor
     private static readonly HashSet<string> KeptSiblingTags = new(StringComparer.Ordinal) { "div", "article", "section", "p" };
 
     /// <summary>An article shorter than this (in characters) was probably missed: try again with fewer rules.</summary>
-    private const int MinimumArticleLength = 500;
+    private const int MinimumArticleLength = 250;
 
     /// <summary>Text shorter than this is a caption, a label or a date, not a paragraph worth scoring.</summary>
     private const int MinimumParagraphLength = 25;
@@ -144,6 +183,15 @@ public sealed partial class GenericExtractor
     /// <summary>Above this many commas a block is prose, whatever else it holds.</summary>
     private const int ProseCommaCount = 10;
 
+    /// <summary>An element holding this share of the page's prose is not removed for its name.</summary>
+    private const double MostProseShare = 0.5;
+
+    /// <summary>A block named as chrome but holding this share of the article's text is the article.</summary>
+    private const double ChromeShareOfArticle = 0.5;
+
+    /// <summary>A &lt;noscript&gt; with this much text in paragraphs is the page's text, not a notice.</summary>
+    private const int NoscriptProseLength = 200;
+
     private readonly HtmlDocumentLoader _loader;
 
     /// <param name="loader">Parses the page again when an attempt has to start over on a page already changed.</param>
@@ -180,6 +228,35 @@ public sealed partial class GenericExtractor
         return new GenericContent(longest!.TextLength > 0 ? longest.Article : null, found);
     }
 
+    /// <summary>Whether a word of the element's class or id is one of <see cref="ChromeWords"/>.</summary>
+    private static bool ChromeNamed(IElement element, HashSet<string> words)
+    {
+        foreach (var attribute in new[] { "class", "id" })
+        {
+            var name = element.GetAttribute(attribute);
+            if (string.IsNullOrEmpty(name)) continue;
+            var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
+            var modifiers = StateWords.GetAlternateLookup<ReadOnlySpan<char>>();
+            int start = -1, previousStart = -1, previousLength = 0;
+            for (var i = 0; i <= name.Length; i++)
+            {
+                var boundary = i == name.Length || !char.IsLetter(name[i]) || (i > 0 && char.IsUpper(name[i]) && char.IsLower(name[i - 1]));
+                if (boundary && start >= 0)
+                {
+                    var word = name.AsSpan(start, i - start);
+                    // "has-sharing", "no-comments": the block has (or lacks) the thing, it is not the thing.
+                    var stated = previousStart >= 0 && modifiers.Contains(name.AsSpan(previousStart, previousLength));
+                    if (!stated && lookup.Contains(word)) return true;
+                    (previousStart, previousLength) = (start, i - start);
+                    start = -1;
+                }
+                if (i < name.Length && char.IsWhiteSpace(name[i])) previousStart = -1;
+                if (i < name.Length && char.IsLetter(name[i]) && start < 0) start = i;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The names an element's authors gave it, which say what it is: its class and its id.</summary>
     private readonly record struct Names(string Class, string Id)
     {
@@ -214,6 +291,9 @@ public sealed partial class GenericExtractor
         private readonly TextMeasurements _text = new(document.Source.Text.Length / 100);
         private readonly Dictionary<IElement, double> _scores = new(ReferenceEqualityComparer.Instance);
         private readonly IElement _body = body;
+        /// <summary>The characters of prose below each element, and in the whole page (see <see cref="MeasureProse"/>).</summary>
+        private readonly Dictionary<IElement, int> _prose = new(ReferenceEqualityComparer.Instance);
+        private int _pageProse;
         /// <summary>The ancestors of the page's formulas (see <see cref="HoldsFormula"/>).</summary>
         private readonly HashSet<IElement> _formulaHolders = new(ReferenceEqualityComparer.Instance);
 
@@ -232,11 +312,17 @@ public sealed partial class GenericExtractor
 
         // ---- Preparing the body ----
 
-        /// <summary>Scripts and styles hold no article text; double line breaks are paragraph breaks.</summary>
+        /// <summary>Scripts and styles hold no article text, nor do ruby annotations (the pronunciation printed above
+        /// the characters, which would be read into the text between them); a &lt;noscript&gt; holding prose is the
+        /// page's text for readers without scripts, and stays; double line breaks are paragraph breaks.</summary>
         private void Prepare()
         {
             UnwrapNoscriptImages();
-            foreach (var element in _body.QuerySelectorAll("script, style, noscript, template").ToList()) element.Remove();
+            foreach (var element in _body.QuerySelectorAll("script, style, noscript, template, rt, rp").ToList())
+            {
+                if (element.LocalName != "noscript" || !HoldsProse(element)) element.Remove();
+                else Unwrap(element);
+            }
             ReplaceDoubleBreaks();
             foreach (var formula in _body.GetElementsByTagName("math"))
                 for (var e = formula.ParentElement; e is not null && _formulaHolders.Add(e); e = e.ParentElement) { }
@@ -255,6 +341,11 @@ public sealed partial class GenericExtractor
                 previous.Parent?.ReplaceChild(image, previous);
             }
         }
+
+        /// <summary>A &lt;noscript&gt; with paragraphs of text in it, which some pages show instead of the article
+        /// their scripts would load; the usual one says "enable JavaScript" or holds a tracking pixel.</summary>
+        private static bool HoldsProse(IElement noscript) =>
+            noscript.GetElementsByTagName("p").Length >= 2 && TextNormalizer.Collapse(noscript.TextContent).Length >= NoscriptProseLength;
 
         /// <summary>The only image inside an element holding nothing else (no text, one child per level); null otherwise.</summary>
         private static IElement? SingleImage(IElement element)
@@ -341,6 +432,16 @@ public sealed partial class GenericExtractor
             foreach (var child in detachedChildren) element.AppendChild(child);
         }
 
+        /// <summary>Puts an element's children in its place.</summary>
+        private static void Unwrap(IElement element)
+        {
+            if (element.Parent is not { } parent) return;
+            var children = element.ChildNodes.ToArray();
+            Empty(element);
+            foreach (var child in children) parent.InsertBefore(child, element);
+            element.Remove();
+        }
+
         private static INode Detached(INode node)
         {
             node.Parent?.RemoveChild(node);
@@ -361,6 +462,7 @@ public sealed partial class GenericExtractor
         /// </summary>
         private List<IElement> Prune()
         {
+            MeasureProse();
             var toScore = new List<IElement>();
             var titleHeadingRemoved = false;
             var unwrapped = new Dictionary<IElement, Dictionary<INode, INode>>(ReferenceEqualityComparer.Instance);
@@ -428,6 +530,8 @@ public sealed partial class GenericExtractor
         {
             if (!IsProbablyVisible(node) || IsModalDialog(node)) return true;
             var names = Names.Of(node);
+            if (names.Class.Length > 0 && HiddenClass().IsMatch(names.Class)) return true;
+            if (node.LocalName is not ("body" or "html") && names.Match(ConsentBanner())) return true;
             if (IsByline(node, names))
             {
                 byline.Found = node.TextContent.Trim();
@@ -478,7 +582,32 @@ public sealed partial class GenericExtractor
         private bool IsUnlikelyCandidate(IElement node, Names names) =>
             names.Match(UnlikelyCandidate()) && !names.Match(MaybeCandidate())
             && node.LocalName is not ("body" or "a") && !HasAncestor(node, "table", 3) && !HasAncestor(node, "code", 3)
-            && !HoldsFormula(node);
+            && !HoldsFormula(node) && !HoldsMostProse(node);
+
+        /// <summary>
+        /// Names are a hint, the text is the evidence: an element that holds most of the page's prose, and holds or
+        /// sits in the page's article or main element, is the article or a layout around it, whatever its class says
+        /// ("c-fixed-sidebar-layout").
+        /// </summary>
+        private bool HoldsMostProse(IElement node) =>
+            _pageProse > 0 && _prose.TryGetValue(node, out var prose) && prose >= MostProseShare * _pageProse
+            && (node.QuerySelector("article, main, [itemprop=articleBody]") is not null || HasAncestor(node, "article", 0) || HasAncestor(node, "main", 0));
+
+        /// <summary>
+        /// The prose under each element, counted before anything is removed: the characters of the paragraphs
+        /// (&lt;p&gt; of at least <see cref="MinimumParagraphLength"/> characters) below it.
+        /// </summary>
+        private void MeasureProse()
+        {
+            foreach (var p in _body.GetElementsByTagName("p"))
+            {
+                var length = _text.Of(p).Length;
+                if (length < MinimumParagraphLength) continue;
+                _pageProse += length;
+                for (var e = p.ParentElement; e is not null && e != _body; e = e.ParentElement)
+                    _prose[e] = _prose.GetValueOrDefault(e) + length;
+            }
+        }
 
         /// <summary>A formula (MathML) is text, whatever its wrapper's class says: MathJax classes its formulas
         /// "CtxtMenu_Attached" for their context menu.</summary>
@@ -718,6 +847,7 @@ public sealed partial class GenericExtractor
             foreach (var table in dataTables)
                 for (var e = table.ParentElement; e is not null && tableHolders.Add(e); e = e.ParentElement) { }
             var tables = new TableSets(dataTables, tableHolders);
+            if (rules.StripUnlikely) RemoveChromeByName(article);
             CleanConditionally(article, "form", tables);
             CleanConditionally(article, "fieldset", tables);
             RemoveAll(article, "object, embed, footer, link, aside");
@@ -729,6 +859,31 @@ public sealed partial class GenericExtractor
             CleanConditionally(article, "table", tables);
             CleanConditionally(article, "ul", tables);
             CleanConditionally(article, "div", tables);
+        }
+
+        /// <summary>
+        /// Blocks inside the article named for what surrounds an article (see <see cref="ChromeWords"/>): related
+        /// stories, author boxes, newsletter calls, share and tag bars, dates and metadata, comments. A block holding
+        /// half the article's text or more is the article itself, whatever its name; the innermost go first.
+        /// </summary>
+        private void RemoveChromeByName(IElement article)
+        {
+            var total = _text.Of(article).Length;
+            if (total == 0) return;
+            var removed = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
+            // Text read so far in document order, to tell a teaser before the article's prose (its standfirst) from
+            // teasers of other articles after it.
+            var proseSeen = false;
+            foreach (var node in article.Descendants<IElement>().ToList())
+            {
+                if (!proseSeen && node.LocalName == "p" && node.ParentElement is not null && _text.Of(node).Length >= LongSiblingParagraph) proseSeen = true;
+                var named = ChromeNamed(node, ChromeWords) || (proseSeen && ChromeNamed(node, TeaserWords));
+                if (!named) continue;
+                if (Ancestors(node).Any(removed.Contains)) continue;
+                if (_text.Of(node).Length >= ChromeShareOfArticle * total) continue;
+                removed.Add(node);
+                Remove(node);
+            }
         }
 
         private void RemoveAll(IElement root, string selector)
