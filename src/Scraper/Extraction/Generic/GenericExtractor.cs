@@ -71,6 +71,12 @@ public sealed partial class GenericExtractor
         "sponsor", "sponsored", "outbrain", "taboola",
     };
 
+    /// <summary>Words of the names of captions and photo credits.</summary>
+    private static readonly HashSet<string> CaptionWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "caption", "captions", "figcaption", "legend", "credit", "credits", "copyright", "photographer", "dida", "didascalia", "bildunterschrift",
+    };
+
     /// <summary>Teasers after the article's first paragraph announce other articles; before it, the teaser is the
     /// article's own standfirst.</summary>
     private static readonly HashSet<string> TeaserWords = new(StringComparer.OrdinalIgnoreCase) { "teaser", "teasers" };
@@ -186,6 +192,20 @@ public sealed partial class GenericExtractor
     /// <summary>An element holding this share of the page's prose is not removed for its name.</summary>
     private const double MostProseShare = 0.5;
 
+    /// <summary>An id of more words than this is a slug of the text it marks, not a name for a kind of block.</summary>
+    private const int MaximumIdWords = 3;
+
+    /// <summary>A caption's image is at most this many levels above it (caption → caption box → image box → figure).</summary>
+    private const int CaptionToImageLevels = 3;
+
+    /// <summary>A block holding an image and a caption is its figure when it holds at most this much text besides
+    /// the caption (a credit, a "zoom" label); more is text around the figure.</summary>
+    private const int FigureTextBesideCaption = 100;
+
+    /// <summary>A paragraph, list item or heading this short with this share of link text is a link line.</summary>
+    private const int LinkLineLength = 150;
+    private const double LinkLineDensity = 0.8;
+
     /// <summary>A block named as chrome but holding this share of the article's text is the article.</summary>
     private const double ChromeShareOfArticle = 0.5;
 
@@ -235,6 +255,8 @@ public sealed partial class GenericExtractor
         {
             var name = element.GetAttribute(attribute);
             if (string.IsNullOrEmpty(name)) continue;
+            // An id of many words is a heading's slug ("sharing-with-a-single-developer"): it names content.
+            if (attribute == "id" && WordCount(name) > MaximumIdWords) continue;
             var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
             var modifiers = StateWords.GetAlternateLookup<ReadOnlySpan<char>>();
             int start = -1, previousStart = -1, previousLength = 0;
@@ -255,6 +277,14 @@ public sealed partial class GenericExtractor
             }
         }
         return false;
+    }
+
+    private static int WordCount(string name)
+    {
+        var words = 0;
+        for (var i = 0; i < name.Length; i++)
+            if (char.IsLetterOrDigit(name[i]) && (i == 0 || !char.IsLetterOrDigit(name[i - 1]))) words++;
+        return words;
     }
 
     /// <summary>The names an element's authors gave it, which say what it is: its class and its id.</summary>
@@ -585,13 +615,12 @@ public sealed partial class GenericExtractor
             && !HoldsFormula(node) && !HoldsMostProse(node);
 
         /// <summary>
-        /// Names are a hint, the text is the evidence: an element that holds most of the page's prose, and holds or
-        /// sits in the page's article or main element, is the article or a layout around it, whatever its class says
-        /// ("c-fixed-sidebar-layout").
+        /// Names are a hint, the text is the evidence: an element that holds most of the page's prose and the page's
+        /// article or main element is a layout around the article, whatever its class says ("c-fixed-sidebar-layout").
         /// </summary>
         private bool HoldsMostProse(IElement node) =>
             _pageProse > 0 && _prose.TryGetValue(node, out var prose) && prose >= MostProseShare * _pageProse
-            && (node.QuerySelector("article, main, [itemprop=articleBody]") is not null || HasAncestor(node, "article", 0) || HasAncestor(node, "main", 0));
+            && node.QuerySelector("article, main, [itemprop=articleBody]") is not null;
 
         /// <summary>
         /// The prose under each element, counted before anything is removed: the characters of the paragraphs
@@ -848,6 +877,7 @@ public sealed partial class GenericExtractor
                 for (var e = table.ParentElement; e is not null && tableHolders.Add(e); e = e.ParentElement) { }
             var tables = new TableSets(dataTables, tableHolders);
             if (rules.StripUnlikely) RemoveChromeByName(article);
+            GatherFigures(article);
             CleanConditionally(article, "form", tables);
             CleanConditionally(article, "fieldset", tables);
             RemoveAll(article, "object, embed, footer, link, aside");
@@ -859,6 +889,22 @@ public sealed partial class GenericExtractor
             CleanConditionally(article, "table", tables);
             CleanConditionally(article, "ul", tables);
             CleanConditionally(article, "div", tables);
+            if (rules.CleanConditionally) RemoveLinkLines(article);
+        }
+
+        /// <summary>
+        /// Short paragraphs, list items and headings that are mostly a link ("Read more: …", "Related: …", a lone
+        /// headline linked to another story) point away from the article; a paragraph of prose with a link in it stays.
+        /// </summary>
+        private void RemoveLinkLines(IElement article)
+        {
+            foreach (var p in article.QuerySelectorAll("p, li, h2, h3, h4, h5, h6").ToList())
+            {
+                if (p.ParentElement is null) continue;
+                var text = _text.Of(p);
+                if (text.Length == 0 || text.Length > LinkLineLength) continue;
+                if (text.LinkDensity >= LinkLineDensity) Remove(p);
+            }
         }
 
         /// <summary>
@@ -878,12 +924,62 @@ public sealed partial class GenericExtractor
             {
                 if (!proseSeen && node.LocalName == "p" && node.ParentElement is not null && _text.Of(node).Length >= LongSiblingParagraph) proseSeen = true;
                 var named = ChromeNamed(node, ChromeWords) || (proseSeen && ChromeNamed(node, TeaserWords));
-                if (!named) continue;
+                if (!named || IsMarkedArticleBody(node)) continue;
                 if (Ancestors(node).Any(removed.Contains)) continue;
                 if (_text.Of(node).Length >= ChromeShareOfArticle * total) continue;
                 removed.Add(node);
                 Remove(node);
             }
+        }
+
+        /// <summary>The page says this is the article's body (schema.org's articleBody), whatever its class says.</summary>
+        private static bool IsMarkedArticleBody(IElement node) =>
+            node.GetAttribute("itemprop")?.Contains("articleBody", StringComparison.OrdinalIgnoreCase) ?? false;
+
+        /// <summary>
+        /// Captions belong to their images, not to the text. A caption (a &lt;figcaption&gt;, or a block named as one:
+        /// see <see cref="CaptionWords"/>) outside a &lt;figure&gt; whose block holds an image and little else makes
+        /// that block a figure, which the body reader reads as an image with its caption; a caption without an image
+        /// near it (shown over a script's slideshow or a CSS background) goes, and so does a figure without an image.
+        /// </summary>
+        private void GatherFigures(IElement article)
+        {
+            foreach (var figure in article.GetElementsByTagName("figure").ToList())
+                if (figure.ParentElement is not null && figure.GetElementsByTagName("img").Length == 0
+                    && figure.QuerySelector("table, blockquote, pre, code, video, audio, iframe, object, embed") is null)
+                    Remove(figure);
+            foreach (var caption in article.Descendants<IElement>().ToList())
+            {
+                if (caption.LocalName != "figcaption" && !ChromeNamed(caption, CaptionWords)) continue;
+                if (caption.ParentElement is null || HasAncestor(caption, "figure", 0)) continue;
+                if (ImageBlock(caption, article) is { } block)
+                {
+                    if (block != article) Rename(block, "figure");
+                }
+                else
+                {
+                    Remove(caption);
+                }
+            }
+        }
+
+        /// <summary>The nearest block around a caption (at most <see cref="CaptionToImageLevels"/> levels up) that
+        /// holds an image and, besides the caption, little text: the image's figure. Null when there is none.</summary>
+        private IElement? ImageBlock(IElement caption, IElement article)
+        {
+            var captionLength = _text.Of(caption).Length;
+            var level = 0;
+            for (var block = caption.ParentElement; block is not null && level < CaptionToImageLevels; block = block.ParentElement, level++)
+            {
+                if (block.GetElementsByTagName("img").Length is var images && images == 0)
+                {
+                    if (block == article) return null;
+                    continue;
+                }
+                if (images > 2 || _text.Of(block).Length > captionLength + FigureTextBesideCaption) return null;
+                return block;
+            }
+            return null;
         }
 
         private void RemoveAll(IElement root, string selector)
