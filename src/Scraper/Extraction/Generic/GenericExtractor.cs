@@ -63,13 +63,24 @@ public sealed partial class GenericExtractor
         // sharing, tags, ratings
         "share", "sharing", "sharedaddy", "social", "sociable", "tags", "tagcloud", "taglist", "keywords", "rating", "ratings", "likes",
         // dates, metadata, bylines, author boxes
-        "meta", "metadata", "postmeta", "byline", "timestamp", "date", "published", "bio", "biography", "avatar",
+        "meta", "metadata", "postmeta", "byline", "timestamp", "date", "published", "bio", "biography", "avatar", "author", "authors",
         // comments
         "comment", "comments", "respond", "reply",
         // notices and navigation inside the text
         "copyright", "disclaimer", "breadcrumb", "breadcrumbs", "pagination", "pager", "advert", "advertisement", "ad", "ads",
         "sponsor", "sponsored", "outbrain", "taboola",
     };
+
+    /// <summary>Words of the names of an article's standfirst: the paragraph under the headline that sums it up.</summary>
+    private static readonly HashSet<string> StandfirstWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "lead", "leader", "intro", "introduction", "standfirst", "summary", "excerpt", "deck", "dek", "subtitle", "subheadline",
+        "subhead", "abstract", "chapo", "chapeau", "bajada", "entradilla", "sapo", "sommario", "teaser", "description", "descr", "desc",
+        "kurztext", "vorspann", "anriss", "lede", "strapline", "synopsis",
+    };
+
+    /// <summary>Words of the names of an article's header, which holds its headline and standfirst.</summary>
+    private static readonly HashSet<string> HeaderWords = new(StringComparer.OrdinalIgnoreCase) { "header", "head", "hero", "heading", "headline", "top", "intro" };
 
     /// <summary>Words of the names of captions and photo credits.</summary>
     private static readonly HashSet<string> CaptionWords = new(StringComparer.OrdinalIgnoreCase)
@@ -194,6 +205,15 @@ public sealed partial class GenericExtractor
 
     /// <summary>An id of more words than this is a slug of the text it marks, not a name for a kind of block.</summary>
     private const int MaximumIdWords = 3;
+
+    /// <summary>The standfirst is looked for at most this many levels above the top candidate.</summary>
+    private const int StandfirstLevels = 5;
+
+    /// <summary>A standfirst has one or two paragraphs; a header with more "summaries" lists other stories.</summary>
+    private const int MaximumStandfirstParagraphs = 2;
+
+    /// <summary>A standfirst is a sentence or more; shorter text in the header is a label, a date or a name.</summary>
+    private const int MinimumStandfirstLength = 40;
 
     /// <summary>A caption's image is at most this many levels above it (caption → caption box → image box → figure).</summary>
     private const int CaptionToImageLevels = 3;
@@ -321,6 +341,8 @@ public sealed partial class GenericExtractor
         private readonly TextMeasurements _text = new(document.Source.Text.Length / 100);
         private readonly Dictionary<IElement, double> _scores = new(ReferenceEqualityComparer.Instance);
         private readonly IElement _body = body;
+        /// <summary>Blocks that read as the article's standfirst (see <see cref="MarkStandfirsts"/>).</summary>
+        private readonly HashSet<IElement> _standfirsts = new(ReferenceEqualityComparer.Instance);
         /// <summary>The characters of prose below each element, and in the whole page (see <see cref="MeasureProse"/>).</summary>
         private readonly Dictionary<IElement, int> _prose = new(ReferenceEqualityComparer.Instance);
         private int _pageProse;
@@ -335,7 +357,10 @@ public sealed partial class GenericExtractor
             Prepare();
             var paragraphs = Prune();
             var candidates = ScoreParagraphs(paragraphs);
-            Article = JoinSiblings(ChooseTopCandidate(candidates));
+            var top = ChooseTopCandidate(candidates);
+            var standfirst = top is null ? [] : FindStandfirst(top);
+            Article = JoinSiblings(top);
+            PrependStandfirst(standfirst);
             Clean(Article);
             TextLength = _text.Of(Article).Length;
         }
@@ -354,6 +379,7 @@ public sealed partial class GenericExtractor
                 else Unwrap(element);
             }
             ReplaceDoubleBreaks();
+            MarkStandfirsts();
             foreach (var formula in _body.GetElementsByTagName("math"))
                 for (var e = formula.ParentElement; e is not null && _formulaHolders.Add(e); e = e.ParentElement) { }
         }
@@ -506,8 +532,10 @@ public sealed partial class GenericExtractor
                 while (index < children.Length && children[index] is not IElement) index++;
                 if (index >= children.Length) continue;
                 var node = (IElement)children[index];
-                if (ShouldPrune(node, ref titleHeadingRemoved))
+                if (ShouldPrune(node, ref titleHeadingRemoved, out var asChrome))
                 {
+                    // A header pruned for its name gives up the standfirst it holds, which takes its place.
+                    if (asChrome) KeepStandfirsts(node);
                     Remove(node);
                     stack.Push((parent, index));
                     continue;
@@ -521,6 +549,7 @@ public sealed partial class GenericExtractor
                         // A div around one paragraph: the paragraph takes its place, so its score goes to the real container.
                         // The places are swapped once the walk is done, all of a parent's at once (see SetChildren).
                         var p = node.FirstElementChild!;
+                        if (_standfirsts.Remove(node)) _standfirsts.Add(p);
                         if (!unwrapped.TryGetValue(parent, out var replacements)) unwrapped[parent] = replacements = new(ReferenceEqualityComparer.Instance);
                         replacements[node] = p;
                         toScore.Add(p);
@@ -556,8 +585,9 @@ public sealed partial class GenericExtractor
         }
 
         /// <summary>Whether an element cannot be article, or is the byline or the repeated title, which are taken out.</summary>
-        private bool ShouldPrune(IElement node, ref bool titleHeadingRemoved)
+        private bool ShouldPrune(IElement node, ref bool titleHeadingRemoved, out bool asChrome)
         {
+            asChrome = false;
             if (!IsProbablyVisible(node) || IsModalDialog(node)) return true;
             var names = Names.Of(node);
             if (names.Class.Length > 0 && HiddenClass().IsMatch(names.Class)) return true;
@@ -572,7 +602,7 @@ public sealed partial class GenericExtractor
                 titleHeadingRemoved = true;
                 return true;
             }
-            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || HasUnlikelyRole(node))) return true;
+            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || HasUnlikelyRole(node))) return asChrome = true;
             return IsEmptyContainer(node);
         }
 
@@ -856,6 +886,104 @@ public sealed partial class GenericExtractor
                 article.AppendChild(KeptSiblingTags.Contains(sibling.LocalName) ? sibling : Rename(sibling, "div"));
             }
             return article;
+        }
+
+        /// <summary>
+        /// Blocks of the page named as a standfirst (see <see cref="StandfirstWords"/>) that read as one: prose of at
+        /// least <see cref="MinimumStandfirstLength"/> characters with few links, inline content only.
+        /// </summary>
+        private void MarkStandfirsts()
+        {
+            if (!rules.StripUnlikely) return;
+            foreach (var e in _body.Descendants<IElement>())
+            {
+                if (e.LocalName is not ("p" or "h2" or "h3" or "div" or "span")) continue;
+                if (!NamedStandfirst(e)) continue;
+                if (e.LocalName is "div" or "span" && HasBlockDescendant(e)) continue;
+                var text = _text.Of(e);
+                if (text.Length >= MinimumStandfirstLength && text.LinkDensity < WrapperLinkDensity) _standfirsts.Add(e);
+            }
+        }
+
+        /// <summary>Named as a standfirst, or a paragraph in a block (up to two levels up) named so.</summary>
+        private static bool NamedStandfirst(IElement e)
+        {
+            if (ChromeNamed(e, StandfirstWords)) return true;
+            if (e.LocalName != "p") return false;
+            var level = 0;
+            for (var x = e.ParentElement; x is not null && level < 2; x = x.ParentElement, level++)
+                if (ChromeNamed(x, StandfirstWords)) return true;
+            return false;
+        }
+
+        /// <summary>Moves the standfirsts inside a header about to be pruned to the header's place.</summary>
+        private void KeepStandfirsts(IElement node)
+        {
+            if (_standfirsts.Count == 0 || node.Parent is not { } parent) return;
+            if (node.LocalName is not ("header" or "hgroup") && !ChromeNamed(node, HeaderWords)) return;
+            var held = node.Descendants<IElement>().Where(_standfirsts.Contains).ToList();
+            // Many "summaries" in one header are the teasers of a list of stories, not a standfirst.
+            if (held.Count > MaximumStandfirstParagraphs) return;
+            foreach (var standfirst in held)
+            {
+                if (HasChromeNamedAncestor(standfirst, node)) continue;
+                standfirst.Remove();
+                parent.InsertBefore(standfirst, node);
+            }
+        }
+
+        private static bool HasChromeNamedAncestor(IElement e, IElement stop)
+        {
+            for (var x = e.ParentElement; x is not null && x != stop; x = x.ParentElement)
+                if (ChromeNamed(x, ChromeWords)) return true;
+            return false;
+        }
+
+        /// <summary>
+        /// The standfirst: the paragraph that introduces the article (its lead, summary, deck, subtitle), which pages
+        /// often put in the article's header, apart from the body the scoring finds. Looked for in the article's
+        /// header zone: the part of the nearest enclosing article, main element or header-holding block (at most
+        /// <see cref="StandfirstLevels"/> above the top candidate) that comes before the top candidate. A block there
+        /// is the standfirst when it is named as one (see <see cref="StandfirstWords"/>), reads as prose (at least
+        /// <see cref="MinimumStandfirstLength"/> characters, few links) and is not named as chrome.
+        /// </summary>
+        private List<IElement> FindStandfirst(IElement top)
+        {
+            var found = new List<IElement>();
+            if (!rules.StripUnlikely) return found;
+            IElement? scope = null;
+            var level = 0;
+            for (var e = top.ParentElement; e is not null && e != _body && level < StandfirstLevels; e = e.ParentElement, level++)
+            {
+                if (e.LocalName is "article" or "main" || e.QuerySelector(":scope > header, :scope > hgroup") is not null)
+                {
+                    scope = e;
+                    break;
+                }
+            }
+            if (scope is null) return found;
+            foreach (var e in scope.Descendants<IElement>())
+            {
+                if (e == top) break;
+                if (e.Contains(top)) continue;
+                if (!_standfirsts.Contains(e) || (found.Count > 0 && found[^1].Contains(e))) continue;
+                if (ChromeNamed(e, ChromeWords) || HasChromeNamedAncestor(e, scope)) continue;
+                found.Add(e);
+            }
+            return found;
+        }
+
+        /// <summary>Puts the standfirst at the article's start, unless it is already part of the article.</summary>
+        private void PrependStandfirst(List<IElement> standfirst)
+        {
+            for (var i = standfirst.Count - 1; i >= 0; i--)
+            {
+                var e = standfirst[i];
+                if (Article.Contains(e)) continue;
+                var block = e.LocalName is "p" or "h2" or "h3" ? e : Rename(e, "p");
+                block.Remove();
+                Article.Prepend(block);
+            }
         }
 
         /// <summary>A long paragraph with few links, or a short one with none that ends a sentence.</summary>
@@ -1158,6 +1286,7 @@ public sealed partial class GenericExtractor
             node.Parent?.ReplaceChild(replacement, node);
             _text.Renamed(node, replacement);
             if (_scores.Remove(node, out var score)) _scores[replacement] = score;
+            if (_standfirsts.Remove(node)) _standfirsts.Add(replacement);
             return replacement;
         }
 
