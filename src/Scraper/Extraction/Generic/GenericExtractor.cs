@@ -67,7 +67,7 @@ public sealed partial class GenericExtractor
         // comments
         "comment", "comments", "respond", "reply",
         // notices and navigation inside the text
-        "copyright", "disclaimer", "breadcrumb", "breadcrumbs", "pagination", "pager", "advert", "advertisement", "ad", "ads",
+        "copyright", "disclaimer", "breadcrumb", "breadcrumbs", "pagination", "masthead", "branding", "pager", "advert", "advertisement", "ad", "ads",
         "sponsor", "sponsored", "outbrain", "taboola",
     };
 
@@ -78,6 +78,9 @@ public sealed partial class GenericExtractor
         "subhead", "abstract", "chapo", "chapeau", "bajada", "entradilla", "sapo", "sommario", "teaser", "description", "descr", "desc",
         "kurztext", "vorspann", "anriss", "lede", "strapline", "synopsis",
     };
+
+    /// <summary>Words that make a name the site's rather than the article's.</summary>
+    private static readonly HashSet<string> SiteWords = new(StringComparer.OrdinalIgnoreCase) { "site", "blog", "masthead", "branding" };
 
     /// <summary>Words of the names of an article's header, which holds its headline and standfirst.</summary>
     private static readonly HashSet<string> HeaderWords = new(StringComparer.OrdinalIgnoreCase) { "header", "head", "hero", "heading", "headline", "top", "intro" };
@@ -898,16 +901,28 @@ public sealed partial class GenericExtractor
             foreach (var e in _body.Descendants<IElement>())
             {
                 if (e.LocalName is not ("p" or "h2" or "h3" or "div" or "span")) continue;
-                if (!NamedStandfirst(e)) continue;
+                if (!NamedStandfirst(e) && !InHeadlineHeader(e)) continue;
                 if (e.LocalName is "div" or "span" && HasBlockDescendant(e)) continue;
                 var text = _text.Of(e);
-                if (text.Length >= MinimumStandfirstLength && text.LinkDensity < WrapperLinkDensity) _standfirsts.Add(e);
+                if (text.Length < MinimumStandfirstLength || text.LinkDensity >= WrapperLinkDensity) continue;
+                // An author's bio or a sidebar's summary is no standfirst.
+                if (ChromeNamed(e, ChromeWords) || HasChromeNamedAncestor(e, _body)) continue;
+                _standfirsts.Add(e);
             }
         }
+
+        /// <summary>A paragraph or subheading right in the header that holds the page's headline (an h1 that repeats
+        /// the title, in a &lt;header&gt; or &lt;hgroup&gt;; a site's header holds the site's name): the subtitle under
+        /// the headline.</summary>
+        private bool InHeadlineHeader(IElement e) =>
+            e.LocalName is "p" or "h2" && e.ParentElement is { LocalName: "header" or "hgroup" } header
+            && header.GetElementsByTagName("h1") is { Length: 1 } h1 && HeadingRepeatsTitle(h1[0]);
 
         /// <summary>Named as a standfirst, or a paragraph in a block (up to two levels up) named so.</summary>
         private static bool NamedStandfirst(IElement e)
         {
+            // The site's description ("site-description", "blog-description") describes the site, not the article.
+            if (ChromeNamed(e, SiteWords)) return false;
             if (ChromeNamed(e, StandfirstWords)) return true;
             if (e.LocalName != "p") return false;
             var level = 0;
@@ -951,16 +966,16 @@ public sealed partial class GenericExtractor
         {
             var found = new List<IElement>();
             if (!rules.StripUnlikely) return found;
+            // The scope: the nearest ancestor holding a standfirst that comes before the top candidate.
             IElement? scope = null;
             var level = 0;
-            for (var e = top.ParentElement; e is not null && e != _body && level < StandfirstLevels; e = e.ParentElement, level++)
-            {
-                if (e.LocalName is "article" or "main" || e.QuerySelector(":scope > header, :scope > hgroup") is not null)
-                {
-                    scope = e;
-                    break;
-                }
-            }
+            for (var e = top.ParentElement; e is not null && e != _body && level < StandfirstLevels && scope is null; e = e.ParentElement, level++)
+                foreach (var standfirst in _standfirsts)
+                    if (standfirst.ParentElement is not null && e.Contains(standfirst) && !top.Contains(standfirst) && Precedes(standfirst, top))
+                    {
+                        scope = e;
+                        break;
+                    }
             if (scope is null) return found;
             foreach (var e in scope.Descendants<IElement>())
             {
@@ -972,6 +987,8 @@ public sealed partial class GenericExtractor
             }
             return found;
         }
+
+        private static bool Precedes(INode a, INode b) => (a.CompareDocumentPosition(b) & DocumentPositions.Following) != 0;
 
         /// <summary>Puts the standfirst at the article's start, unless it is already part of the article.</summary>
         private void PrependStandfirst(List<IElement> standfirst)
