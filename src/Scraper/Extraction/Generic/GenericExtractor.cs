@@ -152,6 +152,9 @@ public sealed partial class GenericExtractor
     /// <summary>An article shorter than this (in characters) was probably missed: try again with fewer rules.</summary>
     private const int MinimumArticleLength = 250;
 
+    /// <summary>A retry's article replaces an earlier one when it is this many times longer.</summary>
+    private const double RetryGainRatio = 3;
+
     /// <summary>Text shorter than this is a caption, a label or a date, not a paragraph worth scoring.</summary>
     private const int MinimumParagraphLength = 25;
 
@@ -225,6 +228,9 @@ public sealed partial class GenericExtractor
     /// the caption (a credit, a "zoom" label); more is text around the figure.</summary>
     private const int FigureTextBesideCaption = 100;
 
+    /// <summary>A line ending in a colon this short is a label for what follows.</summary>
+    private const int MaximumLabelLength = 80;
+
     /// <summary>A paragraph, list item or heading this short with this share of link text is a link line.</summary>
     private const int LinkLineLength = 150;
     private const double LinkLineDensity = 0.8;
@@ -264,7 +270,9 @@ public sealed partial class GenericExtractor
             page.Remove();
             var attempt = new Attempt(page.Owner!, page, metadata.Title, Rules.Sieve[i], byline);
             attempt.Run();
-            if (longest is null || attempt.TextLength > longest.TextLength) longest = attempt;
+            // A retry with fewer rules always finds more; it wins when it finds much more (the rules removed the
+            // article), not when it adds the chrome they removed to a short article.
+            if (longest is null || attempt.TextLength > RetryGainRatio * longest.TextLength) longest = attempt;
             if (attempt.TextLength >= MinimumArticleLength) break;
         }
         var found = metadata with { Byline = metadata.Byline ?? BylineText.Clean(byline.Found) };
@@ -1035,7 +1043,44 @@ public sealed partial class GenericExtractor
             CleanConditionally(article, "ul", tables);
             CleanConditionally(article, "div", tables);
             if (rules.CleanConditionally) RemoveLinkLines(article);
+            if (rules.CleanConditionally) RemoveEmptySections(article);
         }
+
+        /// <summary>
+        /// Headings and labels ("Related stories", "Read also:") whose section is gone (its links were removed) or
+        /// never had text: followed by a heading of the same or a higher level, or by nothing, they head nothing.
+        /// Walked from the end, so that a run of such headings at the article's end goes at once.
+        /// </summary>
+        private void RemoveEmptySections(IElement article)
+        {
+            var blocks = new List<IElement>();
+            foreach (var e in article.Descendants<IElement>())
+                if (IsTextBlock(e)) blocks.Add(e);
+            IElement? next = null;
+            for (var i = blocks.Count - 1; i >= 0; i--)
+            {
+                var block = blocks[i];
+                var level = HeadingLevel(block);
+                var label = level == 0 && IsLabel(block);
+                if ((level > 0 || label) && (next is null || (HeadingLevel(next) is > 0 and var nextLevel && (label || nextLevel <= level))))
+                {
+                    Remove(block);
+                    continue;
+                }
+                next = block;
+            }
+        }
+
+        /// <summary>A block of text with no block inside: a paragraph, a heading, a list item, a div of text.</summary>
+        private bool IsTextBlock(IElement e) =>
+            e.LocalName is "p" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "li" or "pre" or "blockquote" or "td" or "dd" or "dt" or "div"
+            && _text.Of(e).Length > 0 && !HasBlockDescendant(e) && !HasAncestor(e, "li", 0) && !HasAncestor(e, "blockquote", 0) && !HasAncestor(e, "pre", 0);
+
+        private static int HeadingLevel(IElement e) => e.LocalName is ['h', >= '1' and <= '6'] ? e.LocalName[1] - '0' : 0;
+
+        /// <summary>A short line ending in a colon, which announces what follows it.</summary>
+        private bool IsLabel(IElement e) =>
+            e.LocalName is "p" or "div" && _text.Of(e).Length <= MaximumLabelLength && TextNormalizer.Collapse(e.TextContent).EndsWith(':');
 
         /// <summary>
         /// Short paragraphs, list items and headings that are mostly a link ("Read more: …", "Related: …", a lone
