@@ -79,6 +79,7 @@ public sealed partial class GenericExtractor
         "kurztext", "vorspann", "anriss", "lede", "strapline", "synopsis",
     };
 
+
     /// <summary>Words that make a name the site's rather than the article's.</summary>
     private static readonly HashSet<string> SiteWords = new(StringComparer.OrdinalIgnoreCase) { "site", "blog", "masthead", "branding" };
 
@@ -101,6 +102,21 @@ public sealed partial class GenericExtractor
     /// <summary>Video players worth keeping: an embed from one of these is content, not a widget.</summary>
     [GeneratedRegex(@"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com|(archive|upload\.wikimedia)\.org|player\.twitch\.tv)", RegexOptions.IgnoreCase)]
     private static partial Regex VideoSource();
+
+    /// <summary>
+    /// Headings and labels that announce what is not the article: other stories, comments, sharing, tags, the author,
+    /// newsletters. In the languages of the pages this project meets most (English, German, French, Spanish, Italian,
+    /// Portuguese, Polish, Dutch); matched at the start of a short heading or label.
+    /// </summary>
+    [GeneratedRegex(@"^\W*(related|more (on|from|about|stories|news)|read (more|also|next)|also read|see also|you (may|might) (also )?like|recommended|most (popular|read)|top stories|trending|latest (news|posts|articles|stories)|further reading|share (this|on)|leave a (reply|comment)|comments?\b|tags\b|topics\b|filed under|about the author|newsletter|subscribe|sign up" +
+        @"|ähnliche (beiträge|artikel)|mehr zu(m thema)?\b|(das )?könnte (sie|dich) auch interessieren|auch interessant|verwandte (artikel|beiträge|themen)|weitere (artikel|beiträge|themen|nachrichten|news)|lesen sie (auch|mehr|weiter)|weiterlesen|neueste (beiträge|artikel)|meist ?gelesen|am meisten gelesen|schreibe einen kommentar|kommentar(e)? (verfassen|schreiben|hinzufügen)|kommentare\b|kommentieren|(diesen )?(artikel|beitrag) teilen|teilen (sie|mit)|schlagworte|schlagwörter|über (den|die) autor|folgen sie uns|folge uns|newsletter abonnieren|schon gelesen|zum thema\b" +
+        @"|à lire aussi|lire aussi|à découvrir|sur le même (sujet|thème)|articles? (similaires|liés)|commentaires|partager" +
+        @"|te puede interesar|lee también|le puede interesar|leer más|temas relacionados|noticias relacionadas|comentarios\b|compartir" +
+        @"|leggi anche|potrebbe interessarti|articoli correlati|commenti\b|condividi" +
+        @"|leia também|veja também|notícias relacionadas" +
+        @"|czytaj (też|także|również)|zobacz (też|także|również)|polecamy|komentarze|udostępnij" +
+        @"|lees ook|gerelateerd|meer over)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ChromeHeading();
 
     /// <summary>A block that says only "Advertisement" (in a few languages) is an ad slot.</summary>
     [GeneratedRegex(@"^(ad(vertising|vertisement)?|pub(licité)?|werb(ung)?|广告|Реклама|Anuncio)$", RegexOptions.IgnoreCase)]
@@ -212,6 +228,12 @@ public sealed partial class GenericExtractor
     /// <summary>An id of more words than this is a slug of the text it marks, not a name for a kind of block.</summary>
     private const int MaximumIdWords = 3;
 
+    /// <summary>The page's article element is looked for at most this many levels above the best candidate.</summary>
+    private const int ArticleElementLevels = 5;
+
+    /// <summary>An article element with more link text than this is a list of teasers, not the article.</summary>
+    private const double ArticleElementLinkDensity = 0.3;
+
     /// <summary>The standfirst is looked for at most this many levels above the top candidate.</summary>
     private const int StandfirstLevels = 5;
 
@@ -227,6 +249,9 @@ public sealed partial class GenericExtractor
     /// <summary>A block holding an image and a caption is its figure when it holds at most this much text besides
     /// the caption (a credit, a "zoom" label); more is text around the figure.</summary>
     private const int FigureTextBesideCaption = 100;
+
+    /// <summary>A paragraph this long with few links is the article's text, where a chrome section ends.</summary>
+    private const int ArticleParagraphLength = 300;
 
     /// <summary>A line ending in a colon this short is a label for what follows.</summary>
     private const int MaximumLabelLength = 80;
@@ -855,7 +880,26 @@ public sealed partial class GenericExtractor
 
             // An only child says nothing its parent does not; the parent's siblings may be more of the article.
             while (best.ParentElement is { } only && only != _body && only.ChildElementCount == 1) best = only;
+            best = WidenToArticle(best);
             if (!_scores.ContainsKey(best)) Initialize(best);
+            return best;
+        }
+
+        /// <summary>
+        /// The page's own article element around the best candidate (an &lt;article&gt; or the element marked as the
+        /// articleBody, at most <see cref="ArticleElementLevels"/> up): scoring finds the densest part of an article,
+        /// which is often one of several parts (text, a table, more text after a gallery). Not when that element is
+        /// mostly links, as a list of teasers in an &lt;article&gt; is.
+        /// </summary>
+        private IElement WidenToArticle(IElement best)
+        {
+            if (!rules.StripUnlikely || best.LocalName == "article" || IsMarkedArticleBody(best)) return best;
+            var level = 0;
+            for (var e = best.ParentElement; e is not null && e != _body && level < ArticleElementLevels; e = e.ParentElement, level++)
+            {
+                if (e.LocalName != "article" && !IsMarkedArticleBody(e)) continue;
+                return _text.Of(e).LinkDensity > ArticleElementLinkDensity ? best : e;
+            }
             return best;
         }
 
@@ -1043,7 +1087,48 @@ public sealed partial class GenericExtractor
             CleanConditionally(article, "ul", tables);
             CleanConditionally(article, "div", tables);
             if (rules.CleanConditionally) RemoveLinkLines(article);
+            if (rules.CleanConditionally) RemoveChromeSections(article);
             if (rules.CleanConditionally) RemoveEmptySections(article);
+        }
+
+        /// <summary>
+        /// A heading or a short label that says what follows is not the article ("Related stories", "Mehr zum
+        /// Thema", "Leave a reply", "Share this:"; see <see cref="ChromeHeading"/>) goes with what follows it, up to
+        /// the next heading of its level or a paragraph long enough to be the article again.
+        /// </summary>
+        private void RemoveChromeSections(IElement article)
+        {
+            foreach (var heading in article.QuerySelectorAll("h1, h2, h3, h4, h5, h6, p, div, span, strong, b, dt, li").ToList())
+            {
+                if (heading.ParentElement is null || !article.Contains(heading)) continue;
+                var text = _text.Of(heading);
+                if (text.Length == 0 || text.Length > MaximumLabelLength) continue;
+                var level = HeadingLevel(heading);
+                if (level == 0 && HasBlockDescendant(heading)) continue;
+                if (!ChromeHeading().IsMatch(TextNormalizer.Collapse(heading.TextContent))) continue;
+                // A label inside a paragraph or a list item stands for its whole block.
+                var section = heading;
+                while (level == 0 && section.ParentElement is { } parent && parent != article && _text.Of(parent).Length == text.Length) section = parent;
+                for (var next = section.NextElementSibling; next is not null;)
+                {
+                    var after = next.NextElementSibling;
+                    var nextLevel = HeadingLevel(next);
+                    if (nextLevel > 0 && (level == 0 || nextLevel <= level)) break;
+                    if (HasLongProse(next)) break;
+                    Remove(next);
+                    next = after;
+                }
+                Remove(section);
+            }
+        }
+
+        /// <summary>Whether a block holds a paragraph long enough to be the article's own text.</summary>
+        private bool HasLongProse(IElement e)
+        {
+            if (e.LocalName == "p") return _text.Of(e) is { Length: >= ArticleParagraphLength } t && t.LinkDensity < WrapperLinkDensity;
+            foreach (var p in e.GetElementsByTagName("p"))
+                if (_text.Of(p) is { Length: >= ArticleParagraphLength } t && t.LinkDensity < WrapperLinkDensity) return true;
+            return false;
         }
 
         /// <summary>
