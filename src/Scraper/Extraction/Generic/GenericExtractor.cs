@@ -118,6 +118,27 @@ public sealed partial class GenericExtractor
         @"|lees ook|gerelateerd|meer over)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ChromeHeading();
 
+    /// <summary>Month names and their usual abbreviations (English, German, French, Spanish, Italian, Portuguese,
+    /// Polish, Dutch).</summary>
+    private const string Month = @"(january|february|march|april|may|june|july|august|september|october|november|december|januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|stycznia|styczeń|lutego|luty|marca|marzec|kwietnia|kwiecień|maja|czerwca|czerwiec|lipca|lipiec|sierpnia|sierpień|września|wrzesień|października|październik|listopada|listopad|grudnia|grudzień|januari|februari|maart|mei|augustus|jan|feb|mar|mär|apr|jun|jul|aug|sep|sept|oct|okt|nov|dec|dez|janv|févr|avr|juil|déc|ene|abr|ago|dic|gen|mag|giu|lug|set|ott)\b\.?";
+
+    /// <summary>A date or a time: 23.10.2018, 2020-04-03, 3:59 PM, 4. Juni 2019, June 4, 2019, 7 oktober 2020.</summary>
+    [GeneratedRegex(@"\b(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})\b|\b\d{1,2}:\d{2}\s*(uhr|h|am|pm)?\b|\b\d{1,2}\.?\s+" + Month + @"(\s+\d{2,4})?\b|\b" + Month + @"\s+\d{1,2}(st|nd|rd|th)?,?(\s+\d{4})?\b|\b" + Month + @"\s+\d{4}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DateToken();
+
+    /// <summary>Words that go with a date on a date line: month and weekday names, "published", "updated"…</summary>
+    [GeneratedRegex(@"\b" + Month + @"|\b(mon|tue|wed|thu|fri|sat|sun|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica|poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela)\p{L}*|\b(am|um|uhr|at|on|by|the|of|de|del|le|la|el|il|em|do|da|w|r|h|et|y|e|und|and|published|posted|updated|last|modified|created|date|dated|erstellt|veröffentlicht|aktualisiert|zuletzt|geändert|stand|publié|mis|à|jour|publicado|actualizado|pubblicato|aggiornato|publicação|atualizado|opublikowano|aktualizacja|gepubliceerd|bijgewerkt|op|om|pm|utc|gmt|cet|cest|est|edt|pst)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DateWords();
+
+    /// <summary>A reading time or a counter of comments, words, likes or views: "5 min read", "Lesezeit: 3 Minuten",
+    /// "71 Kommentare", "885 words".</summary>
+    [GeneratedRegex(@"^\W*((reading time|lesezeit|lesedauer|temps de lecture|tiempo de lectura|tempo di lettura|czas czytania|leestijd)\W*\d+\s*\p{L}*|\d+\s*(min|mins|minutes?|minuten|minutos|minuti|minut)\.?\s*(read|reading|lesen|lesezeit|de lecture|de lectura|di lettura|czytania|leestijd)|\d+\s*(comments?|kommentare?|antworten|replies|responses|reactions|commentaires|comentarios|commenti|komentarz\p{L}*|words|wörter|likes|shares|views|aufrufe|bewertungen|reviews|abonnenten|followers))\W*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ReadingTimeOrCounter();
+
+    /// <summary>A copyright notice: "© 2020 CBS Interactive Inc.", "Copyright 2019 …", "(c) 2010 by …".</summary>
+    [GeneratedRegex(@"^\W*(©|\(c\)\s*\d|copyright\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CopyrightLine();
+
     /// <summary>A block that says only "Advertisement" (in a few languages) is an ad slot.</summary>
     [GeneratedRegex(@"^(ad(vertising|vertisement)?|pub(licité)?|werb(ung)?|广告|Реклама|Anuncio)$", RegexOptions.IgnoreCase)]
     private static partial Regex AdWords();
@@ -249,6 +270,9 @@ public sealed partial class GenericExtractor
     /// <summary>A block holding an image and a caption is its figure when it holds at most this much text besides
     /// the caption (a credit, a "zoom" label); more is text around the figure.</summary>
     private const int FigureTextBesideCaption = 100;
+
+    /// <summary>A date, reading time or counter line is no longer than this.</summary>
+    private const int MaximumMetaLineLength = 80;
 
     /// <summary>A paragraph this long with few links is the article's text, where a chrome section ends.</summary>
     private const int ArticleParagraphLength = 300;
@@ -1087,6 +1111,7 @@ public sealed partial class GenericExtractor
             CleanConditionally(article, "ul", tables);
             CleanConditionally(article, "div", tables);
             if (rules.CleanConditionally) RemoveLinkLines(article);
+            if (rules.CleanConditionally) RemoveMetaLines(article);
             if (rules.CleanConditionally) RemoveChromeSections(article);
             if (rules.CleanConditionally) RemoveEmptySections(article);
         }
@@ -1120,6 +1145,29 @@ public sealed partial class GenericExtractor
                 }
                 Remove(section);
             }
+        }
+
+        /// <summary>
+        /// Lines of metadata among the text blocks: a date or a time alone ("Dienstag, 4. Juni 2019", "12.12.2022,
+        /// 08:30 Uhr", "Updated: 3:59 PM"), a reading time ("5 min read"), a counter ("71 Kommentare") or a copyright
+        /// notice. They describe the article; they are not its text.
+        /// </summary>
+        private void RemoveMetaLines(IElement article)
+        {
+            foreach (var e in article.Descendants<IElement>().ToList())
+            {
+                if (e.ParentElement is null || !IsTextBlock(e) || _text.Of(e).Length > MaximumMetaLineLength) continue;
+                if (IsMetaLine(TextNormalizer.Collapse(e.TextContent))) Remove(e);
+            }
+        }
+
+        internal static bool IsMetaLine(string line)
+        {
+            if (line.Length == 0 || line.Length > MaximumMetaLineLength) return false;
+            if (ReadingTimeOrCounter().IsMatch(line) || CopyrightLine().IsMatch(line)) return true;
+            if (!DateToken().IsMatch(line)) return false;
+            var rest = DateWords().Replace(DateToken().Replace(line, " "), " ");
+            return rest.Count(char.IsLetter) <= 3;
         }
 
         /// <summary>Whether a block holds a paragraph long enough to be the article's own text.</summary>
