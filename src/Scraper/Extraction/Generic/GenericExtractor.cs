@@ -1097,7 +1097,7 @@ public sealed partial class GenericExtractor
             foreach (var table in dataTables)
                 for (var e = table.ParentElement; e is not null && tableHolders.Add(e); e = e.ParentElement) { }
             var tables = new TableSets(dataTables, tableHolders);
-            if (rules.StripUnlikely) RemoveChromeByName(article);
+            if (rules.WeightClasses) RemoveChromeByName(article);
             GatherFigures(article);
             CleanConditionally(article, "form", tables);
             CleanConditionally(article, "fieldset", tables);
