@@ -34,13 +34,13 @@ public sealed partial class GenericExtractor
     [GeneratedRegex(@"and|article|body|column|content|main|shadow|contenido|contenu|conteudo|inhalt|artikel|articulo|testo|texto", RegexOptions.IgnoreCase)]
     private static partial Regex MaybeCandidate();
 
-    /// <summary>Class or id words of article containers.</summary>
-    [GeneratedRegex(@"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story", RegexOptions.IgnoreCase)]
+    /// <summary>Class or id words of article containers (content in a few other languages too).</summary>
+    [GeneratedRegex(@"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story|contenido|contenu|conteudo|inhalt|artikel|articulo|testo|texto|noticia", RegexOptions.IgnoreCase)]
     private static partial Regex PositiveClass();
 
     /// <summary>Class or id words of things next to an article: hidden parts, comments, promotions, metadata, tools.
     /// Footers, but not footnotes, which are part of the text.</summary>
-    [GeneratedRegex(@"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"-ad-|(?<!label-)hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget", RegexOptions.IgnoreCase)]
     private static partial Regex NegativeClass();
 
     [GeneratedRegex(@"byline|author|dateline|writtenby|p-author", RegexOptions.IgnoreCase)]
@@ -243,11 +243,17 @@ public sealed partial class GenericExtractor
     /// <summary>Above this many commas a block is prose, whatever else it holds.</summary>
     private const int ProseCommaCount = 10;
 
+    /// <summary>The elements that hold an article's body, by tag, by schema.org's mark or by their usual names.</summary>
+    private const string ArticleBodySelector = "article, main, [itemprop=articleBody], [class*=article-body], [class*=article-content], [class*=articleBody], [class*=post-content], [class*=entry-content], [class*=story-body], [class*=article__body], [class*=article__content]";
+
     /// <summary>An element holding this share of the page's prose is not removed for its name.</summary>
     private const double MostProseShare = 0.5;
 
     /// <summary>An id of more words than this is a slug of the text it marks, not a name for a kind of block.</summary>
     private const int MaximumIdWords = 3;
+
+    /// <summary>An earlier article element with this much prose is the page's story, ahead of those appended after it.</summary>
+    private const int AppendedArticleProse = 500;
 
     /// <summary>The page's article element is looked for at most this many levels above the best candidate.</summary>
     private const int ArticleElementLevels = 5;
@@ -706,11 +712,12 @@ public sealed partial class GenericExtractor
 
         /// <summary>
         /// Names are a hint, the text is the evidence: an element that holds most of the page's prose and the page's
-        /// article or main element is a layout around the article, whatever its class says ("c-fixed-sidebar-layout").
+        /// article (an article or main element, or one named as an article's body) is a layout around the article,
+        /// whatever its class says ("c-fixed-sidebar-layout", "above-footer").
         /// </summary>
         private bool HoldsMostProse(IElement node) =>
             _pageProse > 0 && _prose.TryGetValue(node, out var prose) && prose >= MostProseShare * _pageProse
-            && node.QuerySelector("article, main, [itemprop=articleBody]") is not null;
+            && node.QuerySelector(ArticleBodySelector) is not null;
 
         /// <summary>
         /// The prose under each element, counted before anything is removed: the characters of the paragraphs
@@ -904,8 +911,30 @@ public sealed partial class GenericExtractor
 
             // An only child says nothing its parent does not; the parent's siblings may be more of the article.
             while (best.ParentElement is { } only && only != _body && only.ChildElementCount == 1) best = only;
+            best = FirstOfAppendedArticles(best);
             best = WidenToArticle(best);
             if (!_scores.ContainsKey(best)) Initialize(best);
+            return best;
+        }
+
+        /// <summary>
+        /// Pages that append the next stories as the reader scrolls hold several article elements of one kind (same
+        /// tag, same class) one after the other; the page's own story is the first. When the best candidate lies in
+        /// a later one, and the first holds a story's worth of prose, the first is the article.
+        /// </summary>
+        private IElement FirstOfAppendedArticles(IElement best)
+        {
+            if (!rules.StripUnlikely) return best;
+            var article = best.LocalName == "article" ? best : Ancestors(best).FirstOrDefault(a => a.LocalName == "article");
+            if (article is null) return best;
+            var kind = article.GetAttribute("class") ?? "";
+            foreach (var other in _body.GetElementsByTagName("article"))
+            {
+                if (other == article) return best;
+                if ((other.GetAttribute("class") ?? "") != kind || other.Contains(article) || article.Contains(other)) continue;
+                if (_prose.GetValueOrDefault(other) < AppendedArticleProse) continue;
+                return other;
+            }
             return best;
         }
 
@@ -1181,7 +1210,8 @@ public sealed partial class GenericExtractor
 
         /// <summary>
         /// Headings and labels ("Related stories", "Read also:") whose section is gone (its links were removed) or
-        /// never had text: followed by a heading of the same or a higher level, or by nothing, they head nothing.
+        /// never had text: followed by a heading of a higher level, or by nothing, they head nothing (a heading
+        /// followed by one of its own level may be a subtitle). A label followed by any heading heads nothing.
         /// Walked from the end, so that a run of such headings at the article's end goes at once.
         /// </summary>
         private void RemoveEmptySections(IElement article)
@@ -1195,7 +1225,7 @@ public sealed partial class GenericExtractor
                 var block = blocks[i];
                 var level = HeadingLevel(block);
                 var label = level == 0 && IsLabel(block);
-                if ((level > 0 || label) && (next is null || (HeadingLevel(next) is > 0 and var nextLevel && (label || nextLevel <= level))))
+                if ((level > 0 || label) && (next is null || (HeadingLevel(next) is > 0 and var nextLevel && (label || nextLevel < level))))
                 {
                     Remove(block);
                     continue;
@@ -1273,7 +1303,7 @@ public sealed partial class GenericExtractor
                     Remove(figure);
             foreach (var caption in article.Descendants<IElement>().ToList())
             {
-                if (caption.LocalName != "figcaption" && !ChromeNamed(caption, CaptionWords)) continue;
+                if (caption.LocalName != "figcaption" && (HeadingLevel(caption) > 0 || !ChromeNamed(caption, CaptionWords))) continue;
                 if (caption.ParentElement is null || HasAncestor(caption, "figure", 0)) continue;
                 if (ImageBlock(caption, article) is { } block)
                 {
