@@ -135,6 +135,12 @@ public sealed partial class GenericExtractor
     [GeneratedRegex(@"^\W*((reading time|lesezeit|lesedauer|temps de lecture|tiempo de lectura|tempo di lettura|czas czytania|leestijd)\W*\d+\s*\p{L}*|\d+\s*(min|mins|minutes?|minuten|minutos|minuti|minut)\.?\s*(read|reading|lesen|lesezeit|de lecture|de lectura|di lettura|czytania|leestijd)|\d+\s*(comments?|kommentare?|antworten|replies|responses|reactions|commentaires|comentarios|commenti|komentarz\p{L}*|words|wörter|likes|shares|views|aufrufe|bewertungen|reviews|abonnenten|followers))\W*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ReadingTimeOrCounter();
 
+    /// <summary>A call to action: follow us on a network, our channel on a messenger, newsletters, subscriptions,
+    /// memberships, and the labels of advertising and affiliate links (in the languages of
+    /// <see cref="ChromeHeading"/>).</summary>
+    [GeneratedRegex(@"\b(follow|folge|folgen|síguenos|siguenos|suivez|seguici|obserwuj)\b.{0,40}\b(twitter|facebook|instagram|telegram|youtube|whatsapp|linkedin|tiktok)\b|\b(canal|kanal|channel)\b.{0,30}\b(telegram|youtube|whatsapp)\b|newsletter|\bsubscri(be|ption|bers?)\b|abonnier|abonnez|suscr[ií]b|suscripci|subskrypc|iscriviti|inscreva|^\W*(anzeige|werbung|advertisement|sponsored|publicidad|pubblicità|reklama)\b|affiliate|hazte miembro|become a member|werde mitglied|mitglied werden", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CallToAction();
+
     /// <summary>A copyright notice: "© 2020 CBS Interactive Inc.", "Copyright 2019 …", "(c) 2010 by …".</summary>
     [GeneratedRegex(@"^\W*(©|\(c\)\s*\d|copyright\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CopyrightLine();
@@ -276,6 +282,9 @@ public sealed partial class GenericExtractor
     /// <summary>A block holding an image and a caption is its figure when it holds at most this much text besides
     /// the caption (a credit, a "zoom" label); more is text around the figure.</summary>
     private const int FigureTextBesideCaption = 100;
+
+    /// <summary>A call to action is no longer than this; a longer paragraph mentioning a newsletter is text.</summary>
+    private const int MaximumCallToActionLength = 250;
 
     /// <summary>A date, reading time or counter line is no longer than this.</summary>
     private const int MaximumMetaLineLength = 80;
@@ -1142,6 +1151,7 @@ public sealed partial class GenericExtractor
             if (rules.CleanConditionally) RemoveLinkLines(article);
             if (rules.CleanConditionally) RemoveMetaLines(article);
             if (rules.CleanConditionally) RemoveChromeSections(article);
+            if (rules.CleanConditionally) RemoveCallsToAction(article);
             if (rules.CleanConditionally) RemoveEmptySections(article);
         }
 
@@ -1187,6 +1197,19 @@ public sealed partial class GenericExtractor
             {
                 if (e.ParentElement is null || !IsTextBlock(e) || _text.Of(e).Length > MaximumMetaLineLength) continue;
                 if (IsMetaLine(TextNormalizer.Collapse(e.TextContent))) Remove(e);
+            }
+        }
+
+        /// <summary>
+        /// Short paragraphs that ask the reader to subscribe, sign up for a newsletter, follow the site elsewhere,
+        /// become a member, and the labels of advertising ("Anzeige", "Sponsored"): see <see cref="CallToAction"/>.
+        /// </summary>
+        private void RemoveCallsToAction(IElement article)
+        {
+            foreach (var e in article.Descendants<IElement>().ToList())
+            {
+                if (e.ParentElement is null || !IsTextBlock(e) || _text.Of(e).Length > MaximumCallToActionLength) continue;
+                if (CallToAction().IsMatch(TextNormalizer.Collapse(e.TextContent))) Remove(e);
             }
         }
 
