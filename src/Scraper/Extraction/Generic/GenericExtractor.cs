@@ -141,6 +141,11 @@ public sealed partial class GenericExtractor
     [GeneratedRegex(@"\b(follow|folge|folgen|síguenos|siguenos|suivez|seguici|obserwuj)\b.{0,40}\b(twitter|facebook|instagram|telegram|youtube|whatsapp|linkedin|tiktok)\b|\b(canal|kanal|channel)\b.{0,30}\b(telegram|youtube|whatsapp)\b|newsletter|\bsubscri(be|ption|bers?)\b|abonnier|abonnez|suscr[ií]b|suscripci|subskrypc|iscriviti|inscreva|^\W*(anzeige|werbung|advertisement|sponsored|publicidad|pubblicità|reklama)\b|affiliate|hazte miembro|become a member|werde mitglied|mitglied werden", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CallToAction();
 
+    /// <summary>A photo credit or a source standing alone: "Foto: Galli/Malteser", "Quelle: Landesregierung",
+    /// "Photograph by", "Titelbild:", "Augusta National/Getty Images".</summary>
+    [GeneratedRegex(@"^\W*(fotos?|photos?|bild|bilder|images?|quellen?|sources?|credits?|crédits?( photos?)?|fuente|fonte|źródło|fotografía|foto ?credits?|photo ?credits?)\s*[:/|©]|^\W*(titelbild|beitragsbild|headerbild|aufmacherbild)\W*$|^\W*(photo(graph)?s?|fotos?) (by|courtesy|von|via)\b|(getty images|\bafp|\bdpa|\breuters|shutterstock|istock(photo)?|unsplash|fotolia|imago images|picture alliance)\W*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CreditLine();
+
     /// <summary>A copyright notice: "© 2020 CBS Interactive Inc.", "Copyright 2019 …", "(c) 2010 by …".</summary>
     [GeneratedRegex(@"^\W*(©|\(c\)\s*\d|copyright\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CopyrightLine();
@@ -1188,8 +1193,9 @@ public sealed partial class GenericExtractor
 
         /// <summary>
         /// Lines of metadata among the text blocks: a date or a time alone ("Dienstag, 4. Juni 2019", "12.12.2022,
-        /// 08:30 Uhr", "Updated: 3:59 PM"), a reading time ("5 min read"), a counter ("71 Kommentare") or a copyright
-        /// notice. They describe the article; they are not its text.
+        /// 08:30 Uhr", "Updated: 3:59 PM"), a reading time ("5 min read"), a counter ("71 Kommentare"), a photo
+        /// credit or source ("Foto: …", "Quelle: …") or a copyright notice. They describe the article or its
+        /// pictures; they are not its text.
         /// </summary>
         private void RemoveMetaLines(IElement article)
         {
@@ -1216,7 +1222,7 @@ public sealed partial class GenericExtractor
         internal static bool IsMetaLine(string line)
         {
             if (line.Length == 0 || line.Length > MaximumMetaLineLength) return false;
-            if (ReadingTimeOrCounter().IsMatch(line) || CopyrightLine().IsMatch(line)) return true;
+            if (ReadingTimeOrCounter().IsMatch(line) || CopyrightLine().IsMatch(line) || CreditLine().IsMatch(line)) return true;
             if (!DateToken().IsMatch(line)) return false;
             var rest = DateWords().Replace(DateToken().Replace(line, " "), " ");
             return rest.Count(char.IsLetter) <= 3;
