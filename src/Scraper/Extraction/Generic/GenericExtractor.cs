@@ -300,6 +300,9 @@ public sealed partial class GenericExtractor
     /// <summary>A line ending in a colon this short is a label for what follows.</summary>
     private const int MaximumLabelLength = 80;
 
+    /// <summary>Text beside an inline image shorter than this may be its caption; longer text is a paragraph.</summary>
+    private const int InlineImageCaptionLength = 60;
+
     /// <summary>A paragraph, list item or heading this short with this share of link text is a link line.</summary>
     private const int LinkLineLength = 150;
     private const double LinkLineDensity = 0.8;
@@ -1158,6 +1161,30 @@ public sealed partial class GenericExtractor
             if (rules.CleanConditionally) RemoveChromeSections(article);
             if (rules.CleanConditionally) RemoveCallsToAction(article);
             if (rules.CleanConditionally) RemoveEmptySections(article);
+            HoistInlineImages(article);
+        }
+
+        /// <summary>
+        /// An image inside a paragraph of text is put before the paragraph. The body reader reads the text of a
+        /// block holding an image as that image's caption when it is short; in a page nobody wrote rules for, the
+        /// text beside an inline image (a logo, an icon, a photo floated into the paragraph) is the article's text,
+        /// and a real caption says so by its markup (a caption class, centring, a credit), which the reader still
+        /// sees, or is short ("Abbildung 4: klassische Schwachschicht.").
+        /// </summary>
+        private void HoistInlineImages(IElement article)
+        {
+            foreach (var image in article.GetElementsByTagName("img").ToList())
+            {
+                if (HasAncestor(image, "figure", 0) || HasAncestor(image, "a", 2)) continue;
+                var block = image.ParentElement;
+                while (block is not null && block != article && PhrasingTags.Contains(block.LocalName)) block = block.ParentElement;
+                if (block is null || block == article || block.LocalName is not ("p" or "div" or "li" or "td")) continue;
+                if (HasBlockDescendant(block) && block.LocalName != "p") continue;
+                if (BodyReader.IsCaptionLike(block) || _text.Of(block).Length < InlineImageCaptionLength) continue;
+                image.Remove();
+                block.Parent!.InsertBefore(image, block);
+                _text.Changed(block);
+            }
         }
 
         /// <summary>
