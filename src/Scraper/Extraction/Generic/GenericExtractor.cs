@@ -108,14 +108,16 @@ public sealed partial class GenericExtractor
     /// newsletters. In the languages of the pages this project meets most (English, German, French, Spanish, Italian,
     /// Portuguese, Polish, Dutch); matched at the start of a short heading or label.
     /// </summary>
-    [GeneratedRegex(@"^\W*(related|more (on|from|about|stories|news)|read (more|also|next)|also read|see also|you (may|might) (also )?like|recommended|most (popular|read)|top stories|trending|latest (news|posts|articles|stories)|further reading|share (this|on)|leave a (reply|comment)|comments?\b|tags\b|topics\b|filed under|about the author|newsletter|subscribe|sign up" +
-        @"|ähnliche (beiträge|artikel)|mehr zu(m thema)?\b|(das )?könnte (sie|dich) auch interessieren|auch interessant|verwandte (artikel|beiträge|themen)|weitere (artikel|beiträge|themen|nachrichten|news)|lesen sie (auch|mehr|weiter)|weiterlesen|neueste (beiträge|artikel)|meist ?gelesen|am meisten gelesen|schreibe einen kommentar|kommentar(e)? (verfassen|schreiben|hinzufügen)|kommentare\b|kommentieren|(diesen )?(artikel|beitrag) teilen|teilen (sie|mit)|schlagworte|schlagwörter|über (den|die) autor|folgen sie uns|folge uns|newsletter abonnieren|schon gelesen|zum thema\b" +
-        @"|à lire aussi|lire aussi|à découvrir|sur le même (sujet|thème)|articles? (similaires|liés)|commentaires|partager" +
-        @"|te puede interesar|lee también|le puede interesar|leer más|temas relacionados|noticias relacionadas|comentarios\b|compartir" +
+    [GeneratedRegex(@"^\W*(related|more (on|from|about|stories|news)|read (more|also|next)|also read|see also|you (may|might) (also )?like|recommended|most (popular|read)|top stories|trending|latest (news|posts|articles|stories)|further reading|share (this|on)|leave a (reply|comment)|comments?\b|tags\b|topics\b|filed under|about the author|newsletter|subscribe|sign up|table of contents|no comments" +
+        @"|ähnliche (beiträge|artikel)|mehr zu(m thema)?\b|(das )?könnte (sie|dich) auch interessieren|auch interessant|verwandte (artikel|beiträge|themen)|weitere (artikel|beiträge|themen|nachrichten|news)|lesen sie (auch|mehr|weiter)|weiterlesen|neueste (beiträge|artikel)|meist ?gelesen|am meisten gelesen|schreibe einen kommentar|kommentar(e)? (verfassen|schreiben|hinzufügen)|kommentare\b|kommentieren|(diesen )?(artikel|beitrag) teilen|teilen (sie|mit)|schlagworte|schlagwörter|über (den|die) autor|folgen sie uns|folge uns|newsletter abonnieren|schon gelesen|zum thema\b|weitere informationen|weiterführende (links|informationen)|zum weiterlesen|inhaltsverzeichnis|keine kommentare|meist ?diskutiert|entdecke(n sie)? (weitere|mehr|jetzt)|artikel gefallen|zur person|themen im artikel|ansprechpartner" +
+        @"|à lire aussi|lire aussi|à découvrir|sur le même (sujet|thème)|articles? (similaires|liés)|commentaires|partager|sommaire" +
+        @"|te puede interesar|lee también|le puede interesar|leer más|temas relacionados|noticias relacionadas|comentarios\b|compartir|índice" +
         @"|leggi anche|potrebbe interessarti|articoli correlati|commenti\b|condividi" +
         @"|leia também|veja também|notícias relacionadas" +
-        @"|czytaj (też|także|również)|zobacz (też|także|również)|polecamy|komentarze|udostępnij" +
-        @"|lees ook|gerelateerd|meer over)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+        @"|czytaj (też|także|również)|zobacz (też|także|również)|polecamy|komentarze|udostępnij|spis treści" +
+        @"|lees ook|gerelateerd|meer over)" +
+        // Labels that head the page's own chrome when they stand alone ("Kontakt:"), but name a field in "Kategorie: Foto".
+        @"|^\W*(contact|contacto|kontakt|sources|references|quellen(angaben)?|categor(y|ies)|kategorien?|catégories?|categorías?)\W*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ChromeHeading();
 
     /// <summary>Month names and their usual abbreviations (English, German, French, Spanish, Italian, Portuguese,
