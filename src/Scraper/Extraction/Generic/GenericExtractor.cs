@@ -161,9 +161,12 @@ public sealed partial class GenericExtractor
     private static partial Regex LoadingWords();
 
     /// <summary>Class names that hide an element on screen (CSS frameworks' utility classes); responsive variants
-    /// such as <c>hidden-xs</c> hide it on some screens only, so they do not count.</summary>
-    [GeneratedRegex(@"(?:^|\s)(?:hidden|hide|is-hidden|d-none|invisible|sr-only|visually-?hidden|screen-reader-text|element-invisible|offscreen|skip-?link|skip-to-content)(?:\s|$)", RegexOptions.IgnoreCase)]
-    private static partial Regex HiddenClass();
+    /// such as <c>hidden-xs</c> hide it on some screens only, and print variants on paper only, so they do not count.</summary>
+    private static readonly HashSet<string> HiddenClasses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "hidden", "hide", "is-hidden", "d-none", "invisible", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
+        "element-invisible", "offscreen", "skip-link", "skiplink", "skip-to-content",
+    };
 
     /// <summary>Cookie and consent banners by their class or id (consent managers' own names included); bare "cookie"
     /// is not enough, since pages about cookies use it for their content.</summary>
@@ -184,6 +187,9 @@ public sealed partial class GenericExtractor
 
     /// <summary>Elements that make a div a container rather than a paragraph written with a div.</summary>
     private static readonly HashSet<string> BlockTags = new(StringComparer.Ordinal) { "blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul" };
+
+    /// <summary>Elements that are blocks of text when they hold no block (see <see cref="BlockTags"/>).</summary>
+    private static readonly HashSet<string> TextBlockTags = new(StringComparer.Ordinal) { "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "td", "dd", "dt", "div" };
 
     /// <summary>Inline content (HTML's "phrasing content"): runs of it inside a div are paragraphs.</summary>
     private static readonly HashSet<string> PhrasingTags = new(StringComparer.Ordinal)
@@ -426,11 +432,23 @@ public sealed partial class GenericExtractor
         private readonly TextMeasurements _text = new(document.Source.Text.Length / 100);
         private readonly Dictionary<IElement, double> _scores = new(ReferenceEqualityComparer.Instance);
         private readonly IElement _body = body;
+        /// <summary>Headers and hgroups, and whether they hold the headline (see <see cref="InHeadlineHeader"/>).</summary>
+        private readonly Dictionary<IElement, bool> _headlineHeaders = new(ReferenceEqualityComparer.Instance);
         /// <summary>Blocks that read as the article's standfirst (see <see cref="MarkStandfirsts"/>).</summary>
         private readonly HashSet<IElement> _standfirsts = new(ReferenceEqualityComparer.Instance);
         /// <summary>The characters of prose below each element, and in the whole page (see <see cref="MeasureProse"/>).</summary>
         private readonly Dictionary<IElement, int> _prose = new(ReferenceEqualityComparer.Instance);
-        private int _pageProse;
+        private int _pageProse = -1;
+
+        /// <summary>The page's prose, measured when first asked for (before anything is pruned: see <see cref="MeasureProse"/>).</summary>
+        private int PageProse
+        {
+            get
+            {
+                if (_pageProse < 0) MeasureProse();
+                return _pageProse;
+            }
+        }
         /// <summary>The ancestors of the page's formulas (see <see cref="HoldsFormula"/>).</summary>
         private readonly HashSet<IElement> _formulaHolders = new(ReferenceEqualityComparer.Instance);
 
@@ -603,7 +621,6 @@ public sealed partial class GenericExtractor
         /// </summary>
         private List<IElement> Prune()
         {
-            MeasureProse();
             var toScore = new List<IElement>();
             var titleHeadingRemoved = false;
             var unwrapped = new Dictionary<IElement, Dictionary<INode, INode>>(ReferenceEqualityComparer.Instance);
@@ -675,8 +692,6 @@ public sealed partial class GenericExtractor
             asChrome = false;
             if (!IsProbablyVisible(node) || IsModalDialog(node)) return true;
             var names = Names.Of(node);
-            if (names.Class.Length > 0 && HiddenClass().IsMatch(names.Class)) return true;
-            if (node.LocalName is not ("body" or "html") && names.Match(ConsentBanner())) return true;
             if (IsByline(node, names))
             {
                 byline.Found = node.TextContent.Trim();
@@ -699,6 +714,29 @@ public sealed partial class GenericExtractor
             if (node.HasAttribute("hidden")) return false;
             return node.GetAttribute("aria-hidden") != "true" || (node.GetAttribute("class")?.Contains("fallback-image", StringComparison.Ordinal) ?? false);
         }
+
+        /// <summary>A class that hides the element (see <see cref="HiddenClasses"/>).</summary>
+        private static bool HasHiddenClass(string classes)
+        {
+            var lookup = HiddenClasses.GetAlternateLookup<ReadOnlySpan<char>>();
+            foreach (var range in classes.AsSpan().SplitAny(" \t\r\n\f"))
+                if (range.End.Value > range.Start.Value && lookup.Contains(classes.AsSpan(range))) return true;
+            return false;
+        }
+
+        /// <summary>A consent banner by its name (see <see cref="ConsentBanner"/>); the names' words are looked for
+        /// first, as the expression is slow to run on every element.</summary>
+        private static bool IsConsentBanner(Names names) =>
+            (MayNameConsent(names.Class) || MayNameConsent(names.Id)) && names.Match(ConsentBanner());
+
+        private static bool MayNameConsent(string name) =>
+            name.Length > 0 && (name.Contains("cookie", StringComparison.OrdinalIgnoreCase) || name.Contains("consent", StringComparison.OrdinalIgnoreCase)
+                                || name.Contains("gdpr", StringComparison.OrdinalIgnoreCase) || name.Contains("dsgvo", StringComparison.OrdinalIgnoreCase)
+                                || name.Contains("privacy", StringComparison.OrdinalIgnoreCase) || name.Contains("borlabs", StringComparison.OrdinalIgnoreCase)
+                                || name.Contains("cmplz", StringComparison.OrdinalIgnoreCase) || name.Contains("onetrust", StringComparison.OrdinalIgnoreCase)
+                                || name.Contains("usercentrics", StringComparison.OrdinalIgnoreCase) || name.Contains("didomi", StringComparison.OrdinalIgnoreCase)
+                                || name.Contains("quantcast", StringComparison.OrdinalIgnoreCase) || name.Contains("cc-window", StringComparison.OrdinalIgnoreCase)
+                                || name.Contains("cc_window", StringComparison.OrdinalIgnoreCase));
 
         /// <summary>An open modal dialog (cookie consent, newsletter prompt) covers the page; it is not the page.</summary>
         private static bool IsModalDialog(IElement node) => node.GetAttribute("aria-modal") == "true" && node.GetAttribute("role") == "dialog";
@@ -735,7 +773,7 @@ public sealed partial class GenericExtractor
         /// whatever its class says ("c-fixed-sidebar-layout", "above-footer").
         /// </summary>
         private bool HoldsMostProse(IElement node) =>
-            _pageProse > 0 && _prose.TryGetValue(node, out var prose) && prose >= MostProseShare * _pageProse
+            PageProse > 0 && _prose.TryGetValue(node, out var prose) && prose >= MostProseShare * PageProse
             && node.QuerySelector(ArticleBodySelector) is not null;
 
         /// <summary>
@@ -744,6 +782,7 @@ public sealed partial class GenericExtractor
         /// </summary>
         private void MeasureProse()
         {
+            _pageProse = 0;
             foreach (var p in _body.GetElementsByTagName("p"))
             {
                 var length = _text.Of(p).Length;
@@ -821,8 +860,18 @@ public sealed partial class GenericExtractor
 
         private static bool HasBlockDescendant(IElement element)
         {
-            foreach (var descendant in element.Descendants<IElement>())
-                if (BlockTags.Contains(descendant.LocalName)) return true;
+            var stack = new Stack<IElement>();
+            stack.Push(element);
+            while (stack.Count > 0)
+            {
+                var children = stack.Pop().ChildNodes;
+                for (var i = 0; i < children.Length; i++)
+                {
+                    if (children[i] is not IElement child) continue;
+                    if (BlockTags.Contains(child.LocalName)) return true;
+                    stack.Push(child);
+                }
+            }
             return false;
         }
 
@@ -951,7 +1000,7 @@ public sealed partial class GenericExtractor
             {
                 if (other == article) return best;
                 if ((other.GetAttribute("class") ?? "") != kind || other.Contains(article) || article.Contains(other)) continue;
-                if (_prose.GetValueOrDefault(other) < AppendedArticleProse) continue;
+                if (PageProse < AppendedArticleProse || _prose.GetValueOrDefault(other) < AppendedArticleProse) continue;
                 return other;
             }
             return best;
@@ -1022,10 +1071,19 @@ public sealed partial class GenericExtractor
         private void MarkStandfirsts()
         {
             if (!rules.StripUnlikely) return;
-            foreach (var e in _body.Descendants<IElement>())
+            // Elements named as a standfirst, found in document order (an element's ancestors come before it).
+            var named = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
+            foreach (var e in ElementsBelow(_body))
             {
+                // The site's description ("site-description", "blog-description") describes the site, not the article.
+                var isNamed = ChromeNamed(e, StandfirstWords) && !ChromeNamed(e, SiteWords);
+                if (isNamed) named.Add(e);
                 if (e.LocalName is not ("p" or "h2" or "h3" or "div" or "span")) continue;
-                if (!NamedStandfirst(e) && !InHeadlineHeader(e)) continue;
+                // Named so, or a paragraph in a block (up to two levels up) named so, or the subtitle under the headline.
+                var candidate = isNamed
+                                || (e.LocalName == "p" && e.ParentElement is { } parent && (named.Contains(parent) || (parent.ParentElement is { } grandparent && named.Contains(grandparent))))
+                                || InHeadlineHeader(e);
+                if (!candidate) continue;
                 if (e.LocalName is "div" or "span" && HasBlockDescendant(e)) continue;
                 var text = _text.Of(e);
                 if (text.Length < MinimumStandfirstLength || text.LinkDensity >= WrapperLinkDensity) continue;
@@ -1038,21 +1096,12 @@ public sealed partial class GenericExtractor
         /// <summary>A paragraph or subheading right in the header that holds the page's headline (an h1 that repeats
         /// the title, in a &lt;header&gt; or &lt;hgroup&gt;; a site's header holds the site's name): the subtitle under
         /// the headline.</summary>
-        private bool InHeadlineHeader(IElement e) =>
-            e.LocalName is "p" or "h2" && e.ParentElement is { LocalName: "header" or "hgroup" } header
-            && header.GetElementsByTagName("h1") is { Length: 1 } h1 && HeadingRepeatsTitle(h1[0]);
-
-        /// <summary>Named as a standfirst, or a paragraph in a block (up to two levels up) named so.</summary>
-        private static bool NamedStandfirst(IElement e)
+        private bool InHeadlineHeader(IElement e)
         {
-            // The site's description ("site-description", "blog-description") describes the site, not the article.
-            if (ChromeNamed(e, SiteWords)) return false;
-            if (ChromeNamed(e, StandfirstWords)) return true;
-            if (e.LocalName != "p") return false;
-            var level = 0;
-            for (var x = e.ParentElement; x is not null && level < 2; x = x.ParentElement, level++)
-                if (ChromeNamed(x, StandfirstWords)) return true;
-            return false;
+            if (e.LocalName is not ("p" or "h2") || e.ParentElement is not { LocalName: "header" or "hgroup" } header) return false;
+            if (!_headlineHeaders.TryGetValue(header, out var holdsHeadline))
+                _headlineHeaders[header] = holdsHeadline = header.GetElementsByTagName("h1") is { Length: 1 } h1 && HeadingRepeatsTitle(h1[0]);
+            return holdsHeadline;
         }
 
         /// <summary>Moves the standfirsts inside a header about to be pruned to the header's place.</summary>
@@ -1060,7 +1109,7 @@ public sealed partial class GenericExtractor
         {
             if (_standfirsts.Count == 0 || node.Parent is not { } parent) return;
             if (node.LocalName is not ("header" or "hgroup") && !ChromeNamed(node, HeaderWords)) return;
-            var held = node.Descendants<IElement>().Where(_standfirsts.Contains).ToList();
+            var held = ElementsBelow(node).Where(_standfirsts.Contains).ToList();
             // Many "summaries" in one header are the teasers of a list of stories, not a standfirst.
             if (held.Count > MaximumStandfirstParagraphs) return;
             foreach (var standfirst in held)
@@ -1101,7 +1150,7 @@ public sealed partial class GenericExtractor
                         break;
                     }
             if (scope is null) return found;
-            foreach (var e in scope.Descendants<IElement>())
+            foreach (var e in ElementsBelow(scope))
             {
                 if (e == top) break;
                 if (e.Contains(top)) continue;
@@ -1159,10 +1208,16 @@ public sealed partial class GenericExtractor
             CleanConditionally(article, "ul", tables);
             CleanConditionally(article, "div", tables);
             if (rules.CleanConditionally) RemoveLinkLines(article);
-            if (rules.CleanConditionally) RemoveMetaLines(article);
-            if (rules.CleanConditionally) RemoveChromeSections(article);
-            if (rules.CleanConditionally) RemoveCallsToAction(article);
-            if (rules.CleanConditionally) RemoveEmptySections(article);
+            if (rules.CleanConditionally)
+            {
+                var blocks = TextBlocks(article);
+                RemoveMetaLines(blocks);
+                RemoveChromeSections(article, blocks);
+                // The sections removed took blocks with them: the blocks left are found again.
+                blocks = TextBlocks(article);
+                RemoveCallsToAction(blocks);
+                RemoveEmptySections(blocks);
+            }
             HoistInlineImages(article);
         }
 
@@ -1194,15 +1249,14 @@ public sealed partial class GenericExtractor
         /// Thema", "Leave a reply", "Share this:"; see <see cref="ChromeHeading"/>) goes with what follows it, up to
         /// the next heading of its level or a paragraph long enough to be the article again.
         /// </summary>
-        private void RemoveChromeSections(IElement article)
+        private void RemoveChromeSections(IElement article, List<IElement> blocks)
         {
-            foreach (var heading in article.QuerySelectorAll("h1, h2, h3, h4, h5, h6, p, div, span, strong, b, dt, li").ToList())
+            foreach (var heading in blocks)
             {
                 if (heading.ParentElement is null || !article.Contains(heading)) continue;
                 var text = _text.Of(heading);
                 if (text.Length == 0 || text.Length > MaximumLabelLength) continue;
                 var level = HeadingLevel(heading);
-                if (level == 0 && HasBlockDescendant(heading)) continue;
                 if (!ChromeHeading().IsMatch(TextNormalizer.Collapse(heading.TextContent))) continue;
                 // A label inside a paragraph or a list item stands for its whole block.
                 var section = heading;
@@ -1226,11 +1280,11 @@ public sealed partial class GenericExtractor
         /// credit or source ("Foto: …", "Quelle: …") or a copyright notice. They describe the article or its
         /// pictures; they are not its text.
         /// </summary>
-        private void RemoveMetaLines(IElement article)
+        private void RemoveMetaLines(List<IElement> blocks)
         {
-            foreach (var e in article.Descendants<IElement>().ToList())
+            foreach (var e in blocks)
             {
-                if (e.ParentElement is null || !IsTextBlock(e) || _text.Of(e).Length > MaximumMetaLineLength) continue;
+                if (e.ParentElement is null || _text.Of(e).Length > MaximumMetaLineLength) continue;
                 if (IsMetaLine(TextNormalizer.Collapse(e.TextContent))) Remove(e);
             }
         }
@@ -1239,11 +1293,11 @@ public sealed partial class GenericExtractor
         /// Short paragraphs that ask the reader to subscribe, sign up for a newsletter, follow the site elsewhere,
         /// become a member, and the labels of advertising ("Anzeige", "Sponsored"): see <see cref="CallToAction"/>.
         /// </summary>
-        private void RemoveCallsToAction(IElement article)
+        private void RemoveCallsToAction(List<IElement> blocks)
         {
-            foreach (var e in article.Descendants<IElement>().ToList())
+            foreach (var e in blocks)
             {
-                if (e.ParentElement is null || !IsTextBlock(e) || _text.Of(e).Length > MaximumCallToActionLength) continue;
+                if (e.ParentElement is null || _text.Of(e).Length > MaximumCallToActionLength) continue;
                 if (CallToAction().IsMatch(TextNormalizer.Collapse(e.TextContent))) Remove(e);
             }
         }
@@ -1251,7 +1305,10 @@ public sealed partial class GenericExtractor
         internal static bool IsMetaLine(string line)
         {
             if (line.Length == 0 || line.Length > MaximumMetaLineLength) return false;
-            if (ReadingTimeOrCounter().IsMatch(line) || CopyrightLine().IsMatch(line) || CreditLine().IsMatch(line)) return true;
+            if (CopyrightLine().IsMatch(line) || CreditLine().IsMatch(line)) return true;
+            // Dates, times, reading times and counters all have digits.
+            if (line.AsSpan().IndexOfAnyInRange('0', '9') < 0) return false;
+            if (ReadingTimeOrCounter().IsMatch(line)) return true;
             if (!DateToken().IsMatch(line)) return false;
             var rest = DateWords().Replace(DateToken().Replace(line, " "), " ");
             return rest.Count(char.IsLetter) <= 3;
@@ -1272,15 +1329,13 @@ public sealed partial class GenericExtractor
         /// followed by one of its own level may be a subtitle). A label followed by any heading heads nothing.
         /// Walked from the end, so that a run of such headings at the article's end goes at once.
         /// </summary>
-        private void RemoveEmptySections(IElement article)
+        private void RemoveEmptySections(List<IElement> blocks)
         {
-            var blocks = new List<IElement>();
-            foreach (var e in article.Descendants<IElement>())
-                if (IsTextBlock(e)) blocks.Add(e);
             IElement? next = null;
             for (var i = blocks.Count - 1; i >= 0; i--)
             {
                 var block = blocks[i];
+                if (block.ParentElement is null) continue;
                 var level = HeadingLevel(block);
                 var label = level == 0 && IsLabel(block);
                 if ((level > 0 || label) && (next is null || (HeadingLevel(next) is > 0 and var nextLevel && (label || nextLevel < level))))
@@ -1292,10 +1347,38 @@ public sealed partial class GenericExtractor
             }
         }
 
-        /// <summary>A block of text with no block inside: a paragraph, a heading, a list item, a div of text.</summary>
-        private bool IsTextBlock(IElement e) =>
-            e.LocalName is "p" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "li" or "pre" or "blockquote" or "td" or "dd" or "dt" or "div"
-            && _text.Of(e).Length > 0 && !HasBlockDescendant(e) && !HasAncestor(e, "li", 0) && !HasAncestor(e, "blockquote", 0) && !HasAncestor(e, "pre", 0);
+        /// <summary>
+        /// The blocks of text of the article, in document order: paragraphs, headings, list items, divs of text…
+        /// that hold no block themselves (see <see cref="BlockTags"/>), with text, and not inside a list item, a quote
+        /// or preformatted text (whose parts are not blocks of their own). Found in one walk.
+        /// </summary>
+        private List<IElement> TextBlocks(IElement root)
+        {
+            var order = new List<(IElement Element, bool Nested)>();
+            // Elements with a block below them, marked from each block up.
+            var containers = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
+            var stack = new Stack<(IElement Element, bool Nested)>();
+            PushChildren(root, false);
+            while (stack.Count > 0)
+            {
+                var (e, nested) = stack.Pop();
+                order.Add((e, nested));
+                if (BlockTags.Contains(e.LocalName))
+                    for (var a = e.ParentElement; a is not null && a != root && containers.Add(a); a = a.ParentElement) { }
+                PushChildren(e, nested || e.LocalName is "li" or "blockquote" or "pre");
+            }
+            var blocks = new List<IElement>();
+            foreach (var (e, nested) in order)
+                if (!nested && TextBlockTags.Contains(e.LocalName) && !containers.Contains(e) && _text.Of(e).Length > 0) blocks.Add(e);
+            return blocks;
+
+            void PushChildren(IElement parent, bool nested)
+            {
+                var children = parent.ChildNodes;
+                for (var i = children.Length - 1; i >= 0; i--)
+                    if (children[i] is IElement child) stack.Push((child, nested));
+            }
+        }
 
         private static int HeadingLevel(IElement e) => e.LocalName is ['h', >= '1' and <= '6'] ? e.LocalName[1] - '0' : 0;
 
@@ -1331,7 +1414,7 @@ public sealed partial class GenericExtractor
             // Text read so far in document order, to tell a teaser before the article's prose (its standfirst) from
             // teasers of other articles after it.
             var proseSeen = false;
-            foreach (var node in article.Descendants<IElement>().ToList())
+            foreach (var node in ElementsBelow(article))
             {
                 if (!proseSeen && node.LocalName == "p" && node.ParentElement is not null && _text.Of(node).Length >= LongSiblingParagraph) proseSeen = true;
                 var named = ChromeNamed(node, ChromeWords) || (proseSeen && ChromeNamed(node, TeaserWords));
@@ -1359,7 +1442,7 @@ public sealed partial class GenericExtractor
                 if (figure.ParentElement is not null && figure.GetElementsByTagName("img").Length == 0
                     && figure.QuerySelector("table, blockquote, pre, code, video, audio, iframe, object, embed") is null)
                     Remove(figure);
-            foreach (var caption in article.Descendants<IElement>().ToList())
+            foreach (var caption in ElementsBelow(article))
             {
                 if (caption.LocalName != "figcaption" && (HeadingLevel(caption) > 0 || !ChromeNamed(caption, CaptionWords))) continue;
                 if (caption.ParentElement is null || HasAncestor(caption, "figure", 0)) continue;
@@ -1402,7 +1485,7 @@ public sealed partial class GenericExtractor
         private void RemoveShareBars(IElement part)
         {
             var removed = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
-            foreach (var node in part.Descendants<IElement>().ToList())
+            foreach (var node in ElementsBelow(part))
             {
                 if (!Names.Of(node).Match(ShareClass()) || _text.Of(node).Length >= ShareBarMaximumLength) continue;
                 if (Ancestors(node).TakeWhile(a => a != part).Any(removed.Contains)) continue;
@@ -1508,7 +1591,7 @@ public sealed partial class GenericExtractor
         {
             int paragraphs = 0, images = 0, items = 0, inputs = 0, embeds = 0, headings = 0, textish = 0, lists = 0;
             var video = false;
-            foreach (var e in node.Descendants<IElement>())
+            foreach (var e in ElementsBelow(node))
             {
                 switch (e.LocalName)
                 {
@@ -1542,6 +1625,31 @@ public sealed partial class GenericExtractor
                 if (parent.LocalName == tag && (filter is null || filter(parent))) return true;
             }
             return false;
+        }
+
+        /// <summary>
+        /// The elements below <paramref name="root"/> in document order, walked with a stack over the child lists:
+        /// AngleSharp's Descendants() nests one iterator per level, which costs the depth of the tree per element.
+        /// </summary>
+        private static List<IElement> ElementsBelow(IElement root)
+        {
+            var list = new List<IElement>();
+            var stack = new Stack<IElement>();
+            Push(root);
+            while (stack.Count > 0)
+            {
+                var e = stack.Pop();
+                list.Add(e);
+                Push(e);
+            }
+            return list;
+
+            void Push(IElement parent)
+            {
+                var children = parent.ChildNodes;
+                for (var i = children.Length - 1; i >= 0; i--)
+                    if (children[i] is IElement child) stack.Push(child);
+            }
         }
 
         private static IEnumerable<IElement> Ancestors(IElement node)
