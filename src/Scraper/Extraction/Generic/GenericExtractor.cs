@@ -54,8 +54,7 @@ public sealed partial class GenericExtractor
     /// Words of class and id names (split at dashes, underscores and case changes: "authorBio" → author, bio) that
     /// name the things around an article rather than the article.
     /// </summary>
-    private static readonly HashSet<string> ChromeWords = new(StringComparer.OrdinalIgnoreCase)
-    {
+    private static readonly NameVocabulary ChromeWords = new(
         // what to read next
         "related", "relatedposts", "recommended", "recommendations", "readnext", "trending", "popular",
         // newsletters and calls to action
@@ -68,33 +67,27 @@ public sealed partial class GenericExtractor
         "comment", "comments", "respond", "reply",
         // notices and navigation inside the text
         "copyright", "disclaimer", "breadcrumb", "breadcrumbs", "pagination", "masthead", "branding", "pager", "advert", "advertisement", "ad", "ads",
-        "sponsor", "sponsored", "outbrain", "taboola",
-    };
+        "sponsor", "sponsored", "outbrain", "taboola");
 
     /// <summary>Words of the names of an article's standfirst: the paragraph under the headline that sums it up.</summary>
-    private static readonly HashSet<string> StandfirstWords = new(StringComparer.OrdinalIgnoreCase)
-    {
+    private static readonly NameVocabulary StandfirstWords = new(
         "lead", "leader", "intro", "introduction", "standfirst", "summary", "excerpt", "deck", "dek", "subtitle", "subheadline",
         "subhead", "abstract", "chapo", "chapeau", "bajada", "entradilla", "sapo", "sommario", "teaser", "description", "descr", "desc",
-        "kurztext", "vorspann", "anriss", "lede", "strapline", "synopsis",
-    };
-
+        "kurztext", "vorspann", "anriss", "lede", "strapline", "synopsis");
 
     /// <summary>Words that make a name the site's rather than the article's.</summary>
-    private static readonly HashSet<string> SiteWords = new(StringComparer.OrdinalIgnoreCase) { "site", "blog", "masthead", "branding" };
+    private static readonly NameVocabulary SiteWords = new("site", "blog", "masthead", "branding");
 
     /// <summary>Words of the names of an article's header, which holds its headline and standfirst.</summary>
-    private static readonly HashSet<string> HeaderWords = new(StringComparer.OrdinalIgnoreCase) { "header", "head", "hero", "heading", "headline", "top", "intro" };
+    private static readonly NameVocabulary HeaderWords = new("header", "head", "hero", "heading", "headline", "top", "intro");
 
     /// <summary>Words of the names of captions and photo credits.</summary>
-    private static readonly HashSet<string> CaptionWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "caption", "captions", "figcaption", "legend", "credit", "credits", "copyright", "photographer", "dida", "didascalia", "bildunterschrift",
-    };
+    private static readonly NameVocabulary CaptionWords = new(
+        "caption", "captions", "figcaption", "legend", "credit", "credits", "copyright", "photographer", "dida", "didascalia", "bildunterschrift");
 
     /// <summary>Teasers after the article's first paragraph announce other articles; before it, the teaser is the
     /// article's own standfirst.</summary>
-    private static readonly HashSet<string> TeaserWords = new(StringComparer.OrdinalIgnoreCase) { "teaser", "teasers" };
+    private static readonly NameVocabulary TeaserWords = new("teaser", "teasers");
 
     /// <summary>Words that make the next one a state of the block: "has-sharing", "with-comments", "no-meta".</summary>
     private static readonly HashSet<string> StateWords = new(StringComparer.OrdinalIgnoreCase) { "has", "with", "without", "no", "is", "show", "hide", "enable", "enabled", "disable", "disabled" };
@@ -360,32 +353,30 @@ public sealed partial class GenericExtractor
     }
 
     /// <summary>Whether a word of the element's class or id is one of <see cref="ChromeWords"/>.</summary>
-    private static bool ChromeNamed(IElement element, HashSet<string> words)
+    private static bool ChromeNamed(IElement element, NameVocabulary words) =>
+        NameHasWord(element.GetAttribute("class"), words, isId: false) || NameHasWord(element.GetAttribute("id"), words, isId: true);
+
+    private static bool NameHasWord(string? name, NameVocabulary words, bool isId)
     {
-        foreach (var attribute in new[] { "class", "id" })
+        if (string.IsNullOrEmpty(name) || !words.MayBeIn(name)) return false;
+        // An id of many words is a heading's slug ("sharing-with-a-single-developer"): it names content.
+        if (isId && WordCount(name) > MaximumIdWords) return false;
+        var modifiers = StateWords.GetAlternateLookup<ReadOnlySpan<char>>();
+        int start = -1, previousStart = -1, previousLength = 0;
+        for (var i = 0; i <= name.Length; i++)
         {
-            var name = element.GetAttribute(attribute);
-            if (string.IsNullOrEmpty(name)) continue;
-            // An id of many words is a heading's slug ("sharing-with-a-single-developer"): it names content.
-            if (attribute == "id" && WordCount(name) > MaximumIdWords) continue;
-            var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
-            var modifiers = StateWords.GetAlternateLookup<ReadOnlySpan<char>>();
-            int start = -1, previousStart = -1, previousLength = 0;
-            for (var i = 0; i <= name.Length; i++)
+            var boundary = i == name.Length || !char.IsLetter(name[i]) || (i > 0 && char.IsUpper(name[i]) && char.IsLower(name[i - 1]));
+            if (boundary && start >= 0)
             {
-                var boundary = i == name.Length || !char.IsLetter(name[i]) || (i > 0 && char.IsUpper(name[i]) && char.IsLower(name[i - 1]));
-                if (boundary && start >= 0)
-                {
-                    var word = name.AsSpan(start, i - start);
-                    // "has-sharing", "no-comments": the block has (or lacks) the thing, it is not the thing.
-                    var stated = previousStart >= 0 && modifiers.Contains(name.AsSpan(previousStart, previousLength));
-                    if (!stated && lookup.Contains(word)) return true;
-                    (previousStart, previousLength) = (start, i - start);
-                    start = -1;
-                }
-                if (i < name.Length && char.IsWhiteSpace(name[i])) previousStart = -1;
-                if (i < name.Length && char.IsLetter(name[i]) && start < 0) start = i;
+                var word = name.AsSpan(start, i - start);
+                // "has-sharing", "no-comments": the block has (or lacks) the thing, it is not the thing.
+                var stated = previousStart >= 0 && modifiers.Contains(name.AsSpan(previousStart, previousLength));
+                if (!stated && words.Contains(word)) return true;
+                (previousStart, previousLength) = (start, i - start);
+                start = -1;
             }
+            if (i < name.Length && char.IsWhiteSpace(name[i])) previousStart = -1;
+            if (i < name.Length && char.IsLetter(name[i]) && start < 0) start = i;
         }
         return false;
     }
@@ -396,6 +387,25 @@ public sealed partial class GenericExtractor
         for (var i = 0; i < name.Length; i++)
             if (char.IsLetterOrDigit(name[i]) && (i == 0 || !char.IsLetterOrDigit(name[i - 1]))) words++;
         return words;
+    }
+
+    /// <summary>A vocabulary of words of class and id names, with a quick test (one vectorised search) for the
+    /// names that hold none of them, which are most names.</summary>
+    private sealed class NameVocabulary
+    {
+        private readonly HashSet<string> _words;
+        private readonly System.Buffers.SearchValues<string> _any;
+
+        public NameVocabulary(params string[] words)
+        {
+            _words = new HashSet<string>(words, StringComparer.OrdinalIgnoreCase);
+            _any = System.Buffers.SearchValues.Create(words, StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>False when no word of the vocabulary occurs in the name, even inside a longer word.</summary>
+        public bool MayBeIn(string name) => name.AsSpan().IndexOfAny(_any) >= 0;
+
+        public bool Contains(ReadOnlySpan<char> word) => _words.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
     }
 
     /// <summary>The names an element's authors gave it, which say what it is: its class and its id.</summary>
