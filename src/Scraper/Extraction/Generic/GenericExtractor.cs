@@ -54,7 +54,8 @@ public sealed partial class GenericExtractor
     /// Words of class and id names (split at dashes, underscores and case changes: "authorBio" → author, bio) that
     /// name the things around an article rather than the article.
     /// </summary>
-    private static readonly NameVocabulary ChromeWords = new(
+    private static readonly string[] ChromeWords =
+    [
         // what to read next
         "related", "relatedposts", "recommended", "recommendations", "readnext", "trending", "popular",
         // newsletters and calls to action
@@ -67,30 +68,75 @@ public sealed partial class GenericExtractor
         "comment", "comments", "respond", "reply",
         // notices and navigation inside the text
         "copyright", "disclaimer", "breadcrumb", "breadcrumbs", "pagination", "masthead", "branding", "pager", "advert", "advertisement", "ad", "ads",
-        "sponsor", "sponsored", "outbrain", "taboola");
+        "sponsor", "sponsored", "outbrain", "taboola"];
 
     /// <summary>Words of the names of an article's standfirst: the paragraph under the headline that sums it up.</summary>
-    private static readonly NameVocabulary StandfirstWords = new(
+    private static readonly string[] StandfirstWords =
+    [
         "lead", "leader", "intro", "introduction", "standfirst", "summary", "excerpt", "deck", "dek", "subtitle", "subheadline",
         "subhead", "abstract", "chapo", "chapeau", "bajada", "entradilla", "sapo", "sommario", "teaser", "description", "descr", "desc",
-        "kurztext", "vorspann", "anriss", "lede", "strapline", "synopsis");
+        "kurztext", "vorspann", "anriss", "lede", "strapline", "synopsis"];
 
     /// <summary>Words that make a name the site's rather than the article's.</summary>
-    private static readonly NameVocabulary SiteWords = new("site", "blog", "masthead", "branding");
+    private static readonly string[] SiteWords = ["site", "blog", "masthead", "branding"];
 
     /// <summary>Words of the names of an article's header, which holds its headline and standfirst.</summary>
-    private static readonly NameVocabulary HeaderWords = new("header", "head", "hero", "heading", "headline", "top", "intro");
+    private static readonly string[] HeaderWords = ["header", "head", "hero", "heading", "headline", "top", "intro"];
 
     /// <summary>Words of the names of captions and photo credits.</summary>
-    private static readonly NameVocabulary CaptionWords = new(
-        "caption", "captions", "figcaption", "legend", "credit", "credits", "copyright", "photographer", "dida", "didascalia", "bildunterschrift");
+    private static readonly string[] CaptionWords =
+    [
+        "caption", "captions", "figcaption", "legend", "credit", "credits", "copyright", "photographer", "dida", "didascalia", "bildunterschrift"];
 
     /// <summary>Teasers after the article's first paragraph announce other articles; before it, the teaser is the
     /// article's own standfirst.</summary>
-    private static readonly NameVocabulary TeaserWords = new("teaser", "teasers");
+    private static readonly string[] TeaserWords = ["teaser", "teasers"];
 
     /// <summary>Words that make the next one a state of the block: "has-sharing", "with-comments", "no-meta".</summary>
-    private static readonly HashSet<string> StateWords = new(StringComparer.OrdinalIgnoreCase) { "has", "with", "without", "no", "is", "show", "hide", "enable", "enabled", "disable", "disabled" };
+    private static readonly string[] StateWords = ["has", "with", "without", "no", "is", "show", "hide", "enable", "enabled", "disable", "disabled"];
+
+    /// <summary>Words of the names of consent managers' banners; a name with one is tested against <see cref="ConsentBanner"/>.</summary>
+    private static readonly string[] ConsentWords =
+        ["cookie", "cookies", "consent", "gdpr", "dsgvo", "privacy", "borlabs", "cookiebot", "cmplz", "onetrust", "usercentrics", "didomi", "quantcast", "cc"];
+
+    /// <summary>What a word of a name says the element is (the vocabularies above), looked up once per word.</summary>
+    [Flags]
+    private enum NameKinds
+    {
+        None = 0,
+        Chrome = 1,
+        Teaser = 2,
+        Standfirst = 4,
+        Site = 8,
+        Header = 16,
+        Caption = 32,
+        Consent = 64,
+        /// <summary>A class (a whole class, not a word of one) that hides the element: see <see cref="HiddenClasses"/>.</summary>
+        Hidden = 128,
+        /// <summary>A word that makes the next one a state (see <see cref="StateWords"/>).</summary>
+        State = 256,
+    }
+
+    /// <summary>Every vocabulary word, lower-case, with the kinds it names.</summary>
+    private static readonly Dictionary<string, NameKinds> WordKinds = BuildWordKinds();
+
+    private static Dictionary<string, NameKinds> BuildWordKinds()
+    {
+        var kinds = new Dictionary<string, NameKinds>(StringComparer.Ordinal);
+        void Add(string[] words, NameKinds kind)
+        {
+            foreach (var word in words) kinds[word] = kinds.GetValueOrDefault(word) | kind;
+        }
+        Add(ChromeWords, NameKinds.Chrome);
+        Add(TeaserWords, NameKinds.Teaser);
+        Add(StandfirstWords, NameKinds.Standfirst);
+        Add(SiteWords, NameKinds.Site);
+        Add(HeaderWords, NameKinds.Header);
+        Add(CaptionWords, NameKinds.Caption);
+        Add(ConsentWords, NameKinds.Consent);
+        Add(StateWords, NameKinds.State);
+        return kinds;
+    }
 
     /// <summary>Video players worth keeping: an embed from one of these is content, not a widget.</summary>
     [GeneratedRegex(@"//(www\.)?((dailymotion|youtube|youtube-nocookie|player\.vimeo|v\.qq)\.com|(archive|upload\.wikimedia)\.org|player\.twitch\.tv)", RegexOptions.IgnoreCase)]
@@ -353,31 +399,57 @@ public sealed partial class GenericExtractor
     }
 
     /// <summary>Whether a word of the element's class or id is one of <see cref="ChromeWords"/>.</summary>
-    private static bool ChromeNamed(IElement element, NameVocabulary words) =>
-        NameHasWord(element.GetAttribute("class"), words, isId: false) || NameHasWord(element.GetAttribute("id"), words, isId: true);
-
-    private static bool NameHasWord(string? name, NameVocabulary words, bool isId)
+    /// <summary>
+    /// The kinds named by a class or an id: its words (split at dashes, underscores, spaces and case changes:
+    /// "authorBio" → author, bio) looked up in <see cref="WordKinds"/>, lower-cased. A word after a state word
+    /// ("has-sharing", "no-comments") names a state of the block, not the block. An id of many words is a heading's
+    /// slug ("sharing-with-a-single-developer"): it names content, so it names no kind. A class also names
+    /// <see cref="NameKinds.Hidden"/> when one of its classes is one of <see cref="HiddenClasses"/>.
+    /// </summary>
+    private static NameKinds KindsOfName(string name, bool isId)
     {
-        if (string.IsNullOrEmpty(name) || !words.MayBeIn(name)) return false;
-        // An id of many words is a heading's slug ("sharing-with-a-single-developer"): it names content.
-        if (isId && WordCount(name) > MaximumIdWords) return false;
-        var modifiers = StateWords.GetAlternateLookup<ReadOnlySpan<char>>();
-        int start = -1, previousStart = -1, previousLength = 0;
+        if (name.Length == 0 || (isId && WordCount(name) > MaximumIdWords)) return NameKinds.None;
+        var lookup = WordKinds.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> lower = stackalloc char[32];
+        var kinds = NameKinds.None;
+        var stated = false;
+        var start = -1;
         for (var i = 0; i <= name.Length; i++)
         {
-            var boundary = i == name.Length || !char.IsLetter(name[i]) || (i > 0 && char.IsUpper(name[i]) && char.IsLower(name[i - 1]));
+            var c = i < name.Length ? name[i] : ' ';
+            var boundary = !char.IsLetter(c) || (i > 0 && char.IsUpper(c) && char.IsLower(name[i - 1]));
             if (boundary && start >= 0)
             {
                 var word = name.AsSpan(start, i - start);
-                // "has-sharing", "no-comments": the block has (or lacks) the thing, it is not the thing.
-                var stated = previousStart >= 0 && modifiers.Contains(name.AsSpan(previousStart, previousLength));
-                if (!stated && words.Contains(word)) return true;
-                (previousStart, previousLength) = (start, i - start);
+                var wordKinds = NameKinds.None;
+                if (word.Length <= lower.Length)
+                {
+                    var length = word.ToLowerInvariant(lower);
+                    lookup.TryGetValue(lower[..length], out wordKinds);
+                }
+                if (!stated) kinds |= wordKinds & ~NameKinds.State;
+                stated = (wordKinds & NameKinds.State) != 0;
                 start = -1;
             }
-            if (i < name.Length && char.IsWhiteSpace(name[i])) previousStart = -1;
-            if (i < name.Length && char.IsLetter(name[i]) && start < 0) start = i;
+            if (char.IsWhiteSpace(c)) stated = false;
+            if (char.IsLetter(c) && start < 0) start = i;
         }
+        if (!isId && (kinds & NameKinds.Hidden) == 0 && HasHiddenClass(name)) kinds |= NameKinds.Hidden;
+        return kinds;
+    }
+
+    /// <summary>The kinds an element's class and id name it as (see <see cref="KindsOfName"/>).</summary>
+    private static NameKinds KindsOf(IElement element) =>
+        KindsOfName(element.GetAttribute("class") ?? "", isId: false) | KindsOfName(element.GetAttribute("id") ?? "", isId: true);
+
+    private static bool Named(IElement element, NameKinds kind) => (KindsOf(element) & kind) != 0;
+
+    /// <summary>A class that hides the element (see <see cref="HiddenClasses"/>).</summary>
+    private static bool HasHiddenClass(string classes)
+    {
+        var lookup = HiddenClasses.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var range in classes.AsSpan().SplitAny(" \t\r\n\f"))
+            if (range.End.Value > range.Start.Value && lookup.Contains(classes.AsSpan(range))) return true;
         return false;
     }
 
@@ -387,25 +459,6 @@ public sealed partial class GenericExtractor
         for (var i = 0; i < name.Length; i++)
             if (char.IsLetterOrDigit(name[i]) && (i == 0 || !char.IsLetterOrDigit(name[i - 1]))) words++;
         return words;
-    }
-
-    /// <summary>A vocabulary of words of class and id names, with a quick test (one vectorised search) for the
-    /// names that hold none of them, which are most names.</summary>
-    private sealed class NameVocabulary
-    {
-        private readonly HashSet<string> _words;
-        private readonly System.Buffers.SearchValues<string> _any;
-
-        public NameVocabulary(params string[] words)
-        {
-            _words = new HashSet<string>(words, StringComparer.OrdinalIgnoreCase);
-            _any = System.Buffers.SearchValues.Create(words, StringComparison.OrdinalIgnoreCase);
-        }
-
-        /// <summary>False when no word of the vocabulary occurs in the name, even inside a longer word.</summary>
-        public bool MayBeIn(string name) => name.AsSpan().IndexOfAny(_any) >= 0;
-
-        public bool Contains(ReadOnlySpan<char> word) => _words.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
     }
 
     /// <summary>The names an element's authors gave it, which say what it is: its class and its id.</summary>
@@ -444,21 +497,13 @@ public sealed partial class GenericExtractor
         private readonly IElement _body = body;
         /// <summary>Headers and hgroups, and whether they hold the headline (see <see cref="InHeadlineHeader"/>).</summary>
         private readonly Dictionary<IElement, bool> _headlineHeaders = new(ReferenceEqualityComparer.Instance);
-        /// <summary>Blocks that read as the article's standfirst (see <see cref="MarkStandfirsts"/>).</summary>
-        private readonly HashSet<IElement> _standfirsts = new(ReferenceEqualityComparer.Instance);
-        /// <summary>The characters of prose below each element, and in the whole page (see <see cref="MeasureProse"/>).</summary>
-        private readonly Dictionary<IElement, int> _prose = new(ReferenceEqualityComparer.Instance);
+        /// <summary>Standfirsts moved out of a pruned header (see <see cref="KeepStandfirsts"/>).</summary>
+        private readonly HashSet<IElement> _keptStandfirsts = new(ReferenceEqualityComparer.Instance);
+        /// <summary>Paragraphs that took the place of a div named as a standfirst (see <see cref="Prune"/>).</summary>
+        private readonly HashSet<IElement> _namedStandfirsts = new(ReferenceEqualityComparer.Instance);
+        /// <summary>The characters of prose in the whole page, once measured (see <see cref="ProseOf"/>).</summary>
         private int _pageProse = -1;
 
-        /// <summary>The page's prose, measured when first asked for (before anything is pruned: see <see cref="MeasureProse"/>).</summary>
-        private int PageProse
-        {
-            get
-            {
-                if (_pageProse < 0) MeasureProse();
-                return _pageProse;
-            }
-        }
         /// <summary>The ancestors of the page's formulas (see <see cref="HoldsFormula"/>).</summary>
         private readonly HashSet<IElement> _formulaHolders = new(ReferenceEqualityComparer.Instance);
 
@@ -492,7 +537,6 @@ public sealed partial class GenericExtractor
                 else Unwrap(element);
             }
             ReplaceDoubleBreaks();
-            MarkStandfirsts();
             foreach (var formula in _body.GetElementsByTagName("math"))
                 for (var e = formula.ParentElement; e is not null && _formulaHolders.Add(e); e = e.ParentElement) { }
         }
@@ -661,7 +705,8 @@ public sealed partial class GenericExtractor
                         // A div around one paragraph: the paragraph takes its place, so its score goes to the real container.
                         // The places are swapped once the walk is done, all of a parent's at once (see SetChildren).
                         var p = node.FirstElementChild!;
-                        if (_standfirsts.Remove(node)) _standfirsts.Add(p);
+                        // The paragraph takes the div's name, which may say it is the standfirst.
+                        if (NamedStandfirst(node)) _namedStandfirsts.Add(p);
                         if (!unwrapped.TryGetValue(parent, out var replacements)) unwrapped[parent] = replacements = new(ReferenceEqualityComparer.Instance);
                         replacements[node] = p;
                         toScore.Add(p);
@@ -702,6 +747,8 @@ public sealed partial class GenericExtractor
             asChrome = false;
             if (!IsProbablyVisible(node) || IsModalDialog(node)) return true;
             var names = Names.Of(node);
+            var kinds = KindsOfName(names.Class, isId: false) | KindsOfName(names.Id, isId: true);
+            // Hidden by a class, or a consent banner (its names' words say it may be one, the expression says it is).
             if (IsByline(node, names))
             {
                 byline.Found = node.TextContent.Trim();
@@ -710,6 +757,8 @@ public sealed partial class GenericExtractor
             if (!titleHeadingRemoved && HeadingRepeatsTitle(node))
             {
                 titleHeadingRemoved = true;
+                // Its header still holds the subtitle under it (see InHeadlineHeader).
+                if (node.ParentElement is { LocalName: "header" or "hgroup" } header) _headlineHeaders[header] = true;
                 return true;
             }
             if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || HasUnlikelyRole(node))) return asChrome = true;
@@ -724,29 +773,6 @@ public sealed partial class GenericExtractor
             if (node.HasAttribute("hidden")) return false;
             return node.GetAttribute("aria-hidden") != "true" || (node.GetAttribute("class")?.Contains("fallback-image", StringComparison.Ordinal) ?? false);
         }
-
-        /// <summary>A class that hides the element (see <see cref="HiddenClasses"/>).</summary>
-        private static bool HasHiddenClass(string classes)
-        {
-            var lookup = HiddenClasses.GetAlternateLookup<ReadOnlySpan<char>>();
-            foreach (var range in classes.AsSpan().SplitAny(" \t\r\n\f"))
-                if (range.End.Value > range.Start.Value && lookup.Contains(classes.AsSpan(range))) return true;
-            return false;
-        }
-
-        /// <summary>A consent banner by its name (see <see cref="ConsentBanner"/>); the names' words are looked for
-        /// first, as the expression is slow to run on every element.</summary>
-        private static bool IsConsentBanner(Names names) =>
-            (MayNameConsent(names.Class) || MayNameConsent(names.Id)) && names.Match(ConsentBanner());
-
-        private static bool MayNameConsent(string name) =>
-            name.Length > 0 && (name.Contains("cookie", StringComparison.OrdinalIgnoreCase) || name.Contains("consent", StringComparison.OrdinalIgnoreCase)
-                                || name.Contains("gdpr", StringComparison.OrdinalIgnoreCase) || name.Contains("dsgvo", StringComparison.OrdinalIgnoreCase)
-                                || name.Contains("privacy", StringComparison.OrdinalIgnoreCase) || name.Contains("borlabs", StringComparison.OrdinalIgnoreCase)
-                                || name.Contains("cmplz", StringComparison.OrdinalIgnoreCase) || name.Contains("onetrust", StringComparison.OrdinalIgnoreCase)
-                                || name.Contains("usercentrics", StringComparison.OrdinalIgnoreCase) || name.Contains("didomi", StringComparison.OrdinalIgnoreCase)
-                                || name.Contains("quantcast", StringComparison.OrdinalIgnoreCase) || name.Contains("cc-window", StringComparison.OrdinalIgnoreCase)
-                                || name.Contains("cc_window", StringComparison.OrdinalIgnoreCase));
 
         /// <summary>An open modal dialog (cookie consent, newsletter prompt) covers the page; it is not the page.</summary>
         private static bool IsModalDialog(IElement node) => node.GetAttribute("aria-modal") == "true" && node.GetAttribute("role") == "dialog";
@@ -782,25 +808,22 @@ public sealed partial class GenericExtractor
         /// article (an article or main element, or one named as an article's body) is a layout around the article,
         /// whatever its class says ("c-fixed-sidebar-layout", "above-footer").
         /// </summary>
-        private bool HoldsMostProse(IElement node) =>
-            PageProse > 0 && _prose.TryGetValue(node, out var prose) && prose >= MostProseShare * PageProse
-            && node.QuerySelector(ArticleBodySelector) is not null;
-
-        /// <summary>
-        /// The prose under each element, counted before anything is removed: the characters of the paragraphs
-        /// (&lt;p&gt; of at least <see cref="MinimumParagraphLength"/> characters) below it.
-        /// </summary>
-        private void MeasureProse()
+        private bool HoldsMostProse(IElement node)
         {
-            _pageProse = 0;
-            foreach (var p in _body.GetElementsByTagName("p"))
-            {
-                var length = _text.Of(p).Length;
-                if (length < MinimumParagraphLength) continue;
-                _pageProse += length;
-                for (var e = p.ParentElement; e is not null && e != _body; e = e.ParentElement)
-                    _prose[e] = _prose.GetValueOrDefault(e) + length;
-            }
+            // The article element is looked for first: few elements named as chrome hold one, and measuring is dearer.
+            if (node.QuerySelector(ArticleBodySelector) is null) return false;
+            if (_pageProse < 0) _pageProse = ProseOf(_body);
+            return _pageProse > 0 && ProseOf(node) >= MostProseShare * _pageProse;
+        }
+
+        /// <summary>The prose below an element: the characters of its paragraphs (&lt;p&gt; of at least
+        /// <see cref="MinimumParagraphLength"/> characters).</summary>
+        private int ProseOf(IElement element)
+        {
+            var prose = 0;
+            foreach (var p in element.GetElementsByTagName("p"))
+                if (_text.Of(p).Length is var length && length >= MinimumParagraphLength) prose += length;
+            return prose;
         }
 
         /// <summary>A formula (MathML) is text, whatever its wrapper's class says: MathJax classes its formulas
@@ -1010,7 +1033,7 @@ public sealed partial class GenericExtractor
             {
                 if (other == article) return best;
                 if ((other.GetAttribute("class") ?? "") != kind || other.Contains(article) || article.Contains(other)) continue;
-                if (PageProse < AppendedArticleProse || _prose.GetValueOrDefault(other) < AppendedArticleProse) continue;
+                if (ProseOf(other) < AppendedArticleProse) continue;
                 return other;
             }
             return best;
@@ -1075,33 +1098,28 @@ public sealed partial class GenericExtractor
         }
 
         /// <summary>
-        /// Blocks of the page named as a standfirst (see <see cref="StandfirstWords"/>) that read as one: prose of at
-        /// least <see cref="MinimumStandfirstLength"/> characters with few links, inline content only.
+        /// Whether a block reads as the article's standfirst: a paragraph, subheading or div of text named as one
+        /// (see <see cref="StandfirstWords"/>; a site's description, "site-description", is the site's), or a paragraph
+        /// in a block named so (up to two levels up), or the subtitle under the headline (see
+        /// <see cref="InHeadlineHeader"/>); prose of at least <see cref="MinimumStandfirstLength"/> characters with few
+        /// links; not inside a block named as chrome (an author's bio, a sidebar's summary).
         /// </summary>
-        private void MarkStandfirsts()
+        private bool IsStandfirst(IElement e)
         {
-            if (!rules.StripUnlikely) return;
-            // Elements named as a standfirst, found in document order (an element's ancestors come before it).
-            var named = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
-            foreach (var e in ElementsBelow(_body))
-            {
-                // The site's description ("site-description", "blog-description") describes the site, not the article.
-                var isNamed = ChromeNamed(e, StandfirstWords) && !ChromeNamed(e, SiteWords);
-                if (isNamed) named.Add(e);
-                if (e.LocalName is not ("p" or "h2" or "h3" or "div" or "span")) continue;
-                // Named so, or a paragraph in a block (up to two levels up) named so, or the subtitle under the headline.
-                var candidate = isNamed
-                                || (e.LocalName == "p" && e.ParentElement is { } parent && (named.Contains(parent) || (parent.ParentElement is { } grandparent && named.Contains(grandparent))))
-                                || InHeadlineHeader(e);
-                if (!candidate) continue;
-                if (e.LocalName is "div" or "span" && HasBlockDescendant(e)) continue;
-                var text = _text.Of(e);
-                if (text.Length < MinimumStandfirstLength || text.LinkDensity >= WrapperLinkDensity) continue;
-                // An author's bio or a sidebar's summary is no standfirst.
-                if (ChromeNamed(e, ChromeWords) || HasChromeNamedAncestor(e, _body)) continue;
-                _standfirsts.Add(e);
-            }
+            if (_keptStandfirsts.Contains(e)) return true;
+            if (e.LocalName is not ("p" or "h2" or "h3" or "div" or "span")) return false;
+            var named = NamedStandfirst(e)
+                        || (e.LocalName == "p" && e.ParentElement is { } parent
+                            && (NamedStandfirst(parent) || (parent.ParentElement is { } grandparent && NamedStandfirst(grandparent))));
+            if (!named && !InHeadlineHeader(e)) return false;
+            if (e.LocalName is "div" or "span" && HasBlockDescendant(e)) return false;
+            var text = _text.Of(e);
+            if (text.Length < MinimumStandfirstLength || text.LinkDensity >= WrapperLinkDensity) return false;
+            return !Named(e, NameKinds.Chrome) && !HasChromeNamedAncestor(e, _body);
         }
+
+        private bool NamedStandfirst(IElement e) =>
+            _namedStandfirsts.Contains(e) || (KindsOf(e) & (NameKinds.Standfirst | NameKinds.Site)) == NameKinds.Standfirst;
 
         /// <summary>A paragraph or subheading right in the header that holds the page's headline (an h1 that repeats
         /// the title, in a &lt;header&gt; or &lt;hgroup&gt;; a site's header holds the site's name): the subtitle under
@@ -1117,23 +1135,31 @@ public sealed partial class GenericExtractor
         /// <summary>Moves the standfirsts inside a header about to be pruned to the header's place.</summary>
         private void KeepStandfirsts(IElement node)
         {
-            if (_standfirsts.Count == 0 || node.Parent is not { } parent) return;
-            if (node.LocalName is not ("header" or "hgroup") && !ChromeNamed(node, HeaderWords)) return;
-            var held = ElementsBelow(node).Where(_standfirsts.Contains).ToList();
+            if (!rules.StripUnlikely || node.Parent is not { } parent) return;
+            if (node.LocalName is not ("header" or "hgroup") && !Named(node, NameKinds.Header)) return;
+            var held = new List<IElement>();
+            var count = 0;
+            foreach (var e in ElementsBelow(node))
+            {
+                if (!IsStandfirst(e)) continue;
+                count++;
+                if (held.Count == 0 || !held[^1].Contains(e)) held.Add(e);
+            }
             // Many "summaries" in one header are the teasers of a list of stories, not a standfirst.
-            if (held.Count > MaximumStandfirstParagraphs) return;
+            if (count > MaximumStandfirstParagraphs) return;
             foreach (var standfirst in held)
             {
-                if (HasChromeNamedAncestor(standfirst, node)) continue;
                 standfirst.Remove();
                 parent.InsertBefore(standfirst, node);
+                // Out of its header it may have lost the name that made it one.
+                _keptStandfirsts.Add(standfirst);
             }
         }
 
         private static bool HasChromeNamedAncestor(IElement e, IElement stop)
         {
             for (var x = e.ParentElement; x is not null && x != stop; x = x.ParentElement)
-                if (ChromeNamed(x, ChromeWords)) return true;
+                if (Named(x, NameKinds.Chrome)) return true;
             return false;
         }
 
@@ -1149,29 +1175,30 @@ public sealed partial class GenericExtractor
         {
             var found = new List<IElement>();
             if (!rules.StripUnlikely) return found;
-            // The scope: the nearest ancestor holding a standfirst that comes before the top candidate.
-            IElement? scope = null;
-            var level = 0;
-            for (var e = top.ParentElement; e is not null && e != _body && level < StandfirstLevels && scope is null; e = e.ParentElement, level++)
-                foreach (var standfirst in _standfirsts)
-                    if (standfirst.ParentElement is not null && e.Contains(standfirst) && !top.Contains(standfirst) && Precedes(standfirst, top))
-                    {
-                        scope = e;
-                        break;
-                    }
-            if (scope is null) return found;
-            foreach (var e in ElementsBelow(scope))
+            var ancestors = new List<IElement>();
+            for (var e = top.ParentElement; e is not null && e != _body && ancestors.Count < StandfirstLevels; e = e.ParentElement) ancestors.Add(e);
+            if (ancestors.Count == 0) return found;
+            // The standfirsts before the top candidate under its highest ancestor looked at, in document order (those
+            // inside another one too, which count below).
+            var before = new List<IElement>();
+            var holdsTop = ancestors.ToHashSet(ReferenceEqualityComparer.Instance);
+            foreach (var e in ElementsBelow(ancestors[^1]))
             {
                 if (e == top) break;
-                if (e.Contains(top)) continue;
-                if (!_standfirsts.Contains(e) || (found.Count > 0 && found[^1].Contains(e))) continue;
-                if (ChromeNamed(e, ChromeWords) || HasChromeNamedAncestor(e, scope)) continue;
-                found.Add(e);
+                if (!holdsTop.Contains(e) && IsStandfirst(e)) before.Add(e);
+            }
+            // The scope: the nearest ancestor holding one. Many there are the teasers of other stories.
+            foreach (var scope in ancestors)
+            {
+                var inScope = before.Where(scope.Contains).ToList();
+                if (inScope.Count == 0) continue;
+                if (inScope.Count > MaximumStandfirstParagraphs) return found;
+                foreach (var e in inScope)
+                    if (found.Count == 0 || !found[^1].Contains(e)) found.Add(e);
+                break;
             }
             return found;
         }
-
-        private static bool Precedes(INode a, INode b) => (a.CompareDocumentPosition(b) & DocumentPositions.Following) != 0;
 
         /// <summary>Puts the standfirst at the article's start, unless it is already part of the article.</summary>
         private void PrependStandfirst(List<IElement> standfirst)
@@ -1427,7 +1454,7 @@ public sealed partial class GenericExtractor
             foreach (var node in ElementsBelow(article))
             {
                 if (!proseSeen && node.LocalName == "p" && node.ParentElement is not null && _text.Of(node).Length >= LongSiblingParagraph) proseSeen = true;
-                var named = ChromeNamed(node, ChromeWords) || (proseSeen && ChromeNamed(node, TeaserWords));
+                var named = Named(node, NameKinds.Chrome) || (proseSeen && Named(node, NameKinds.Teaser));
                 if (!named || IsMarkedArticleBody(node)) continue;
                 if (Ancestors(node).Any(removed.Contains)) continue;
                 if (_text.Of(node).Length >= ChromeShareOfArticle * total) continue;
@@ -1454,7 +1481,7 @@ public sealed partial class GenericExtractor
                     Remove(figure);
             foreach (var caption in ElementsBelow(article))
             {
-                if (caption.LocalName != "figcaption" && (HeadingLevel(caption) > 0 || !ChromeNamed(caption, CaptionWords))) continue;
+                if (caption.LocalName != "figcaption" && (HeadingLevel(caption) > 0 || !Named(caption, NameKinds.Caption))) continue;
                 if (caption.ParentElement is null || HasAncestor(caption, "figure", 0)) continue;
                 if (ImageBlock(caption, article) is { } block)
                 {
@@ -1687,7 +1714,8 @@ public sealed partial class GenericExtractor
             node.Parent?.ReplaceChild(replacement, node);
             _text.Renamed(node, replacement);
             if (_scores.Remove(node, out var score)) _scores[replacement] = score;
-            if (_standfirsts.Remove(node)) _standfirsts.Add(replacement);
+            if (_keptStandfirsts.Remove(node)) _keptStandfirsts.Add(replacement);
+            if (_namedStandfirsts.Remove(node)) _namedStandfirsts.Add(replacement);
             return replacement;
         }
 
