@@ -182,10 +182,22 @@ public sealed partial class GenericExtractor
     [GeneratedRegex(@"\b(follow|folge|folgen|síguenos|siguenos|suivez|seguici|obserwuj)\b.{0,40}\b(twitter|facebook|instagram|telegram|youtube|whatsapp|linkedin|tiktok)\b|\b(canal|kanal|channel)\b.{0,30}\b(telegram|youtube|whatsapp)\b|newsletter|\bsubscri(be|ption|bers?)\b|abonnier|abonnez|suscr[ií]b|suscripci|subskrypc|iscriviti|inscreva|^\W*(anzeige|werbung|advertisement|sponsored|publicidad|pubblicità|reklama)\b|affiliate|hazte miembro|become a member|werde mitglied|mitglied werden", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CallToAction();
 
+    /// <summary>Parts of words that every match of <see cref="CallToAction"/> holds, lower-case.</summary>
+    private static readonly string[] CallToActionStems =
+    [
+        "follow", "folge", "síguenos", "siguenos", "suivez", "seguici", "obserwuj", "canal", "kanal", "channel", "newsletter", "subscri",
+        "abonn", "suscr", "subskryp", "iscriv", "inscrev", "anzeige", "werbung", "advertisement", "sponsored", "publicidad", "pubblicità",
+        "reklama", "affiliate", "miembro", "member", "mitglied",
+    ];
+
     /// <summary>A photo credit or a source standing alone: "Foto: Galli/Malteser", "Quelle: Landesregierung",
     /// "Photograph by", "Titelbild:", "Augusta National/Getty Images".</summary>
-    [GeneratedRegex(@"^\W*(fotos?|photos?|bild|bilder|images?|quellen?|sources?|credits?|crédits?( photos?)?|fuente|fonte|źródło|fotografía|foto ?credits?|photo ?credits?)\s*[:/|©]|^\W*(titelbild|beitragsbild|headerbild|aufmacherbild)\W*$|^\W*(photo(graph)?s?|fotos?) (by|courtesy|von|via)\b|(getty images|\bafp|\bdpa|\breuters|shutterstock|istock(photo)?|unsplash|fotolia|imago images|picture alliance)\W*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\W*(fotos?|photos?|bild|bilder|images?|quellen?|sources?|credits?|crédits?( photos?)?|fuente|fonte|źródło|fotografía|foto ?credits?|photo ?credits?)\s*[:/|©]|^\W*(titelbild|beitragsbild|headerbild|aufmacherbild)\W*$|^\W*(photo(graph)?s?|fotos?) (by|courtesy|von|via)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CreditLine();
+
+    /// <summary>Picture agencies, whose name ends a credit line ("Augusta National/Getty Images").</summary>
+    private static readonly string[] PictureAgencies =
+        ["getty images", "afp", "dpa", "reuters", "shutterstock", "istock", "istockphoto", "unsplash", "fotolia", "imago images", "picture alliance"];
 
     /// <summary>A copyright notice: "© 2020 CBS Interactive Inc.", "Copyright 2019 …", "(c) 2010 by …".</summary>
     [GeneratedRegex(@"^\W*(©|\(c\)\s*\d|copyright\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -1249,9 +1261,8 @@ public sealed partial class GenericExtractor
             {
                 var blocks = TextBlocks(article);
                 RemoveMetaLines(blocks);
-                RemoveChromeSections(article, blocks);
                 // The sections removed took blocks with them: the blocks left are found again.
-                blocks = TextBlocks(article);
+                if (RemoveChromeSections(article, blocks)) blocks = TextBlocks(article);
                 RemoveCallsToAction(blocks);
                 RemoveEmptySections(blocks);
             }
@@ -1286,8 +1297,9 @@ public sealed partial class GenericExtractor
         /// Thema", "Leave a reply", "Share this:"; see <see cref="ChromeHeading"/>) goes with what follows it, up to
         /// the next heading of its level or a paragraph long enough to be the article again.
         /// </summary>
-        private void RemoveChromeSections(IElement article, List<IElement> blocks)
+        private bool RemoveChromeSections(IElement article, List<IElement> blocks)
         {
+            var removed = false;
             foreach (var heading in blocks)
             {
                 if (heading.ParentElement is null || !article.Contains(heading)) continue;
@@ -1308,7 +1320,9 @@ public sealed partial class GenericExtractor
                     next = after;
                 }
                 Remove(section);
+                removed = true;
             }
+            return removed;
         }
 
         /// <summary>
@@ -1335,20 +1349,44 @@ public sealed partial class GenericExtractor
             foreach (var e in blocks)
             {
                 if (e.ParentElement is null || _text.Of(e).Length > MaximumCallToActionLength) continue;
-                if (CallToAction().IsMatch(TextNormalizer.Collapse(e.TextContent))) Remove(e);
+                var text = TextNormalizer.Collapse(e.TextContent);
+                if (MayCallToAction(text) && CallToAction().IsMatch(text)) Remove(e);
             }
+        }
+
+        /// <summary>Whether a text has one of the stems every call to action has (see <see cref="CallToActionStems"/>):
+        /// the expression is slow to run on every paragraph.</summary>
+        private static bool MayCallToAction(string text)
+        {
+            var lower = text.ToLowerInvariant();
+            foreach (var stem in CallToActionStems)
+                if (lower.Contains(stem, StringComparison.Ordinal)) return true;
+            return false;
         }
 
         internal static bool IsMetaLine(string line)
         {
             if (line.Length == 0 || line.Length > MaximumMetaLineLength) return false;
-            if (CopyrightLine().IsMatch(line) || CreditLine().IsMatch(line)) return true;
+            if (CopyrightLine().IsMatch(line) || CreditLine().IsMatch(line) || EndsWithAgency(line)) return true;
             // Dates, times, reading times and counters all have digits.
             if (line.AsSpan().IndexOfAnyInRange('0', '9') < 0) return false;
             if (ReadingTimeOrCounter().IsMatch(line)) return true;
             if (!DateToken().IsMatch(line)) return false;
             var rest = DateWords().Replace(DateToken().Replace(line, " "), " ");
             return rest.Count(char.IsLetter) <= 3;
+        }
+
+        /// <summary>A line ending in a picture agency's name, as a word of its own.</summary>
+        private static bool EndsWithAgency(string line)
+        {
+            var end = line.Length;
+            while (end > 0 && !char.IsLetterOrDigit(line[end - 1])) end--;
+            var text = line.AsSpan(0, end);
+            foreach (var agency in PictureAgencies)
+                if (text.EndsWith(agency, StringComparison.OrdinalIgnoreCase)
+                    && (text.Length == agency.Length || !char.IsLetterOrDigit(text[^(agency.Length + 1)])))
+                    return true;
+            return false;
         }
 
         /// <summary>Whether a block holds a paragraph long enough to be the article's own text.</summary>
