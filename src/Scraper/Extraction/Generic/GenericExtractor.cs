@@ -1508,8 +1508,9 @@ public sealed partial class GenericExtractor
         /// <summary>
         /// Captions belong to their images, not to the text. A caption (a &lt;figcaption&gt;, or a block named as one:
         /// see <see cref="CaptionWords"/>) outside a &lt;figure&gt; whose block holds an image and little else makes
-        /// that block a figure, which the body reader reads as an image with its caption; a caption without an image
-        /// near it (shown over a script's slideshow or a CSS background) goes, and so does a figure without an image.
+        /// that block a figure, which the body reader reads as an image with its caption; a caption right after its
+        /// image is left to the body reader, which pairs them; any other caption (over a script's slideshow, a CSS
+        /// background, an image far from it) goes, and so does a figure without an image.
         /// </summary>
         private void GatherFigures(IElement article)
         {
@@ -1521,14 +1522,10 @@ public sealed partial class GenericExtractor
             {
                 if (caption.LocalName != "figcaption" && (HeadingLevel(caption) > 0 || !Named(caption, NameKinds.Caption))) continue;
                 if (caption.ParentElement is null || HasAncestor(caption, "figure", 0)) continue;
-                if (ImageBlock(caption, article) is { } block)
-                {
-                    if (block != article) Rename(block, "figure");
-                }
-                else
-                {
-                    Remove(caption);
-                }
+                var block = ImageBlock(caption, article);
+                if (block is not null && block != article) Rename(block, "figure");
+                // Right after its image, the body reader pairs them; elsewhere a caption is not text.
+                else if (block is null && !FollowsImage(caption)) Remove(caption);
             }
         }
 
@@ -1540,16 +1537,22 @@ public sealed partial class GenericExtractor
             var level = 0;
             for (var block = caption.ParentElement; block is not null && level < CaptionToImageLevels; block = block.ParentElement, level++)
             {
-                if (block.GetElementsByTagName("img").Length is var images && images == 0)
+                var images = block.GetElementsByTagName("img").Length;
+                if (images == 0)
                 {
-                    if (block == article) return null;
+                    if (block == article) break;
                     continue;
                 }
-                if (images > 2 || _text.Of(block).Length > captionLength + FigureTextBesideCaption) return null;
-                return block;
+                // A block with more text than a caption's is text around an image, not the image's figure.
+                return images > 2 || _text.Of(block).Length > captionLength + FigureTextBesideCaption ? null : block;
             }
             return null;
         }
+
+        /// <summary>Whether the element before a caption is an image or holds nothing but one.</summary>
+        private bool FollowsImage(IElement caption) =>
+            caption.PreviousElementSibling is { } previous
+            && (previous.LocalName == "img" || (previous.GetElementsByTagName("img").Length > 0 && _text.Of(previous).Length == 0));
 
         private void RemoveAll(IElement root, string selector)
         {
