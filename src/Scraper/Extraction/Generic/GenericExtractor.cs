@@ -509,10 +509,10 @@ public sealed partial class GenericExtractor
         private readonly IElement _body = body;
         /// <summary>Headers and hgroups, and whether they hold the headline (see <see cref="InHeadlineHeader"/>).</summary>
         private readonly Dictionary<IElement, bool> _headlineHeaders = new(ReferenceEqualityComparer.Instance);
+        /// <summary>Paragraphs that took the place of the div around them, and that div (see <see cref="Prune"/>).</summary>
+        private readonly Dictionary<IElement, IElement> _wrappers = new(ReferenceEqualityComparer.Instance);
         /// <summary>Standfirsts moved out of a pruned header (see <see cref="KeepStandfirsts"/>).</summary>
         private readonly HashSet<IElement> _keptStandfirsts = new(ReferenceEqualityComparer.Instance);
-        /// <summary>Paragraphs that took the place of a div named as a standfirst (see <see cref="Prune"/>).</summary>
-        private readonly HashSet<IElement> _namedStandfirsts = new(ReferenceEqualityComparer.Instance);
         /// <summary>The characters of prose in the whole page, once measured (see <see cref="ProseOf"/>).</summary>
         private int _pageProse = -1;
 
@@ -717,8 +717,8 @@ public sealed partial class GenericExtractor
                         // A div around one paragraph: the paragraph takes its place, so its score goes to the real container.
                         // The places are swapped once the walk is done, all of a parent's at once (see SetChildren).
                         var p = node.FirstElementChild!;
-                        // The paragraph takes the div's name, which may say it is the standfirst.
-                        if (NamedStandfirst(node)) _namedStandfirsts.Add(p);
+                        // The div's name may say what the paragraph is (a caption, a standfirst).
+                        _wrappers[p] = node;
                         if (!unwrapped.TryGetValue(parent, out var replacements)) unwrapped[parent] = replacements = new(ReferenceEqualityComparer.Instance);
                         replacements[node] = p;
                         toScore.Add(p);
@@ -761,6 +761,8 @@ public sealed partial class GenericExtractor
             var names = Names.Of(node);
             var kinds = KindsOfName(names.Class, isId: false) | KindsOfName(names.Id, isId: true);
             // Hidden by a class, or a consent banner (its names' words say it may be one, the expression says it is).
+            if ((kinds & NameKinds.Hidden) != 0) return true;
+            if ((kinds & NameKinds.Consent) != 0 && node.LocalName is not ("body" or "html") && names.Match(ConsentBanner())) return true;
             if (IsByline(node, names))
             {
                 byline.Found = node.TextContent.Trim();
@@ -1096,7 +1098,8 @@ public sealed partial class GenericExtractor
             foreach (var sibling in siblings)
             {
                 var append = sibling == top;
-                if (!append)
+                // An article element is one story: the article elements beside it are other stories.
+                if (!append && !(top.LocalName == "article" && sibling.LocalName == "article"))
                 {
                     // Parts of one article often share a class.
                     var bonus = topClass.Length > 0 && (sibling.GetAttribute("class") ?? "") == topClass ? topScore * SiblingScoreShare : 0;
@@ -1131,7 +1134,11 @@ public sealed partial class GenericExtractor
         }
 
         private bool NamedStandfirst(IElement e) =>
-            _namedStandfirsts.Contains(e) || (KindsOf(e) & (NameKinds.Standfirst | NameKinds.Site)) == NameKinds.Standfirst;
+            (NamedAsOrWrapped(e) & (NameKinds.Standfirst | NameKinds.Site)) == NameKinds.Standfirst;
+
+        /// <summary>The kinds an element's names say, or those of the div it took the place of.</summary>
+        private NameKinds NamedAsOrWrapped(IElement e) =>
+            KindsOf(e) | (_wrappers.TryGetValue(e, out var wrapper) ? KindsOf(wrapper) : NameKinds.None);
 
         /// <summary>A paragraph or subheading right in the header that holds the page's headline (an h1 that repeats
         /// the title, in a &lt;header&gt; or &lt;hgroup&gt;; a site's header holds the site's name): the subtitle under
@@ -1256,7 +1263,16 @@ public sealed partial class GenericExtractor
             CleanConditionally(article, "table", tables);
             CleanConditionally(article, "ul", tables);
             CleanConditionally(article, "div", tables);
-            if (rules.CleanConditionally) RemoveLinkLines(article);
+            if (rules.CleanConditionally)
+            {
+                // Inline runs between blocks (a kicker's link, a <time>) are blocks of text of their own to the body
+                // reader; as paragraphs, the passes below see them too.
+                foreach (var container in ElementsBelow(article))
+                    if (container.LocalName is "div" or "section" or "header" or "footer" or "article" or "main" or "aside" or "hgroup"
+                        && HasBlockDescendant(container))
+                        WrapInlineRuns(container);
+                RemoveLinkLines(article);
+            }
             if (rules.CleanConditionally)
             {
                 var blocks = TextBlocks(article);
@@ -1306,7 +1322,10 @@ public sealed partial class GenericExtractor
                 var text = _text.Of(heading);
                 if (text.Length == 0 || text.Length > MaximumLabelLength) continue;
                 var level = HeadingLevel(heading);
-                if (!ChromeHeading().IsMatch(TextNormalizer.Collapse(heading.TextContent))) continue;
+                var line = TextNormalizer.Collapse(heading.TextContent);
+                // A paragraph that ends a sentence is a sentence ("Sign up for our newsletter…."), not a label.
+                if (level == 0 && line.Length > 0 && line[^1] is '.' or '!' or '?') continue;
+                if (!ChromeHeading().IsMatch(line)) continue;
                 // A label inside a paragraph or a list item stands for its whole block.
                 var section = heading;
                 while (level == 0 && section.ParentElement is { } parent && parent != article && _text.Of(parent).Length == text.Length) section = parent;
@@ -1328,15 +1347,16 @@ public sealed partial class GenericExtractor
         /// <summary>
         /// Lines of metadata among the text blocks: a date or a time alone ("Dienstag, 4. Juni 2019", "12.12.2022,
         /// 08:30 Uhr", "Updated: 3:59 PM"), a reading time ("5 min read"), a counter ("71 Kommentare"), a photo
-        /// credit or source ("Foto: …", "Quelle: …") or a copyright notice. They describe the article or its
-        /// pictures; they are not its text.
+        /// credit or source ("Foto: …", "Quelle: …"), a copyright notice, an ad slot's "Advertisement" or a script's
+        /// "Loading…". They describe the article or its pictures, or stand in for something else; they are not its text.
         /// </summary>
         private void RemoveMetaLines(List<IElement> blocks)
         {
             foreach (var e in blocks)
             {
                 if (e.ParentElement is null || _text.Of(e).Length > MaximumMetaLineLength) continue;
-                if (IsMetaLine(TextNormalizer.Collapse(e.TextContent))) Remove(e);
+                var line = TextNormalizer.Collapse(e.TextContent);
+                if (IsMetaLine(line) || AdWords().IsMatch(line) || LoadingWords().IsMatch(line)) Remove(e);
             }
         }
 
@@ -1520,7 +1540,7 @@ public sealed partial class GenericExtractor
                     Remove(figure);
             foreach (var caption in ElementsBelow(article))
             {
-                if (caption.LocalName != "figcaption" && (HeadingLevel(caption) > 0 || !Named(caption, NameKinds.Caption))) continue;
+                if (caption.LocalName != "figcaption" && (HeadingLevel(caption) > 0 || (NamedAsOrWrapped(caption) & NameKinds.Caption) == 0)) continue;
                 if (caption.ParentElement is null || HasAncestor(caption, "figure", 0)) continue;
                 var block = ImageBlock(caption, article);
                 if (block is not null && block != article) Rename(block, "figure");
@@ -1756,7 +1776,7 @@ public sealed partial class GenericExtractor
             _text.Renamed(node, replacement);
             if (_scores.Remove(node, out var score)) _scores[replacement] = score;
             if (_keptStandfirsts.Remove(node)) _keptStandfirsts.Add(replacement);
-            if (_namedStandfirsts.Remove(node)) _namedStandfirsts.Add(replacement);
+            if (_wrappers.Remove(node, out var wrapper)) _wrappers[replacement] = wrapper;
             return replacement;
         }
 
