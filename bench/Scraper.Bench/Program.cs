@@ -10,5 +10,7 @@ if (args is ["export-memory", ..])
 }
 // dotnet run -c Release --project bench/Scraper.Bench -- corpus [DIR] [--repeat N] [--words]
 if (args is ["corpus", ..]) return CorpusCommand.Run(args[1..]);
+// dotnet run -c Release --project bench/Scraper.Bench -- segments [DIR] [--quiet] [--only TEXT] [--dump DIR]
+if (args is ["segments", ..]) return SegmentsCommand.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

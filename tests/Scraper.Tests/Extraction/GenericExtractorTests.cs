@@ -84,8 +84,8 @@ public sealed class GenericExtractorTests
 
         var meta = Extract(Page(dom));
         Assert.Equal(("OpenGraph title", "Meta Author", "2024-03-02", "fr"), (meta.Title, meta.Byline, meta.Published, meta.Language));
-        // A byline that the metadata gives leaves the byline element in the text, as published.
-        Assert.Contains("By Dom Writer", meta.Paragraphs);
+        // The byline element is no text, whether or not the metadata already gave the author.
+        Assert.DoesNotContain("By Dom Writer", meta.Text);
 
         var domOnly = Extract(Page("<title>A headline from the document title | Example News</title>"));
         Assert.Equal(("A headline from the document title", "Dom Writer", "2024-02-29", "fr"), (domOnly.Title, domOnly.Byline, domOnly.Published, domOnly.Language));
@@ -152,6 +152,138 @@ public sealed class GenericExtractorTests
         var article = Extract(html.ToString());
         Assert.Contains(Prose("bridge"), article.Text);
         Assert.Contains(Prose("toll"), article.Text);
+    }
+
+    [Fact]
+    public void Text_hidden_by_class_consent_banners_and_ruby_annotations_are_not_read()
+    {
+        var article = Extract($$"""
+            <html><body>
+              <div class="cookie-consent-banner"><p>We use cookies to give you the best experience on our website, so please accept them all.</p></div>
+              <div class="article-body">
+                <a class="skip-link" href="#main">Skip to the main content of this page</a>
+                <p>{{Prose("bridge")}}</p>
+                <span class="sr-only">A note for screen readers only, which sighted readers never see on the page.</span>
+                <p>{{Prose("toll")}} <ruby>漢<rt>かん</rt>字<rt>じ</rt></ruby></p>
+              </div>
+            </body></html>
+            """);
+        Assert.Equal([Prose("bridge"), Prose("toll") + " 漢字"], article.Paragraphs);
+    }
+
+    [Fact]
+    public void An_article_written_into_a_noscript_for_readers_without_scripts_is_read()
+    {
+        var article = Extract($$"""
+            <html><body><div class="post-body"><div class="loading">Loading…</div>
+              <noscript><p>{{Prose("bridge")}}</p><p>{{Prose("toll")}}</p></noscript>
+              <noscript><img src="/pixel.gif"></noscript>
+            </div></body></html>
+            """);
+        Assert.Equal([Prose("bridge"), Prose("toll")], article.Paragraphs);
+    }
+
+    [Fact]
+    public void Chrome_inside_the_article_goes_author_boxes_link_lines_dates_credits_related_sections_and_calls_to_action()
+    {
+        var article = Extract($$"""
+            <html><head><title>Bridge opens to traffic after two years | Example News</title></head><body>{{Chrome}}
+            <article class="story">
+              <p>Dienstag, 4. Juni 2019, 08:30 Uhr</p>
+              <p>5 min read</p>
+              <p>{{Prose("bridge")}}</p>
+              <p>Read more: <a href="/2024/04/ferry.html">The ferry that the bridge replaces makes its last crossing</a></p>
+              <p>{{Prose("toll")}}</p>
+              <p>Foto: Jane Roe/Reuters</p>
+              <p>Sign up for our newsletter and get the best stories of the day every morning.</p>
+              <p>{{Prose("budget")}}</p>
+              <div class="author-bio"><p>Jane Roe has written about the city's bridges, roads and railways for twenty years.</p></div>
+              <h3>Related stories</h3>
+              <p>The ferry's last crossing drew a crowd of hundreds to the harbour on Sunday.</p>
+              <p>Tolls on the old road will go in the summer, the council says.</p>
+              <p>© 2024 Example News</p>
+            </article></body></html>
+            """);
+        Assert.Equal([Prose("bridge"), Prose("toll"), Prose("budget")], article.Paragraphs);
+    }
+
+    [Fact]
+    public void The_standfirst_in_the_articles_header_starts_the_text_and_the_headers_byline_and_date_do_not()
+    {
+        var article = Extract($$"""
+            <html><head><title>Bridge opens to traffic after two years</title></head><body>{{Chrome}}
+            <article>
+              <header class="article-header">
+                <a class="kicker" href="/city">City</a>
+                <h1>Bridge opens to traffic after two years</h1>
+                <p class="article-lead">The new bridge links the old town with the station and halves the journey between them.</p>
+                <p class="byline">By Jane Roe</p>
+                <time datetime="2024-06-04">4 June 2024</time>
+              </header>
+              <div class="article-body"><p>{{Prose("bridge")}}</p><p>{{Prose("toll")}}</p><p>{{Prose("budget")}}</p></div>
+            </article></body></html>
+            """);
+        Assert.Equal(
+            ["The new bridge links the old town with the station and halves the journey between them.", Prose("bridge"), Prose("toll"), Prose("budget")],
+            article.Paragraphs);
+        Assert.Equal("Jane Roe", article.Byline);
+    }
+
+    [Fact]
+    public void Captions_go_with_their_images_and_a_caption_without_an_image_is_not_text()
+    {
+        var article = Extract($$"""
+            <html><body><div class="article-body">
+              <p>{{Prose("bridge")}}</p>
+              <div class="image-block"><div class="image-wrap"><img src="/img/bridge.jpg" alt=""></div><div class="image-caption">The bridge at dawn, from the east bank.</div></div>
+              <p>{{Prose("toll")}}</p>
+              <div class="slideshow"><div class="slide-caption">Image 3 of 12: the bridge lit at night</div></div>
+              <p>{{Prose("budget")}}</p>
+            </div></body></html>
+            """);
+        Assert.Equal([Prose("bridge"), Prose("toll"), Prose("budget")], article.Paragraphs);
+        Assert.Equal("The bridge at dawn, from the east bank.", Assert.Single(article.Figures).Caption);
+    }
+
+    [Fact]
+    public void Text_beside_an_inline_image_is_a_paragraph_not_the_images_caption()
+    {
+        var article = Extract($$"""
+            <html><body><div class="entry-content">
+              <p><img src="/img/logo.png">A senior official said in a sworn statement that the bridge was ready for traffic and safe.</p>
+              <p>{{Prose("bridge")}}</p><p>{{Prose("toll")}}</p>
+            </div></body></html>
+            """);
+        Assert.Equal("A senior official said in a sworn statement that the bridge was ready for traffic and safe.", article.Paragraphs[0]);
+        Assert.Null(Assert.Single(article.Figures).Caption);
+    }
+
+    [Fact]
+    public void Of_several_stories_appended_one_after_the_other_the_first_is_the_pages()
+    {
+        var article = Extract($$"""
+            <html><body>
+              <article class="entry"><p>{{Prose("bridge")}}</p><p>{{Prose("toll")}}</p><p>{{Prose("budget")}}</p></article>
+              <article class="entry"><p>{{Prose("harbour")}}</p><p>{{Prose("ferry")}}</p><p>{{Prose("museum")}}</p><p>{{Prose("park")}}</p><p>{{Prose("school")}}</p></article>
+            </body></html>
+            """);
+        Assert.Equal([Prose("bridge"), Prose("toll"), Prose("budget")], article.Paragraphs);
+    }
+
+    [Fact]
+    public void Names_do_not_remove_a_layout_that_holds_the_article_nor_a_field_whose_label_is_hidden()
+    {
+        var article = Extract($$"""
+            <html><body>
+              <div class="o-row c-fixed-sidebar-layout">
+                <article class="c-article"><div class="field field--name-body field--label-hidden">
+                  <p>{{Prose("bridge")}}</p><p>{{Prose("toll")}}</p><p>{{Prose("budget")}}</p>
+                </div></article>
+                <div class="sidebar"><ul><li><a href="/a">Sidebar story one</a></li><li><a href="/b">Sidebar story two</a></li></ul></div>
+              </div>
+            </body></html>
+            """);
+        Assert.Equal([Prose("bridge"), Prose("toll"), Prose("budget")], article.Paragraphs);
     }
 
     [Fact]

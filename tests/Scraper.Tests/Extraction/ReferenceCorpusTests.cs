@@ -39,15 +39,18 @@ public sealed class ReferenceCorpusTests
         }
         Assert.Empty(failures);
 
+        // Agreement with Readability.js is a little lower than the 0.999 of an extractor that followed it alone: the
+        // extractor now also removes what Readability keeps and readers do not want (README, "The generic extractor").
         var meanF1 = scores.Average(s => s.Text.F1);
-        Assert.True(meanF1 >= 0.99, $"mean F1 {meanF1:0.000}");
+        Assert.True(meanF1 >= 0.98, $"mean F1 {meanF1:0.000}");
         Assert.True(scores.Average(s => s.Text.Precision) >= 0.99, $"mean precision {scores.Average(s => s.Text.Precision):0.000}");
-        Assert.True(scores.Average(s => s.Text.Recall) >= 0.99, $"mean recall {scores.Average(s => s.Text.Recall):0.000}");
+        Assert.True(scores.Average(s => s.Text.Recall) >= 0.97, $"mean recall {scores.Average(s => s.Text.Recall):0.000}");
         Assert.Empty(scores.Where(s => s.Text.F1 < 0.5).Select(s => $"{s.Name} {s.Text.F1:0.000}"));
-        var titles = (double)scores.Count(s => s.TitleAgrees) / scores.Count;
-        Assert.True(titles >= 0.95, $"title agreement {titles:P1}");
+        // Titles and bylines are no worse than before: 125 of 130 and 76 of 76.
+        var titles = scores.Count(s => s.TitleAgrees);
+        Assert.True(titles >= 125, $"title agreement {titles}/{scores.Count}");
         var bylines = scores.Where(s => s.BylineAgrees is not null).ToList();
-        var bylineRate = (double)bylines.Count(s => s.BylineAgrees == true) / bylines.Count;
-        Assert.True(bylineRate >= 0.95, $"byline agreement {bylineRate:P1}");
+        Assert.True(bylines.Count >= 76, $"{bylines.Count} reference bylines");
+        Assert.Empty(bylines.Where(s => s.BylineAgrees != true).Select(s => $"{s.Name}: {s.Article.Byline}"));
     }
 }
