@@ -56,6 +56,7 @@ public static class CommandHelp
         ["runs"] = new(["scraper runs", "scraper runs --last 5 -f json"], [Ok, Usage, NoArchive]),
         ["errors"] = new(["scraper errors", "scraper errors --run 12 -f json"], [Ok, NotFound, Usage, NoArchive]),
         ["changes"] = new(["scraper changes", "scraper changes --since 7d --site wnd.gov.cn -f json"], [Ok, Usage, NoArchive]),
+        ["sections"] = new(["scraper sections", "scraper sections --site wnd.gov.cn -f json"], [Ok, Usage, NoArchive]),
         ["completion"] = new(
             ["scraper completion bash > ~/.local/share/bash-completion/completions/scraper",
              "scraper completion zsh > \"${fpath[1]}/_scraper\"", "scraper completion fish > ~/.config/fish/completions/scraper.fish"],

@@ -39,6 +39,7 @@ public static class ScraperCli
         root.Add(RunsCommand.Create(context));
         root.Add(ErrorsCommand.Create(context));
         root.Add(ChangesCommand.Create(context));
+        root.Add(SectionsCommand.Create(context));
         root.Add(ConfigCommand.Create(context));
         root.Add(CompletionCommand.Create(context, root));
         root.Add(HelpCommand.Create(context, root));

@@ -33,7 +33,8 @@ public sealed partial class ArchiveStore
     /// <summary>
     /// The raw captures of the selected article pages and of their continuation pages (page 2, 3 … of a split
     /// article): each page's newest capture, or with <see cref="PageFilter.AllRevisions"/> every capture, oldest first.
-    /// Article pages in archive order, each followed by its continuation pages. Bodies are read one at a time.
+    /// Article pages in archive order, each followed by its continuation pages. Bodies are read one at a time. A capture's
+    /// URL is the one it was fetched or imported from (an alias of the page, if so).
     /// </summary>
     public IAsyncEnumerable<ArchivedCapture> ReadCapturesAsync(PageFilter? filter = null, CancellationToken cancellationToken = default) =>
         Guarded(ReadCapturesCoreAsync(filter ?? new PageFilter(), cancellationToken), cancellationToken);
@@ -48,7 +49,7 @@ public sealed partial class ArchiveStore
         // The rows to sort carry no body: a body is loaded by key only when the consumer asks, so memory holds one at a time.
         await using var command = NewCommand(
             $"""
-            SELECT c.id, cp.url, c.captured_at, c.origin, c.http_status, c.etag, c.last_modified, c.content_type, c.body_sha256, b.size
+            SELECT c.id, coalesce(c.url, cp.url), c.captured_at, c.origin, c.http_status, c.etag, c.last_modified, c.content_type, c.body_sha256, b.size
             FROM pages cp
             JOIN pages p ON p.id = coalesce(cp.continuation_of, cp.id)
             JOIN captures c ON c.page_id = cp.id

@@ -33,6 +33,8 @@ public sealed record PageCapture(Uri Url, DateTimeOffset CapturedAt, ReadOnlyMem
     public Uri? ContinuationOf { get; init; }
     /// <summary>What the page is; a list or robots.txt capture never gets an article.</summary>
     public PageKind Kind { get; init; } = PageKind.Article;
+    /// <summary>The site family, for a page whose article (which otherwise names it) there is none of: a list page.</summary>
+    public string? Site { get; init; }
 }
 
 /// <summary>A 304 Not Modified of a continuation page, stored with its page 1's.</summary>
@@ -51,7 +53,11 @@ public sealed record StoreResult(
     bool CaptureAdded,
     bool BodyAdded,
     int? RevisionNumber,
-    bool RevisionAdded);
+    bool RevisionAdded)
+{
+    /// <summary>The URL the capture came from, when it is an alias of the page's <see cref="Url"/> (the other scheme, a mirror host).</summary>
+    public string? Alias { get; init; }
+}
 
 /// <summary>What re-extracting one stored capture changed.</summary>
 public sealed record ReextractResult(long CaptureId, int? RevisionNumber, bool RevisionAdded, bool LatestChanged);
@@ -67,11 +73,15 @@ public sealed record PreparedPage
         Body = body;
         Article = article;
         BodySha256 = bodySha256;
+        // Only an article page's canonical link can name the page it is (see PageIdentity.AcceptCanonicalLink).
+        DeclaredCanonical = article is null ? null : PageIdentity.FindCanonicalLink(body.Span);
     }
 
     public ReadOnlyMemory<byte> Body { get; }
     public Extraction.Article? Article { get; }
     internal string BodySha256 { get; }
+    /// <summary>The href of the page's <c>&lt;link rel="canonical"&gt;</c>, if it has one.</summary>
+    internal string? DeclaredCanonical { get; }
     /// <summary>Null when the body was not compressed ahead (the store then compresses it if the archive lacks it).</summary>
     internal ArchiveStore.CompressedBody? Compressed { get; init; }
     internal ArchiveStore.PreparedArticle? PreparedArticle { get; init; }

@@ -47,7 +47,7 @@ public class ArchiveSchemaTests
         {
             v1.Open();
             using var downgrade = v1.CreateCommand();
-            downgrade.CommandText = """
+            downgrade.CommandText = SchemaVersions.Undo5 + """
                 DROP TABLE search_queue; DROP VIEW search_source; DROP VIEW revision_text;
                 CREATE VIEW search_source AS
                 SELECT p.id AS page_id,

@@ -39,7 +39,7 @@ public sealed class PageKindTests : IDisposable
         {
             v3.Open();
             using var downgrade = v3.CreateCommand();
-            downgrade.CommandText = "ALTER TABLE pages DROP COLUMN kind; PRAGMA user_version = 3;";
+            downgrade.CommandText = SchemaVersions.Undo5 + "ALTER TABLE pages DROP COLUMN kind; PRAGMA user_version = 3;";
             downgrade.ExecuteNonQuery();
         }
 
@@ -55,7 +55,7 @@ public sealed class PageKindTests : IDisposable
             };
             await store.StorePageAsync(list, article);
         }
-        Assert.Equal(4L, Scalar("PRAGMA user_version"));
+        Assert.Equal((long)ArchiveSchema.Version, Scalar("PRAGMA user_version"));
         Assert.Equal("article", Scalar("SELECT kind FROM pages WHERE url LIKE '%c_941797.htm'"));
         Assert.Equal("list", Scalar("SELECT kind FROM pages WHERE url LIKE '%bizupdates.html'"));
         ArchiveFixtures.AssertIntegrity(Db);
