@@ -116,7 +116,8 @@ CREATE TABLE images (
     data         BLOB NOT NULL
 ) WITHOUT ROWID;
 
--- The figures of a revision in document order; position is the index of the paragraph the figure precedes.
+-- The figures of a revision in document order; position is the index of the paragraph the figure precedes. media
+-- (schema version 5) is null for an image and 'video' for a video (src its address), kept as a figure of the article.
 CREATE TABLE figures (
     revision_id  INTEGER NOT NULL REFERENCES revisions (id),
     ordinal      INTEGER NOT NULL,
@@ -125,7 +126,7 @@ CREATE TABLE figures (
     caption      TEXT,
     credit       TEXT,
     position     INTEGER NOT NULL,
-    image_sha256 TEXT REFERENCES images (sha256),
+    image_sha256 TEXT REFERENCES images (sha256), media TEXT,
     PRIMARY KEY (revision_id, ordinal)
 ) WITHOUT ROWID;
 

@@ -57,7 +57,7 @@ public static partial class ArchiveSchema
               """,
         // 4 → 5: each article once. A page is keyed by its URL without the scheme on its host group's canonical host
         // (PageIdentity); the other URLs are its aliases, a capture notes the URL it came from, list pages note their
-        // links (sections). The keys are filled, and the pages that turn out to be one merged, by the store in the same
+        // links (sections), a figure may be a video. The keys are filled, and the pages that turn out to be one merged, by the store in the same
         // transaction (ArchiveStore.ApplyIdentityAsync), since the host groups are data of the site rules.
         [4] = """
               ALTER TABLE pages ADD COLUMN key TEXT;
@@ -76,6 +76,7 @@ public static partial class ArchiveSchema
                   url          TEXT NOT NULL,
                   PRIMARY KEY (list_page_id, url)
               ) WITHOUT ROWID;
+              ALTER TABLE figures ADD COLUMN media TEXT;
               CREATE TABLE page_identity (
                   id    INTEGER PRIMARY KEY CHECK (id = 1),
                   hosts TEXT NOT NULL

@@ -18,7 +18,7 @@ public sealed partial class ArchiveStore
         var (selected, parameters) = SelectedPages(filter);
         await using var command = NewCommand(
             $"""
-            SELECT p.url, r.number, f.ordinal, f.src, f.alt, f.caption, f.credit, f.position, f.image_sha256
+            SELECT p.url, r.number, f.ordinal, f.src, f.alt, f.caption, f.credit, f.position, f.image_sha256, f.media
             FROM pages p JOIN revisions r ON r.page_id = p.id JOIN figures f ON f.revision_id = r.id
             WHERE {SelectedRevisions(filter)} AND {selected}
             ORDER BY p.id, r.number, f.ordinal
@@ -27,7 +27,7 @@ public sealed partial class ArchiveStore
         while (await reader.ReadAsync(cancellationToken))
             yield return new ArchivedFigure(
                 reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), StringOrNull(reader, 4),
-                StringOrNull(reader, 5), StringOrNull(reader, 6), reader.GetInt32(7), StringOrNull(reader, 8));
+                StringOrNull(reader, 5), StringOrNull(reader, 6), reader.GetInt32(7), StringOrNull(reader, 8)) { Media = StringOrNull(reader, 9) };
     }
 
     /// <summary>

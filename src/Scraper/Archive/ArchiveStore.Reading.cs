@@ -444,14 +444,14 @@ public sealed partial class ArchiveStore
         var revisionId = reader.GetInt64(7);
         var figures = new List<Figure>();
         var command = Command(
-            "SELECT src, alt, caption, credit, position FROM figures WHERE revision_id = $revision ORDER BY ordinal",
+            "SELECT src, alt, caption, credit, position, media FROM figures WHERE revision_id = $revision ORDER BY ordinal",
             ("$revision", revisionId));
         await using (var figureReader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await figureReader.ReadAsync(cancellationToken))
                 figures.Add(new Figure(
                     figureReader.GetString(0), StringOrNull(figureReader, 1), StringOrNull(figureReader, 2),
-                    StringOrNull(figureReader, 3), figureReader.GetInt32(4)));
+                    StringOrNull(figureReader, 3), figureReader.GetInt32(4)) { Media = StringOrNull(figureReader, 5) });
         }
         var article = new Article
         {

@@ -376,10 +376,11 @@ public sealed partial class ArchiveStore
                 ("$language", article.Language), ("$paragraphs", prepared.ParagraphsJson), ("$pages", article.Pages));
             var figure = Command(
                 """
-                INSERT INTO figures (revision_id, ordinal, src, alt, caption, credit, position)
-                VALUES ($revision, $ordinal, $src, $alt, $caption, $credit, $position)
+                INSERT INTO figures (revision_id, ordinal, src, alt, caption, credit, position, media)
+                VALUES ($revision, $ordinal, $src, $alt, $caption, $credit, $position, $media)
                 """,
-                ("$revision", revisionId), ("$ordinal", 0), ("$src", ""), ("$alt", null), ("$caption", null), ("$credit", null), ("$position", 0));
+                ("$revision", revisionId), ("$ordinal", 0), ("$src", ""), ("$alt", null), ("$caption", null), ("$credit", null), ("$position", 0),
+                ("$media", null));
             for (var i = 0; i < article.Figures.Count; i++)
             {
                 var f = article.Figures[i];
@@ -389,6 +390,7 @@ public sealed partial class ArchiveStore
                 figure.Parameters["$caption"].Value = (object?)f.Caption ?? DBNull.Value;
                 figure.Parameters["$credit"].Value = (object?)f.Credit ?? DBNull.Value;
                 figure.Parameters["$position"].Value = f.Position;
+                figure.Parameters["$media"].Value = (object?)f.Media ?? DBNull.Value;
                 await figure.ExecuteNonQueryAsync(ct);
             }
         }

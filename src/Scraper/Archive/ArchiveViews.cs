@@ -117,7 +117,11 @@ public sealed record ArchivedFigure(
     string? Caption,
     string? Credit,
     int Position,
-    string? ImageSha256);
+    string? ImageSha256)
+{
+    /// <summary>Null for an image, <c>video</c> for a video.</summary>
+    public string? Media { get; init; }
+}
 
 /// <summary>A stored capture, for the WARC export; its raw (decompressed) body is read only when asked for.</summary>
 /// <param name="Url">The URL the capture was made from: the captured page's canonical URL (a continuation page's own), or

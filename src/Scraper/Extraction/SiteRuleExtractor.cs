@@ -50,7 +50,8 @@ public sealed class SiteRuleExtractor(BodyReader bodyReader)
             // Removed elements are skipped, not cut out: the generic extractor may still need the page as it was.
             var skipped = new HashSet<IElement>(selectors.Remove.Match(body).SelectMany(found => found));
             var content = bodyReader.Read(body, url, selectors.DropText, skipped);
-            if (content.Paragraphs.Count > 0) return content;
+            // A video page may be its film alone: the body is there, as a video figure.
+            if (content.Paragraphs.Count > 0 || content.Figures.Any(f => f.Media == "video")) return content;
         }
         return null;
     }

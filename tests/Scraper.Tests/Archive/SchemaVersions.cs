@@ -7,7 +7,7 @@ public static class SchemaVersions
     public const string Undo5 = """
         DROP TABLE page_identity; DROP TABLE list_entries;
         DROP INDEX page_aliases_page; DROP INDEX page_aliases_key; DROP TABLE page_aliases;
-        ALTER TABLE captures DROP COLUMN url;
+        ALTER TABLE captures DROP COLUMN url; ALTER TABLE figures DROP COLUMN media;
         DROP INDEX pages_key; ALTER TABLE pages DROP COLUMN key;
         PRAGMA user_version = 4;
         """;
