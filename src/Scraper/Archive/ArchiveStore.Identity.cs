@@ -206,6 +206,12 @@ public sealed partial class ArchiveStore
             await ExecuteAsync("INSERT OR IGNORE INTO list_entries (list_page_id, url) SELECT $keep, url FROM list_entries WHERE list_page_id = $dup", ct, K, D);
             await ExecuteAsync("DELETE FROM list_entries WHERE list_page_id = $dup", ct, D);
             await ExecuteAsync("UPDATE page_aliases SET page_id = $keep WHERE page_id = $dup", ct, K, D);
+            // Aliases found by the duplicate's key (it had its own) are the kept page's by id from now on.
+            await ExecuteAsync(
+                """
+                UPDATE page_aliases SET page_id = $keep
+                WHERE page_id IS NULL AND key = (SELECT key FROM pages WHERE id = $dup) AND key IS NOT (SELECT key FROM pages WHERE id = $keep)
+                """, ct, K, D);
             await ExecuteAsync(
                 """
                 UPDATE pages AS k SET first_seen = min(k.first_seen, d.first_seen),
@@ -339,6 +345,13 @@ public sealed partial class ArchiveStore
                 await ExecuteAsync("UPDATE page_aliases SET page_id = NULL WHERE url = $url AND page_id = (SELECT id FROM pages WHERE key = $key)", ct,
                     ("$url", url), ("$key", newKey));
         }
+        // An alias found by a key no page has any more (its page was joined to another by a canonical link) is found by
+        // that page, as the joined page's own URL is.
+        await ExecuteAsync(
+            """
+            UPDATE page_aliases AS a SET page_id = (SELECT b.page_id FROM page_aliases b WHERE b.key = a.key AND b.page_id IS NOT NULL LIMIT 1)
+            WHERE a.page_id IS NULL AND NOT EXISTS (SELECT 1 FROM pages WHERE key = a.key)
+            """, ct);
         await ExecuteAsync("DELETE FROM page_aliases WHERE url IN (SELECT url FROM pages)", ct);
 
         await MergeFrontierRowsAsync(ct);
