@@ -116,7 +116,7 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
                     await store.CompleteInTransactionAsync(item.Url, new FrontierOutcome("done"), run.RunId, delta, ct);
                 });
             var sections = await seeder.QueueSectionsAsync(item, list.Sections, run, CancellationToken.None);
-            Done(run, item.Url, "list", $"{list.Entries.Count} articles, {queued} new" + (sections > 0 ? $"; {sections} sections" : ""),
+            Done(run, item.Url, "list", $"{list.Entries.Count} articles, {queued} new" + SectionsNote(sections),
                 delta with { Discovered = queued });
             return;
         }
@@ -133,7 +133,7 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
                 CancellationToken.None, (_, ct) => store.CompleteInTransactionAsync(item.Url,
                     new FrontierOutcome("done", clock.GetUtcNow() + RevisitSchedule.MaxBackoff), run.RunId, delta, ct));
             var sections = await seeder.QueueSectionsAsync(item, result.Sections, run, CancellationToken.None);
-            Done(run, item.Url, "standing", "a standing page, kept as a capture" + (sections > 0 ? $"; {sections} sections" : ""), delta);
+            Done(run, item.Url, "standing", "a standing page, kept as a capture" + SectionsNote(sections), delta);
             return;
         }
         if (result.ContinuationOf is { } firstPage)
@@ -238,8 +238,10 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         if (kind == "changed") run.Changed++;
         var sections = await seeder.QueueSectionsAsync(item, result.Sections, run, CancellationToken.None);
         Done(run, item.Url, kind, (stored.RevisionNumber is { } n ? $"revision {n}, {article.Extractor}" : article.Extractor)
-            + (stored.Alias is not null ? $", page {stored.Url}" : "") + (sections > 0 ? $"; {sections} sections" : ""), counted!);
+            + (stored.Alias is not null ? $", page {stored.Url}" : "") + SectionsNote(sections), counted!);
     }
+
+    private static string SectionsNote(int sections) => sections switch { 0 => "", 1 => "; 1 new section", _ => $"; {sections} new sections" };
 
     /// <summary>What storing one article page adds to the run's counters.</summary>
     private static RunCounts CountsOf(StoreResult stored, Article article) => new(
