@@ -122,12 +122,16 @@ internal sealed class FetchWorker(Downloader downloader, PageReader reader, Host
 
     /// <summary>
     /// The sections an article page links to. Its navigation is the list pages' (read there already), but its crumb and
-    /// sidebars may name a section or topic no navigation lists; a run queues each section once, so this costs one parse.
+    /// sidebars may name a section or topic no navigation lists; a run queues each section once. Read from the raw page,
+    /// without a second parse of it.
     /// </summary>
-    private IReadOnlyList<Uri> SectionsOf(Uri url, FetchResult fetched) =>
-        Sites.Match(url) is { } rule && rule.ListUrlRegex is not null
-            ? _lists.ReadSections(_loader.Load(fetched.Body, fetched.ContentType), fetched.FinalUrl, rule, scope, Sites)
-            : [];
+    private IReadOnlyList<Uri> SectionsOf(Uri url, FetchResult fetched)
+    {
+        if (Sites.Match(url) is not { } rule || rule.ListUrlRegex is null) return [];
+        try { return _lists.ReadSections(fetched.Body, fetched.FinalUrl, rule, scope, Sites); }
+        // A page whose links a pattern cannot read in time still has its article; its sections come from other pages.
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException) { return []; }
+    }
 
     private static CrawlError NotHtml(FetchResult fetched) =>
         new("not-html", $"not HTML ({fetched.ContentType ?? "no content type"}); not extracted", fetched.StatusCode);

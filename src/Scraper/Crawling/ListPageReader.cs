@@ -1,3 +1,6 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
 using AngleSharp.Css.Parser;
 using AngleSharp.Dom;
 using Scraper.Extraction;
@@ -24,8 +27,12 @@ public sealed record ListEntry(Uri Url, DateOnly? Date);
 /// pattern is taken instead, so discovery degrades rather than stops. Sections are found without selectors at all
 /// (<see cref="ReadSections"/>): the navigation's markup is unknown, its links' URL form is not.
 /// </summary>
-public sealed class ListPageReader
+public sealed partial class ListPageReader
 {
+    [GeneratedRegex("""<a\s[^>]*?\bhref\s*=\s*(?:"(?<dq>[^"]*)"|'(?<sq>[^']*)'|(?<bare>[^\s>]+))""",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 2000)]
+    private static partial Regex HrefAttribute();
+
     private readonly CssSelectorParser _selectors = new();
 
     /// <param name="scope">The origins links may lead to; by default the list page's own origin.</param>
@@ -60,13 +67,34 @@ public sealed class ListPageReader
     /// page's own section and the names its rules exclude (standing pages such as About and Overview). Read on list pages
     /// and article pages alike: an article's crumb names its section even where the navigation does not (topics, columns).
     /// </summary>
-    public IReadOnlyList<Uri> ReadSections(IDocument document, Uri pageUrl, SiteRule rule, HostScope? scope = null, SiteCatalog? sites = null)
+    public IReadOnlyList<Uri> ReadSections(IDocument document, Uri pageUrl, SiteRule rule, HostScope? scope = null, SiteCatalog? sites = null) =>
+        Sections(Links(document, pageUrl, ["a[href]"]).Select(l => l.Url), pageUrl, rule, scope, sites);
+
+    /// <summary>
+    /// <see cref="ReadSections(IDocument, Uri, SiteRule, HostScope?, SiteCatalog?)"/> from a page's raw bytes, without
+    /// parsing it: an article page is parsed by its extraction already, and a list page's URL is plain ASCII
+    /// (<see cref="SiteRule.ListUrl"/>), which reads the same whatever the page's charset.
+    /// </summary>
+    public IReadOnlyList<Uri> ReadSections(ReadOnlySpan<byte> html, Uri pageUrl, SiteRule rule, HostScope? scope = null, SiteCatalog? sites = null)
+    {
+        var text = Encoding.Latin1.GetString(html);
+        var urls = new List<Uri>();
+        foreach (Match href in HrefAttribute().Matches(text))
+        {
+            var value = WebUtility.HtmlDecode(href.Groups["dq"].Success ? href.Groups["dq"].Value : href.Groups["sq"].Success ? href.Groups["sq"].Value : href.Groups["bare"].Value).Trim();
+            if (value.Length > 0 && Uri.TryCreate(pageUrl, value, out var target) && target.Scheme is "http" or "https")
+                urls.Add(new UriBuilder(target) { Fragment = "" }.Uri);
+        }
+        return Sections(urls, pageUrl, rule, scope, sites);
+    }
+
+    private static IReadOnlyList<Uri> Sections(IEnumerable<Uri> links, Uri pageUrl, SiteRule rule, HostScope? scope, SiteCatalog? sites)
     {
         scope ??= HostScope.Of(pageUrl);
         var own = pageUrl.Host + SectionStem(pageUrl);
         var found = new List<Uri>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { own };
-        foreach (var (url, _) in Links(document, pageUrl, ["a[href]"]))
+        foreach (var url in links)
         {
             if (!scope.Contains(url)) continue;
             var targetRule = sites?.Match(url) ?? rule;
