@@ -211,8 +211,9 @@ public sealed partial class ArchiveStore
                 INSERT INTO errors (run_id, url, occurred_at, kind, http_status, message) VALUES ($run, $url, $now, $kind, $status, $message)
                 """, ct, ("$run", runId), ("$url", url), ("$now", now), ("$kind", error.Kind), ("$status", error.HttpStatus), ("$message", error.Message));
         }
-        if ((delta.Unchanged > 0 || delta.Fetched > 0) && CanonicalUrl.TryNormalize(url, out var normalized) && await FindPageIdAsync(normalized, ct) is { } pageId)
-            await ExecuteAsync("UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $now) WHERE id = $id", ct, ("$now", now), ("$id", pageId));
+        if ((delta.Unchanged > 0 || delta.Fetched > 0) && CanonicalUrl.TryNormalize(url, out var normalized))
+            await ExecuteAsync($"UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $now) WHERE id = {PageOfKey}", ct,
+                ("$now", now), ("$key", Identity.Key(normalized)));
         await ExecuteAsync("""
             UPDATE runs SET discovered = discovered + $discovered, fetched = fetched + $fetched, unchanged = unchanged + $unchanged,
                 new_pages = new_pages + $pages, new_revisions = new_revisions + $revisions, errors = errors + $errors,
@@ -275,11 +276,11 @@ public sealed partial class ArchiveStore
     /// Whether the archive holds an article for the URL's page (under any of its spellings), or the frontier has fetched it.
     /// </summary>
     public async Task<bool> IsArchivedAsync(string url, CancellationToken cancellationToken = default) =>
-        await GuardAsync(async () =>
-            (await FindPageRowAsync(url, cancellationToken))?.LatestRevisionId is not null
-            || await ScalarAsync<long>(
-                "SELECT count(*) FROM frontier WHERE url IN (SELECT value FROM json_each($spellings)) AND state = 'done'", cancellationToken,
-                ("$spellings", SpellingsJson(url))) > 0);
+        await GuardAsync(async () => await ScalarAsync<long>(
+            $"""
+            SELECT EXISTS (SELECT 1 FROM pages WHERE id = {PageOfKey} AND latest_revision_id IS NOT NULL)
+                OR EXISTS (SELECT 1 FROM frontier WHERE url IN (SELECT value FROM json_each($spellings)) AND state = 'done')
+            """, cancellationToken, ("$key", Identity.Key(url)), ("$spellings", SpellingsJson(url))) == 1);
 
     /// <summary>The sha256 of an image already stored for <paramref name="src"/>, if any.</summary>
     public async Task<string?> FindImageAsync(string src, CancellationToken cancellationToken = default) =>

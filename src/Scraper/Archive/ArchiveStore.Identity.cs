@@ -31,13 +31,12 @@ public sealed partial class ArchiveStore
     }
 
     /// <summary>The page a URL (in <see cref="CanonicalUrl"/> form) is, by its key or an alias a canonical link made; null if none.</summary>
-    private async Task<PageRow?> FindPageRowAsync(string normalized, CancellationToken ct)
-    {
-        var key = Identity.Key(normalized);
-        return await ReadPageAsync(Command(PageSelect + " WHERE key = $key", ("$key", key)), ct)
-            ?? await ReadPageAsync(Command(PageSelect + " WHERE id = (SELECT page_id FROM page_aliases WHERE key = $key AND page_id IS NOT NULL LIMIT 1)",
-                ("$key", key)), ct);
-    }
+    private async Task<PageRow?> FindPageRowAsync(string normalized, CancellationToken ct) =>
+        await ReadPageAsync(Command(PageSelect + " WHERE id = " + PageOfKey, ("$key", Identity.Key(normalized))), ct);
+
+    /// <summary>The id of the page with key <c>$key</c>, or of the page an alias with that key belongs to: one statement, two index lookups.</summary>
+    private const string PageOfKey =
+        "coalesce((SELECT id FROM pages WHERE key = $key), (SELECT page_id FROM page_aliases WHERE key = $key AND page_id IS NOT NULL LIMIT 1))";
 
     /// <summary>The id of the page a URL is (any spelling), or null.</summary>
     private async Task<long?> FindPageIdAsync(string normalized, CancellationToken ct) => (await FindPageRowAsync(normalized, ct))?.Id;
@@ -203,7 +202,7 @@ public sealed partial class ArchiveStore
             await ExecuteAsync($"DELETE FROM revisions WHERE id IN ({sameContent})", ct, K, D);
             await ExecuteAsync("UPDATE revisions SET page_id = $keep WHERE page_id = $dup", ct, K, D);
             await ExecuteAsync("UPDATE pages SET continuation_of = $keep WHERE continuation_of = $dup", ct, K, D);
-            await ExecuteAsync("INSERT OR IGNORE INTO list_entries (list_page_id, url) SELECT $keep, url FROM list_entries WHERE list_page_id = $dup", ct, K, D);
+            await ExecuteAsync("INSERT INTO list_entries (list_page_id, url) SELECT $keep, url FROM list_entries WHERE list_page_id = $dup ON CONFLICT DO NOTHING", ct, K, D);
             await ExecuteAsync("DELETE FROM list_entries WHERE list_page_id = $dup", ct, D);
             await ExecuteAsync("UPDATE page_aliases SET page_id = $keep WHERE page_id = $dup", ct, K, D);
             // Aliases found by the duplicate's key (it had its own) are the kept page's by id from now on.

@@ -23,7 +23,7 @@ public sealed partial class ArchiveStore
     {
         await ExecuteAsync("DELETE FROM list_entries WHERE list_page_id = $page", cancellationToken, ("$page", listPageId));
         foreach (var url in urls.Distinct(StringComparer.Ordinal))
-            await ExecuteAsync("INSERT INTO list_entries (list_page_id, url) VALUES ($page, $url)", cancellationToken, ("$page", listPageId), ("$url", url));
+            await ExecuteAsync("INSERT INTO list_entries (list_page_id, url) VALUES ($page, $url) ON CONFLICT DO NOTHING", cancellationToken, ("$page", listPageId), ("$url", url));
     }
 
     /// <summary>
