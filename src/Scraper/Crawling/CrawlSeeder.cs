@@ -75,7 +75,8 @@ internal sealed class CrawlSeeder(ArchiveStore store, Downloader downloader, Cra
         var fresh = new List<FrontierEntry>();
         foreach (var section in sections)
         {
-            if (!IsWanted(section)) continue;
+            // Every article of a site links its whole navigation: a link met before this run is done with at once.
+            if (!run.SectionLinks.Add(section.AbsoluteUri) || !IsWanted(section)) continue;
             var canonical = CanonicalUrl.Normalize(section);
             if (run.QueuedSections.Add(store.Identity.Key(canonical)))
                 fresh.Add(new FrontierEntry(canonical, FrontierKind.List, SiteOf(section) ?? item.Site, item.Url));

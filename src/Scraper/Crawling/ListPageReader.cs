@@ -81,11 +81,23 @@ public sealed partial class ListPageReader
         var urls = new List<Uri>();
         foreach (Match href in HrefAttribute().Matches(text))
         {
-            var value = WebUtility.HtmlDecode(href.Groups["dq"].Success ? href.Groups["dq"].Value : href.Groups["sq"].Success ? href.Groups["sq"].Value : href.Groups["bare"].Value).Trim();
+            var value = href.Groups["dq"].Success ? href.Groups["dq"].Value : href.Groups["sq"].Success ? href.Groups["sq"].Value : href.Groups["bare"].Value;
+            // Most links of a page are articles (.htm) and other files: only a .html link can be a list page.
+            if (!MayBeListLink(value)) continue;
+            value = WebUtility.HtmlDecode(value).Trim();
             if (value.Length > 0 && Uri.TryCreate(pageUrl, value, out var target) && target.Scheme is "http" or "https")
-                urls.Add(new UriBuilder(target) { Fragment = "" }.Uri);
+                urls.Add(target);
         }
         return Sections(urls, pageUrl, rule, scope, sites);
+    }
+
+    /// <summary>Whether a link's path (before any query or fragment) ends in <c>.html</c>, the list pages' extension.</summary>
+    private static bool MayBeListLink(string href)
+    {
+        var end = href.AsSpan();
+        var cut = end.IndexOfAny('?', '#');
+        if (cut >= 0) end = end[..cut];
+        return end.TrimEnd().EndsWith(".html", StringComparison.OrdinalIgnoreCase);
     }
 
     private static IReadOnlyList<Uri> Sections(IEnumerable<Uri> links, Uri pageUrl, SiteRule rule, HostScope? scope, SiteCatalog? sites)
@@ -96,7 +108,7 @@ public sealed partial class ListPageReader
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { own };
         foreach (var url in links)
         {
-            if (!scope.Contains(url)) continue;
+            if (!url.AbsolutePath.EndsWith(".html", StringComparison.OrdinalIgnoreCase) || !scope.Contains(url)) continue;
             var targetRule = sites?.Match(url) ?? rule;
             if (!targetRule.IsListUrl(url)) continue;
             var first = FirstPageOf(url);

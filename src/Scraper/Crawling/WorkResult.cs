@@ -67,6 +67,9 @@ internal sealed class RunState(CrawlStart start, IProgress<CrawlEvent>? progress
     /// <summary>The sections queued this run (by page key): a section linked from every page is queued once.</summary>
     public HashSet<string> QueuedSections { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The section links (as pages gave them) met this run, so each is looked at once.</summary>
+    public HashSet<string> SectionLinks { get; } = new(StringComparer.Ordinal);
+
     public TimeSpan Elapsed => clock.GetElapsedTime(_started);
 
     public void Report(string url, string outcome, string? detail, RunCounts delta)
