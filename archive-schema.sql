@@ -34,7 +34,8 @@ CREATE TABLE runs (
     generic_fallbacks INTEGER NOT NULL DEFAULT 0
 , selector_misses INTEGER NOT NULL DEFAULT 0);
 
--- One row per canonical URL (see CanonicalUrl). A continuation page (page 2, 3 … of a split article)
+-- One row per page (see PageIdentity): url is its canonical URL, key what makes it one page (schema version 5, added
+-- by ALTER TABLE, hence its place); every other URL it was seen under is in page_aliases. A continuation page (page 2, 3 … of a split article)
 -- points at its page 1 and never gets revisions of its own. kind says what the page is (schema version 4,
 -- added by ALTER TABLE, hence its place): 'article' (an article page, or one that may become one), 'list' (a
 -- section list page, kept as captures for replay and section history) or 'robots' (a host's robots.txt); only
@@ -51,8 +52,12 @@ CREATE TABLE pages (
     continuation_of    INTEGER REFERENCES pages (id),
     latest_revision_id INTEGER REFERENCES revisions (id),
     last_changed_at    TEXT
-, kind TEXT NOT NULL DEFAULT 'article' CHECK (kind IN ('article', 'list', 'robots')));
+, kind TEXT NOT NULL DEFAULT 'article' CHECK (kind IN ('article', 'list', 'robots')), key TEXT);
 CREATE INDEX pages_site ON pages (site);
+-- One page per key (schema version 5): its URL without the scheme, on its host group's canonical host (PageIdentity), so
+-- http and https, and the hosts the rules say serve the same paths, are one page. Null for robots.txt pages, which are
+-- one per origin.
+CREATE UNIQUE INDEX pages_key ON pages (key);
 -- A page 1's continuation pages, which a revisit checks too (schema version 2).
 CREATE INDEX pages_continuation ON pages (continuation_of) WHERE continuation_of IS NOT NULL;
 
@@ -61,7 +66,8 @@ CREATE INDEX pages_continuation ON pages (continuation_of) WHERE continuation_of
 -- 304 Not Modified is a capture with http_status 304 whose body_sha256 and revision_id are those of the
 -- capture it confirmed. The newest capture's etag/last_modified are the page's conditional-GET validators.
 -- revision_id is what the current extractors make of the body (null for continuation pages and pages
--- without an article); reextract may move it to a newer revision.
+-- without an article); reextract may move it to a newer revision. url (schema version 5) is the URL the body was
+-- fetched or imported from when it is not the page's own (an alias: the other scheme, a mirror host); null otherwise.
 CREATE TABLE captures (
     id            INTEGER PRIMARY KEY,
     page_id       INTEGER NOT NULL REFERENCES pages (id),
@@ -74,7 +80,7 @@ CREATE TABLE captures (
     content_type  TEXT,
     body_sha256   TEXT NOT NULL REFERENCES bodies (sha256),
     revision_id   INTEGER REFERENCES revisions (id)
-);
+, url TEXT);
 -- Every capture lookup is per page; no other index, since each one costs a page write per stored capture.
 CREATE INDEX captures_page_time ON captures (page_id, captured_at);
 
@@ -114,7 +120,8 @@ CREATE TABLE images (
     data         BLOB NOT NULL
 ) WITHOUT ROWID;
 
--- The figures of a revision in document order; position is the index of the paragraph the figure precedes.
+-- The figures of a revision in document order; position is the index of the paragraph the figure precedes. media
+-- (schema version 5) is null for an image and 'video' for a video (src its address), kept as a figure of the article.
 CREATE TABLE figures (
     revision_id  INTEGER NOT NULL REFERENCES revisions (id),
     ordinal      INTEGER NOT NULL,
@@ -123,7 +130,7 @@ CREATE TABLE figures (
     caption      TEXT,
     credit       TEXT,
     position     INTEGER NOT NULL,
-    image_sha256 TEXT REFERENCES images (sha256),
+    image_sha256 TEXT REFERENCES images (sha256), media TEXT,
     PRIMARY KEY (revision_id, ordinal)
 ) WITHOUT ROWID;
 
@@ -216,4 +223,31 @@ CREATE TABLE image_fetches (
     request      TEXT                      -- as in capture_requests; null for a mirror crawl
 ) WITHOUT ROWID;
 
-PRAGMA user_version = 4;
+-- The other URLs of a page (schema version 5): every spelling it was fetched, imported or linked under that is not its
+-- url (the other scheme, another host of its group). key is the spelling's PageIdentity key; page_id is set where the
+-- key is not the page's own (a <link rel="canonical"> made them one page), and found by key otherwise.
+CREATE TABLE page_aliases (
+    url        TEXT PRIMARY KEY,
+    key        TEXT NOT NULL,
+    page_id    INTEGER REFERENCES pages (id),
+    first_seen TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX page_aliases_key ON page_aliases (key);
+CREATE INDEX page_aliases_page ON page_aliases (page_id) WHERE page_id IS NOT NULL;
+
+-- The article links a section list page offered when last read (schema version 5), for `scraper sections`: a section's
+-- articles are those of all its list pages. url is the link in CanonicalUrl form.
+CREATE TABLE list_entries (
+    list_page_id INTEGER NOT NULL REFERENCES pages (id),
+    url          TEXT NOT NULL,
+    PRIMARY KEY (list_page_id, url)
+) WITHOUT ROWID;
+
+-- The host groups the pages were keyed by (schema version 5; PageIdentity.Description): a writer whose rules group
+-- hosts otherwise keys every page again, merging the pages that became one.
+CREATE TABLE page_identity (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    hosts TEXT NOT NULL
+);
+
+PRAGMA user_version = 5;

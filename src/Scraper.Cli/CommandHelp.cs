@@ -62,6 +62,7 @@ public static class CommandHelp
         ["report"] = new(
             ["scraper report -o report.html", "scraper report --since 2024-01-01 --site wnd.gov.cn -o wnd.html"],
             [Ok, Usage, NoArchive]),
+        ["sections"] = new(["scraper sections", "scraper sections --site wnd.gov.cn -f json"], [Ok, Usage, NoArchive]),
         ["completion"] = new(
             ["scraper completion bash > ~/.local/share/bash-completion/completions/scraper",
              "scraper completion zsh > \"${fpath[1]}/_scraper\"", "scraper completion fish > ~/.config/fish/completions/scraper.fish"],

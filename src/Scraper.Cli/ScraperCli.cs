@@ -41,6 +41,7 @@ public static class ScraperCli
         root.Add(ChangesCommand.Create(context));
         root.Add(ReportCommand.Create(context));
         root.Add(RulesCommand.Create(context));
+        root.Add(SectionsCommand.Create(context));
         root.Add(ConfigCommand.Create(context));
         root.Add(CompletionCommand.Create(context, root));
         root.Add(HelpCommand.Create(context, root));

@@ -15,7 +15,7 @@ public static class CrawlCommand
     {
         var site = new Option<string>("--site") { Description = "en.wuxi.gov.cn, wnd.gov.cn or all", DefaultValueFactory = _ => "all" };
         var db = ArchiveLocation.CreateOption();
-        var sections = new Option<string?>("--sections") { Description = "Comma-separated section names to crawl (e.g. bizupdates,news): their /<name>.html lists" };
+        var sections = new Option<string?>("--sections") { Description = "Only these sections (e.g. bizupdates,news: their /<name>.html lists), not every section the sites' navigation links to, nor the sitemaps" };
         var since = new Option<string?>("--since") { Description = "Skip articles the lists date before this day (YYYY-MM-DD); paging stops there" };
         var maxPages = new Option<int?>("--max-pages") { Description = "Stop after fetching this many pages (the rest stays queued for the next crawl)" };
         var revisit = new Option<string>("--revisit") { Description = "Which archived pages to check again: due (default), all, none", DefaultValueFactory = _ => "due" };

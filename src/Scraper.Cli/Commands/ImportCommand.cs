@@ -107,7 +107,8 @@ public static class ImportCommand
                 if (stored.PageAdded) newPages++;
                 if (stored.RevisionAdded) newRevisions++;
                 if (!stored.CaptureAdded && !stored.RevisionAdded) unchanged++;
-                context.Out.WriteLine($"{Describe(stored, reading),-12} {stored.Url}");
+                // A file imported under another URL of an archived page (the other scheme, a mirror host) adds to that page.
+                context.Out.WriteLine($"{Describe(stored, reading),-12} {stored.Url}" + (stored.Alias is { } alias ? $" (as {alias})" : ""));
             }
             catch (Exception e) when (e is UnreadablePageException or IOException or UnauthorizedAccessException)
             {
@@ -133,6 +134,7 @@ public static class ImportCommand
 
     private static string Describe(StoreResult stored, PageReading reading) =>
         reading.ContinuationOf is not null ? (stored.CaptureAdded ? "continuation" : "unchanged")
+        : reading.IsStandingPage ? (stored.CaptureAdded ? "standing" : "unchanged")
         // A section list, or a page with no article text: its body is kept, but there is no article to revise.
         : reading.Article is null ? (stored.CaptureAdded ? "no article" : "unchanged")
         : stored.PageAdded ? "new"

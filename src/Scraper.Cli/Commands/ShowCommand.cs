@@ -10,12 +10,12 @@ public static class ShowCommand
 {
     public static Command Create(CliContext context)
     {
-        var page = new Argument<string>("page") { Description = "The page's URL (any spelling of it) or its id from 'scraper list'" };
+        var page = new Argument<string>("page") { Description = "The page's URL (any of its URLs: either scheme, a mirror host, an alias) or its id from 'scraper list'" };
         var revision = new Option<int?>("--revision") { Description = "Show revision N (1 = the first seen; default: the current one)", HelpName = "N" };
         var format = new Option<string>("--format") { Description = "json (the extract fields plus archive fields), text or markdown", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "text", "markdown");
         var db = ArchiveLocation.CreateOption();
-        var command = new Command("show", "Show an archived article, its current revision or an earlier one.\n" + ScraperCli.LookupExitCodeHelp)
+        var command = new Command("show", "Show an archived article, its current revision or an earlier one, with the page's other URLs (aliases).\n" + ScraperCli.LookupExitCodeHelp)
         {
             page, revision, format, db,
         };
@@ -30,6 +30,7 @@ public static class ShowCommand
             throw new UsageException("--revision must be 1 or more");
         await using var store = await ArchiveLocation.OpenAsync(dbOption, ArchiveAccess.ReadOnly, cancellationToken);
         ArchivedArticle archived;
+        IReadOnlyList<PageAlias> aliases;
         try
         {
             var page = await FindArticlePageAsync(store, pageArgument, cancellationToken);
@@ -37,6 +38,7 @@ public static class ShowCommand
                 ?? throw new CommandFailedException(
                     $"{page.Url} has no revision {revision} (it has {(await store.GetHistoryAsync(page.PageId, cancellationToken)).Count}; see 'scraper history')",
                     ExitCodes.NotFound);
+            aliases = await store.ListAliasesAsync(page.PageId, cancellationToken);
         }
         catch (ArchiveException e)
         {
@@ -46,10 +48,14 @@ public static class ShowCommand
         var article = archived.Article;
         var footer = $"Revision {archived.Revision} of {archived.Revisions}{(archived.IsLatest ? " (current)" : "")}, "
             + $"first captured {ArchiveLocation.ShortTime(archived.CapturedAt)} UTC, extractor {article.Extractor}, content sha256 {archived.ContentSha256[..12]}";
+        // The page's other URLs: where it was also fetched, imported or linked (the other scheme, a mirror host).
+        var alsoAt = aliases.Count == 0 ? "" : "Also at: " + string.Join(", ", aliases.Select(a =>
+            TerminalText.Safe(a.Url) + (a.Captures > 0 ? $" ({a.Captures} capture{(a.Captures == 1 ? "" : "s")})" : " (linked)")));
         context.Out.Write(format switch
         {
-            "text" => ArticleFormatter.ToText(article) + "\n" + footer + "\n",
-            "markdown" => ArticleFormatter.ToMarkdown(article) + "\n---\n\n*" + footer + "*\n",
+            "text" => ArticleFormatter.ToText(article) + "\n" + footer + "\n" + (alsoAt.Length > 0 ? alsoAt + "\n" : ""),
+            "markdown" => ArticleFormatter.ToMarkdown(article) + "\n---\n\n*" + footer + "*\n" + (alsoAt.Length > 0 ? "\n*" + alsoAt + "*\n" : ""),
+            // The same object as a line of `export -f jsonl`, aliases included.
             _ => ArticleFormatter.ToJson(article, indented: true, extraLast: JsonLinesArticleWriter.ArchiveFields(archived)) + "\n",
         });
         return ExitCodes.Ok;

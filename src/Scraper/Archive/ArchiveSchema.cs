@@ -71,6 +71,34 @@ public static partial class ArchiveSchema
               ALTER TABLE runs ADD COLUMN selector_misses INTEGER NOT NULL DEFAULT 0;
               PRAGMA user_version = 4;
               """,
+        // 4 → 5: each article once. A page is keyed by its URL without the scheme on its host group's canonical host
+        // (PageIdentity); the other URLs are its aliases, a capture notes the URL it came from, list pages note their
+        // links (sections), a figure may be a video. The keys are filled, and the pages that turn out to be one merged, by the store in the same
+        // transaction (ArchiveStore.ApplyIdentityAsync), since the host groups are data of the site rules.
+        [4] = """
+              ALTER TABLE pages ADD COLUMN key TEXT;
+              CREATE UNIQUE INDEX pages_key ON pages (key);
+              ALTER TABLE captures ADD COLUMN url TEXT;
+              CREATE TABLE page_aliases (
+                  url        TEXT PRIMARY KEY,
+                  key        TEXT NOT NULL,
+                  page_id    INTEGER REFERENCES pages (id),
+                  first_seen TEXT NOT NULL
+              ) WITHOUT ROWID;
+              CREATE INDEX page_aliases_key ON page_aliases (key);
+              CREATE INDEX page_aliases_page ON page_aliases (page_id) WHERE page_id IS NOT NULL;
+              CREATE TABLE list_entries (
+                  list_page_id INTEGER NOT NULL REFERENCES pages (id),
+                  url          TEXT NOT NULL,
+                  PRIMARY KEY (list_page_id, url)
+              ) WITHOUT ROWID;
+              ALTER TABLE figures ADD COLUMN media TEXT;
+              CREATE TABLE page_identity (
+                  id    INTEGER PRIMARY KEY CHECK (id = 1),
+                  hosts TEXT NOT NULL
+              );
+              PRAGMA user_version = 5;
+              """,
     };
 
     private static string LoadEmbeddedSchema()

@@ -20,6 +20,9 @@ public sealed record FrontierEntry(string Url, FrontierKind Kind, string? Site, 
 /// <summary>A claimed frontier row, now in state <c>fetching</c>.</summary>
 public sealed record FrontierItem(string Url, FrontierKind Kind, string? Site, int UnchangedCount, int Attempts)
 {
+    /// <summary>The page that linked to it; null for what a crawl starts from (start URLs, sitemaps, revisits of those).</summary>
+    public string? DiscoveredFrom { get; init; }
+
     /// <summary>The archived capture's ETag and Last-Modified, for a conditional GET.</summary>
     public ConditionalGetValidators? Validators { get; init; }
 
@@ -28,7 +31,8 @@ public sealed record FrontierItem(string Url, FrontierKind Kind, string? Site, i
 }
 
 /// <summary>How a frontier row ends this pass, and the error to record, if any.</summary>
-public sealed record FrontierOutcome(string State, DateTimeOffset? NextCheckAt = null, int UnchangedCount = 0, CrawlError? Error = null);
+/// <param name="Note">Why the row ended so, kept in the row (as an error's message is) but not recorded as an error.</param>
+public sealed record FrontierOutcome(string State, DateTimeOffset? NextCheckAt = null, int UnchangedCount = 0, CrawlError? Error = null, string? Note = null);
 
 public sealed record CrawlError(string Kind, string Message, int? HttpStatus = null);
 
@@ -98,8 +102,20 @@ public sealed partial class ArchiveStore
         {
             var queued = 0;
             var now = Now();
-            foreach (var entry in list)
+            foreach (var given in list)
             {
+                // A URL the frontier holds under another spelling (the other scheme, a mirror host) is that row: the page
+                // is fetched once, under the spelling met first; this one is kept as an alias. A sitemap, as robots.txt,
+                // is a file of its own origin.
+                var entry = given;
+                var held = given.Kind == FrontierKind.Sitemap ? null : await ScalarAsync<string?>(
+                    "SELECT url FROM frontier WHERE url IN (SELECT value FROM json_each($spellings)) AND kind <> 'sitemap' ORDER BY url <> $url LIMIT 1", ct,
+                    ("$spellings", SpellingsJson(given.Url)), ("$url", given.Url));
+                if (held is not null && held != given.Url)
+                {
+                    await AddFrontierAliasAsync(given.Url, now, ct);
+                    entry = given with { Url = held };
+                }
                 var changed = await ScalarAsync<long>("""
                     INSERT INTO frontier (url, kind, site, pass, discovered_at, discovered_from)
                     VALUES ($url, $kind, $site, $pass, $now, $from)
@@ -153,14 +169,17 @@ public sealed partial class ArchiveStore
             {
                 if (items.Count >= max) break;
                 var select = Command("""
-                    SELECT url, kind, site, unchanged_count, attempts FROM frontier
+                    SELECT url, kind, site, unchanged_count, attempts, discovered_from FROM frontier
                     WHERE pass = $pass AND state = 'pending' AND kind = $kind
                     ORDER BY discovered_at, url
                     LIMIT $max
                     """, ("$pass", pass), ("$kind", KindName(kind)), ("$max", max - items.Count));
                 await using var reader = await select.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
-                    items.Add(new FrontierItem(reader.GetString(0), kind, StringOrNull(reader, 2), reader.GetInt32(3), reader.GetInt32(4)));
+                    items.Add(new FrontierItem(reader.GetString(0), kind, StringOrNull(reader, 2), reader.GetInt32(3), reader.GetInt32(4))
+                    {
+                        DiscoveredFrom = StringOrNull(reader, 5),
+                    });
             }
             foreach (var item in items)
                 await ExecuteAsync("UPDATE frontier SET state = 'fetching', attempts = attempts + 1 WHERE url = $url", ct, ("$url", item.Url));
@@ -190,15 +209,16 @@ public sealed partial class ArchiveStore
             UPDATE frontier SET state = $state, next_check_at = $next, unchanged_count = $unchanged, last_error = $error
             WHERE url = $url
             """, ct, ("$state", outcome.State), ("$next", outcome.NextCheckAt is { } next ? FormatTime(next) : null),
-            ("$unchanged", outcome.UnchangedCount), ("$error", outcome.Error?.Message), ("$url", url));
+            ("$unchanged", outcome.UnchangedCount), ("$error", outcome.Error?.Message ?? outcome.Note), ("$url", url));
         if (outcome.Error is { } error)
         {
             await ExecuteAsync("""
                 INSERT INTO errors (run_id, url, occurred_at, kind, http_status, message) VALUES ($run, $url, $now, $kind, $status, $message)
                 """, ct, ("$run", runId), ("$url", url), ("$now", now), ("$kind", error.Kind), ("$status", error.HttpStatus), ("$message", error.Message));
         }
-        if (delta.Unchanged > 0 || delta.Fetched > 0)
-            await ExecuteAsync("UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $now) WHERE url = $url", ct, ("$now", now), ("$url", url));
+        if ((delta.Unchanged > 0 || delta.Fetched > 0) && CanonicalUrl.TryNormalize(url, out var normalized))
+            await ExecuteAsync($"UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $now) WHERE id = {PageOfKey}", ct,
+                ("$now", now), ("$key", Identity.Key(normalized)));
         await ExecuteAsync("""
             UPDATE runs SET discovered = discovered + $discovered, fetched = fetched + $fetched, unchanged = unchanged + $unchanged,
                 new_pages = new_pages + $pages, new_revisions = new_revisions + $revisions, errors = errors + $errors,
@@ -216,8 +236,10 @@ public sealed partial class ArchiveStore
     /// <summary>The publication date of a page's latest revision, for its revisit schedule.</summary>
     public async Task<DateOnly?> GetPublishedAsync(string url, CancellationToken cancellationToken = default)
     {
-        var text = await GuardAsync(() => ScalarAsync<string?>(
-            "SELECT r.published FROM pages p JOIN revisions r ON r.id = p.latest_revision_id WHERE p.url = $url", cancellationToken, ("$url", url)));
+        var text = await GuardAsync(async () => await FindPageIdAsync(CanonicalUrl.Normalize(new Uri(url)), cancellationToken) is { } pageId
+            ? await ScalarAsync<string?>(
+                "SELECT r.published FROM pages p JOIN revisions r ON r.id = p.latest_revision_id WHERE p.id = $id", cancellationToken, ("$id", pageId))
+            : null);
         return DateOnly.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var date) ? date : null;
     }
 
@@ -255,12 +277,15 @@ public sealed partial class ArchiveStore
         }, cancellationToken));
     }
 
-    /// <summary>A page's frontier state and whether the archive holds an article for it.</summary>
+    /// <summary>
+    /// Whether the archive holds an article for the URL's page (under any of its spellings), or the frontier has fetched it.
+    /// </summary>
     public async Task<bool> IsArchivedAsync(string url, CancellationToken cancellationToken = default) =>
-        await GuardAsync(async () => await ScalarAsync<long>("""
-            SELECT (SELECT count(*) FROM pages WHERE url = $url AND latest_revision_id IS NOT NULL)
-                 + (SELECT count(*) FROM frontier WHERE url = $url AND state = 'done')
-            """, cancellationToken, ("$url", url)) > 0);
+        await GuardAsync(async () => await ScalarAsync<long>(
+            $"""
+            SELECT EXISTS (SELECT 1 FROM pages WHERE id = {PageOfKey} AND latest_revision_id IS NOT NULL)
+                OR EXISTS (SELECT 1 FROM frontier WHERE url IN (SELECT value FROM json_each($spellings)) AND state = 'done')
+            """, cancellationToken, ("$key", Identity.Key(url)), ("$spellings", SpellingsJson(url))) == 1);
 
     /// <summary>The sha256 of an image already stored for <paramref name="src"/>, if any.</summary>
     public async Task<string?> FindImageAsync(string src, CancellationToken cancellationToken = default) =>
@@ -304,6 +329,18 @@ public sealed partial class ArchiveStore
 
     /// <summary>Sitemaps and lists first: they discover the pages.</summary>
     private static readonly FrontierKind[] ClaimOrder = [FrontierKind.Sitemap, FrontierKind.List, FrontierKind.Page];
+
+    /// <summary>The section list rows of the frontier (their URLs as fetched, and site): the sections earlier crawls found.</summary>
+    public async Task<IReadOnlyList<(string Url, string? Site)>> ListFrontierListsAsync(CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () =>
+        {
+            var rows = new List<(string, string?)>();
+            var command = Command("SELECT url, site FROM frontier WHERE kind = 'list' ORDER BY discovered_at, url");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add((reader.GetString(0), StringOrNull(reader, 1)));
+            return (IReadOnlyList<(string, string?)>)rows;
+        });
 
     private static string KindName(FrontierKind kind) => kind switch
     {

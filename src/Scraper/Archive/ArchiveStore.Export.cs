@@ -18,7 +18,7 @@ public sealed partial class ArchiveStore
         var (selected, parameters) = SelectedPages(filter);
         await using var command = NewCommand(
             $"""
-            SELECT p.url, r.number, f.ordinal, f.src, f.alt, f.caption, f.credit, f.position, f.image_sha256
+            SELECT p.url, r.number, f.ordinal, f.src, f.alt, f.caption, f.credit, f.position, f.image_sha256, f.media
             FROM pages p JOIN revisions r ON r.page_id = p.id JOIN figures f ON f.revision_id = r.id
             WHERE {SelectedRevisions(filter)} AND {selected}
             ORDER BY p.id, r.number, f.ordinal
@@ -27,13 +27,14 @@ public sealed partial class ArchiveStore
         while (await reader.ReadAsync(cancellationToken))
             yield return new ArchivedFigure(
                 reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), StringOrNull(reader, 4),
-                StringOrNull(reader, 5), StringOrNull(reader, 6), reader.GetInt32(7), StringOrNull(reader, 8));
+                StringOrNull(reader, 5), StringOrNull(reader, 6), reader.GetInt32(7), StringOrNull(reader, 8)) { Media = StringOrNull(reader, 9) };
     }
 
     /// <summary>
     /// The raw captures of the selected article pages and of their continuation pages (page 2, 3 … of a split
     /// article): each page's newest capture, or with <see cref="PageFilter.AllRevisions"/> every capture, oldest first.
-    /// Article pages in archive order, each followed by its continuation pages. Bodies are read one at a time.
+    /// Article pages in archive order, each followed by its continuation pages. Bodies are read one at a time. A capture's
+    /// URL is the one it was fetched or imported from (an alias of the page, if so).
     /// </summary>
     public IAsyncEnumerable<ArchivedCapture> ReadCapturesAsync(PageFilter? filter = null, CancellationToken cancellationToken = default)
     {
@@ -85,7 +86,7 @@ public sealed partial class ArchiveStore
         LEFT JOIN capture_requests q ON q.capture_id = c.id
         LEFT JOIN pages first ON first.id = cp.continuation_of
         LEFT JOIN revisions rv ON rv.id = c.revision_id
-        LEFT JOIN frontier fr ON fr.url = cp.url
+        LEFT JOIN frontier fr ON fr.url = coalesce(c.url, cp.url)
         """;
 
     /// <summary>Every capture, or only the newest one that holds its body itself (a 304 only confirms an earlier one).</summary>
@@ -99,7 +100,7 @@ public sealed partial class ArchiveStore
         // The rows to sort carry no body: a body is loaded by key only when the consumer asks, so memory holds one at a time.
         await using var command = NewCommand(
             $"""
-            SELECT c.id, cp.url, c.captured_at, c.origin, c.http_status, c.etag, c.last_modified, c.content_type, c.body_sha256, b.size,
+            SELECT c.id, coalesce(c.url, cp.url), c.captured_at, c.origin, c.http_status, c.etag, c.last_modified, c.content_type, c.body_sha256, b.size,
                    q.request, first.url, rv.number, rv.extractor, rv.content_sha256, fr.kind, c.run_id
             {from}
             """, parameters);

@@ -8,8 +8,8 @@ namespace Scraper.Archive;
 public sealed partial class ArchiveStore
 {
     /// <summary>
-    /// Finds a page by its id (digits) or by any spelling of its URL (canonicalised first). A URL not archived
-    /// under its own scheme is looked up under the other one: the sites serve every page on http and https.
+    /// Finds a page by its id (digits) or by any URL of it (see <see cref="PageIdentity"/>): either scheme, any host of its
+    /// group, an alias. A robots.txt is found by its exact URL.
     /// </summary>
     public async Task<PageReference?> FindPageAsync(string urlOrId, CancellationToken cancellationToken = default)
     {
@@ -19,10 +19,10 @@ public sealed partial class ArchiveStore
             return await GuardAsync(() => FindPageWhereAsync("p.id = $key", id, cancellationToken));
         if (!CanonicalUrl.TryNormalize(urlOrId, out var url))
             return null;
-        var otherScheme = url.StartsWith("https://", StringComparison.Ordinal) ? "http://" + url["https://".Length..] : "https://" + url["http://".Length..];
         return await GuardAsync(async () =>
-            await FindPageWhereAsync("p.url = $key", url, cancellationToken)
-            ?? await FindPageWhereAsync("p.url = $key", otherScheme, cancellationToken));
+            await FindPageIdAsync(url, cancellationToken) is { } pageId
+                ? await FindPageWhereAsync("p.id = $key", pageId, cancellationToken)
+                : await FindPageWhereAsync("p.url = $key", url, cancellationToken));
     }
 
     private async Task<PageReference?> FindPageWhereAsync(string condition, object key, CancellationToken cancellationToken)
@@ -321,14 +321,15 @@ public sealed partial class ArchiveStore
         });
     }
 
-    /// <summary>Every stored capture of an article page (not list pages, not robots.txt), page by page and oldest first, for re-extraction.</summary>
+    /// <summary>Every stored capture of an article page (not list pages, not robots.txt), page by page and oldest first, for
+    /// re-extraction, each with the URL it was made from.</summary>
     public async Task<IReadOnlyList<StoredCapture>> ListCapturesAsync(CancellationToken cancellationToken = default)
     {
         return await GuardAsync(async () =>
         {
             var command = Command(
                 """
-                SELECT c.id, c.page_id, p.url, c.captured_at, c.content_type, p.continuation_of IS NOT NULL, c.body_sha256, p.site
+                SELECT c.id, c.page_id, coalesce(c.url, p.url), c.captured_at, c.content_type, p.continuation_of IS NOT NULL, c.body_sha256, p.site
                 FROM captures c JOIN pages p ON p.id = c.page_id
                 WHERE p.kind = 'article'
                 ORDER BY c.page_id, c.captured_at, c.id
@@ -376,17 +377,19 @@ public sealed partial class ArchiveStore
             ?? throw new ArchiveException(ArchiveFailure.NotFound, $"capture {captureId} is not in the archive"));
     }
 
-    /// <summary>The body and Content-Type of the newest capture of a URL, or null when it was never captured.</summary>
+    /// <summary>The body and Content-Type of the newest capture of a URL's page, or null when it was never captured.</summary>
     public async Task<(byte[] Body, string? ContentType)?> LoadLatestBodyAsync(Uri url, CancellationToken cancellationToken = default)
     {
         var canonical = CanonicalUrl.Normalize(url);
         return await GuardAsync(async () =>
         {
+            if (await FindPageIdAsync(canonical, cancellationToken) is not { } pageId)
+                return ((byte[], string?)?)null;
             var command = Command(
                 """
-                SELECT c.id, c.content_type FROM captures c JOIN pages p ON p.id = c.page_id
-                WHERE p.url = $url ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
-                """, ("$url", canonical));
+                SELECT c.id, c.content_type FROM captures c
+                WHERE c.page_id = $page ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
+                """, ("$page", pageId));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
                 return ((byte[], string?)?)null;
@@ -395,17 +398,19 @@ public sealed partial class ArchiveStore
         });
     }
 
-    /// <summary>The ETag and Last-Modified of the page's newest capture, for a conditional GET.</summary>
+    /// <summary>The ETag and Last-Modified of the newest capture of the URL's page, for a conditional GET.</summary>
     public async Task<ConditionalGetValidators?> GetValidatorsAsync(Uri url, CancellationToken cancellationToken = default)
     {
         var canonical = CanonicalUrl.Normalize(url);
         return await GuardAsync(async () =>
         {
+            if (await FindPageIdAsync(canonical, cancellationToken) is not { } pageId)
+                return null;
             var command = Command(
                 """
-                SELECT c.etag, c.last_modified FROM captures c JOIN pages p ON p.id = c.page_id
-                WHERE p.url = $url ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
-                """, ("$url", canonical));
+                SELECT c.etag, c.last_modified FROM captures c
+                WHERE c.page_id = $page ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
+                """, ("$page", pageId));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken)
                 ? new ConditionalGetValidators(StringOrNull(reader, 0), StringOrNull(reader, 1))
@@ -415,31 +420,30 @@ public sealed partial class ArchiveStore
 
     /// <summary>
     /// The continuation pages (page 2, 3 …) archived for the article whose page 1 is <paramref name="firstPage"/>, each
-    /// with the validators of its newest capture: a revisit of page 1 checks them too, since an edit may touch only them.
+    /// with the validators of its newest capture and the URL that capture was fetched from (a mirror host's, if so): a
+    /// revisit of page 1 checks them too, since an edit may touch only them.
     /// </summary>
     public async Task<IReadOnlyList<(Uri Url, ConditionalGetValidators Validators)>> GetContinuationValidatorsAsync(Uri firstPage,
         CancellationToken cancellationToken = default)
     {
         var canonical = CanonicalUrl.Normalize(firstPage);
-        var urls = await GuardAsync(async () =>
+        return await GuardAsync(async () =>
         {
+            var siblings = new List<(Uri, ConditionalGetValidators)>();
+            if (await FindPageIdAsync(canonical, cancellationToken) is not { } firstId)
+                return siblings;
             var command = Command(
                 """
-                SELECT s.url FROM pages first JOIN pages s ON s.continuation_of = first.id
-                WHERE first.url = $url
+                SELECT coalesce(c.url, s.url), c.etag, c.last_modified
+                FROM pages s JOIN captures c ON c.id = (SELECT id FROM captures WHERE page_id = s.id ORDER BY captured_at DESC, id DESC LIMIT 1)
+                WHERE s.continuation_of = $first
                 ORDER BY s.url
-                """, ("$url", canonical));
+                """, ("$first", firstId));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var found = new List<Uri>();
             while (await reader.ReadAsync(cancellationToken))
-                found.Add(new Uri(reader.GetString(0)));
-            return found;
+                siblings.Add((new Uri(reader.GetString(0)), new ConditionalGetValidators(StringOrNull(reader, 1), StringOrNull(reader, 2))));
+            return (IReadOnlyList<(Uri, ConditionalGetValidators)>)siblings;
         });
-        var siblings = new List<(Uri, ConditionalGetValidators)>();
-        foreach (var url in urls)
-            if (await GetValidatorsAsync(url, cancellationToken) is { } validators)
-                siblings.Add((url, validators));
-        return siblings;
     }
 
     private async Task<byte[]?> LoadBodyWhereAsync(string condition, object key, CancellationToken cancellationToken)
@@ -469,14 +473,14 @@ public sealed partial class ArchiveStore
         var revisionId = reader.GetInt64(7);
         var figures = new List<Figure>();
         var command = Command(
-            "SELECT src, alt, caption, credit, position FROM figures WHERE revision_id = $revision ORDER BY ordinal",
+            "SELECT src, alt, caption, credit, position, media FROM figures WHERE revision_id = $revision ORDER BY ordinal",
             ("$revision", revisionId));
         await using (var figureReader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await figureReader.ReadAsync(cancellationToken))
                 figures.Add(new Figure(
                     figureReader.GetString(0), StringOrNull(figureReader, 1), StringOrNull(figureReader, 2),
-                    StringOrNull(figureReader, 3), figureReader.GetInt32(4)));
+                    StringOrNull(figureReader, 3), figureReader.GetInt32(4)) { Media = StringOrNull(figureReader, 5) });
         }
         var article = new Article
         {
@@ -496,6 +500,15 @@ public sealed partial class ArchiveStore
             Pages = reader.GetInt32(21),
             Provenance = StringOrNull(reader, 23) is { } provenance ? ProvenanceJson.Read(provenance) : FieldProvenance.None,
         };
+        var aliases = new List<string>();
+        var aliasCommand = Command(
+            """
+            SELECT a.url FROM pages p JOIN page_aliases a ON a.key = p.key OR a.page_id = p.id
+            WHERE p.id = $page AND a.url <> p.url ORDER BY a.first_seen, a.url
+            """, ("$page", reader.GetInt64(0)));
+        await using (var aliasReader = await aliasCommand.ExecuteReaderAsync(cancellationToken))
+            while (await aliasReader.ReadAsync(cancellationToken))
+                aliases.Add(aliasReader.GetString(0));
         return new ArchivedArticle(
             article,
             PageId: reader.GetInt64(0),
@@ -509,6 +522,7 @@ public sealed partial class ArchiveStore
             IsLatest: reader.GetBoolean(5))
         {
             LastCapturedAt = ParseTimeOrNull(reader, 24),
+            Aliases = aliases,
         };
     }
 

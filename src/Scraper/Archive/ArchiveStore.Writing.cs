@@ -26,6 +26,10 @@ public sealed partial class ArchiveStore
         /// <summary>'article', 'list' or 'robots' (see <see cref="PageKind"/>).</summary>
         public string Kind { get; init; } = "article";
         public required string FirstSeen { get; init; }
+        /// <summary>The page's canonical URL.</summary>
+        public required string Url { get; init; }
+        /// <summary>What makes it one page (see <see cref="PageIdentity.Key(string)"/>); null for robots.txt pages.</summary>
+        public string? Key { get; init; }
     }
 
     private sealed record KnownRevision(long Id, int Number, string FirstSeen);
@@ -122,9 +126,13 @@ public sealed partial class ArchiveStore
         var capturedAt = FormatTime(capture.CapturedAt);
         var site = capture.Site ?? prepared.Article?.Site;
         {
-            var page = await GetOrAddPageAsync(url, site, capturedAt, ct, capture.Kind);
+            // A page's canonical link names the page it is, when it is an article of the same site (PageIdentity).
+            var declared = capture.Kind == PageKind.Article && continuationOf is null && prepared.Article is not null
+                ? Identity.AcceptCanonicalLink(capture.Url, prepared.DeclaredCanonical)
+                : null;
+            var page = await GetOrAddPageAsync(url, site, capturedAt, ct, capture.Kind, declared);
             var isContinuation = page.ContinuationOf is not null;
-            if (continuationOf is not null && continuationOf != url)
+            if (continuationOf is not null && Identity.Key(continuationOf) != page.Key)
             {
                 var firstPage = await GetOrAddPageAsync(continuationOf, site, capturedAt, ct);
                 if (page.ContinuationOf != firstPage.Id)
@@ -136,8 +144,9 @@ public sealed partial class ArchiveStore
             var article = isContinuation || page.Kind != "article" ? null : prepared.PreparedArticle;
             // Known before the capture is written, so a capture of known content is inserted pointing at its revision.
             var revisions = article is null ? null : await FindRevisionAsync(page, article.ContentSha256, ct);
+            var alias = url == page.Url ? null : url;
             var (captureId, captureAdded, bodyAdded, captureRevision) =
-                await AddCaptureAsync(page.Id, capture, capturedAt, prepared, revisions?.Known?.Id, ct);
+                await AddCaptureAsync(page.Id, capture, alias, capturedAt, prepared, revisions?.Known?.Id, ct);
 
             int? revisionNumber = null;
             var revisionAdded = false;
@@ -155,7 +164,7 @@ public sealed partial class ArchiveStore
             {
                 await ExecuteAsync("UPDATE pages SET last_checked_at = $at WHERE id = $id", ct, ("$at", checkedAt), ("$id", page.Id));
             }
-            return new StoreResult(page.Id, url, captureId, page.Added, captureAdded, bodyAdded, revisionNumber, revisionAdded);
+            return new StoreResult(page.Id, page.Url, captureId, page.Added, captureAdded, bodyAdded, revisionNumber, revisionAdded) { Alias = alias };
         }
     }
 
@@ -243,26 +252,21 @@ public sealed partial class ArchiveStore
         string? requestHead, CancellationToken ct)
     {
         {
-            var newest = Command(
-                """
-                SELECT p.id, c.id FROM pages p JOIN captures c ON c.page_id = p.id
-                WHERE p.url = $url ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
-                """, ("$url", canonical));
-            long pageId, confirmedId;
-            await using (var reader = await newest.ExecuteReaderAsync(ct))
-            {
-                if (!await reader.ReadAsync(ct))
-                    throw new ArchiveException(ArchiveFailure.NotFound, $"{canonical} has no capture for a 304 to confirm");
-                (pageId, confirmedId) = (reader.GetInt64(0), reader.GetInt64(1));
-            }
+            var page = await FindPageRowAsync(canonical, ct)
+                ?? throw new ArchiveException(ArchiveFailure.NotFound, $"{canonical} has no capture for a 304 to confirm");
+            var pageId = page.Id;
+            var confirmedId = await ScalarAsync<long?>(
+                "SELECT id FROM captures WHERE page_id = $page ORDER BY captured_at DESC, id DESC LIMIT 1", ct, ("$page", pageId))
+                ?? throw new ArchiveException(ArchiveFailure.NotFound, $"{canonical} has no capture for a 304 to confirm");
             // A 304 may leave out validators that did not change: the confirmed capture's still hold.
             var captureId = await ScalarAsync<long>(
                 """
-                INSERT INTO captures (page_id, captured_at, origin, run_id, http_status, etag, last_modified, content_type, body_sha256, revision_id)
-                SELECT page_id, $at, 'fetch', $run, 304, coalesce($etag, etag), coalesce($lastModified, last_modified), content_type, body_sha256, revision_id
+                INSERT INTO captures (page_id, captured_at, origin, run_id, http_status, etag, last_modified, content_type, body_sha256, revision_id, url)
+                SELECT page_id, $at, 'fetch', $run, 304, coalesce($etag, etag), coalesce($lastModified, last_modified), content_type, body_sha256, revision_id, $url
                 FROM captures WHERE id = $confirmed
                 RETURNING id
-                """, ct, ("$at", at), ("$run", runId), ("$etag", etag), ("$lastModified", lastModified), ("$confirmed", confirmedId));
+                """, ct, ("$at", at), ("$run", runId), ("$etag", etag), ("$lastModified", lastModified), ("$confirmed", confirmedId),
+                ("$url", canonical == page.Url ? null : canonical));
             await AddRequestAsync(captureId, requestHead, ct);
             // No RefreshLatestAsync: the new capture shows the revision its predecessor showed, so neither the page's
             // current revision nor when that content was first seen can change.
@@ -270,7 +274,7 @@ public sealed partial class ArchiveStore
                 ("$at", at), ("$id", pageId));
             var revision = await ScalarAsync<long?>(
                 "SELECT r.number FROM captures c JOIN revisions r ON r.id = c.revision_id WHERE c.id = $id", ct, ("$id", captureId));
-            return new StoreResult(pageId, canonical, captureId, false, true, false, (int?)revision, false);
+            return new StoreResult(pageId, page.Url, captureId, false, true, false, (int?)revision, false) { Alias = canonical == page.Url ? null : canonical };
         }
     }
 
@@ -297,47 +301,6 @@ public sealed partial class ArchiveStore
     private async Task<bool> BodyExistsAsync(string sha256, CancellationToken cancellationToken) =>
         await ScalarAsync<long>("SELECT count(*) FROM bodies WHERE sha256 = $sha", cancellationToken, ("$sha", sha256)) > 0;
 
-    private const string PageSelect = "SELECT id, site, first_seen, continuation_of, latest_revision_id, last_changed_at, last_checked_at, kind FROM pages";
-
-    /// <summary>The page row <paramref name="select"/> finds (a <see cref="PageSelect"/>), or null.</summary>
-    private static async Task<PageRow?> ReadPageAsync(SqliteCommand select, CancellationToken ct, Func<string?, string, bool>? needsUpdate = null)
-    {
-        await using var reader = await select.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-            return null;
-        return new PageRow(reader.GetInt64(0), false, reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetInt64(4),
-            StringOrNull(reader, 5), StringOrNull(reader, 6))
-        {
-            Site = StringOrNull(reader, 1),
-            FirstSeen = reader.GetString(2),
-            Kind = reader.GetString(7),
-        };
-    }
-
-    private async Task<PageRow> GetOrAddPageAsync(string url, string? site, string seenAt, CancellationToken ct, PageKind kind = PageKind.Article)
-    {
-        var kindName = kind switch { PageKind.List => "list", PageKind.Robots => "robots", _ => "article" };
-        if (await ReadPageAsync(Command(PageSelect + " WHERE url = $url", ("$url", url)), ct) is { } page)
-        {
-            // A page first seen as an article page and now known as a list (a sitemap named it before its list did).
-            if (kind != PageKind.Article && page.Kind != kindName)
-            {
-                await ExecuteAsync("UPDATE pages SET kind = $kind WHERE id = $id", ct, ("$kind", kindName), ("$id", page.Id));
-                page = page with { Kind = kindName };
-            }
-            // Most stores change neither: no write for them.
-            if (site is not null && page.Site is null || string.CompareOrdinal(seenAt, page.FirstSeen) < 0)
-                await ExecuteAsync(
-                    "UPDATE pages SET site = coalesce(site, $site), first_seen = min(first_seen, $at) WHERE id = $id", ct,
-                    ("$site", site), ("$at", seenAt), ("$id", page.Id));
-            return page;
-        }
-        var added = await ScalarAsync<long>(
-            "INSERT INTO pages (url, site, first_seen, kind) VALUES ($url, $site, $at, $kind) RETURNING id", ct,
-            ("$url", url), ("$site", site), ("$at", seenAt), ("$kind", kindName));
-        return new PageRow(added, true, null, null, null, null) { Site = site, FirstSeen = seenAt, Kind = kindName };
-    }
-
     /// <summary>The page's revision with this content, if any, and the number a new revision would get.</summary>
     private async Task<PageRevisions> FindRevisionAsync(PageRow page, string contentSha256, CancellationToken ct)
     {
@@ -356,8 +319,9 @@ public sealed partial class ArchiveStore
         return new PageRevisions(known, reader.GetInt32(3));
     }
 
+    /// <param name="alias">The URL the capture came from when it is not the page's own.</param>
     private async Task<(long CaptureId, bool CaptureAdded, bool BodyAdded, long? RevisionId)> AddCaptureAsync(
-        long pageId, PageCapture capture, string capturedAt, PreparedPage prepared, long? revisionId, CancellationToken ct)
+        long pageId, PageCapture capture, string? alias, string capturedAt, PreparedPage prepared, long? revisionId, CancellationToken ct)
     {
         if (capture.Origin == CaptureOrigin.Import)
         {
@@ -379,11 +343,11 @@ public sealed partial class ArchiveStore
             ("$sha", prepared.BodySha256), ("$size", capture.Body.Length), ("$compression", compressed.Compression), ("$data", compressed.Data)) == 1;
         var captureId = await ScalarAsync<long>(
             """
-            INSERT INTO captures (page_id, captured_at, origin, run_id, http_status, etag, last_modified, content_type, body_sha256, revision_id)
-            VALUES ($page, $at, $origin, $run, $status, $etag, $lastModified, $contentType, $body, $revision)
+            INSERT INTO captures (page_id, captured_at, origin, run_id, http_status, etag, last_modified, content_type, body_sha256, revision_id, url)
+            VALUES ($page, $at, $origin, $run, $status, $etag, $lastModified, $contentType, $body, $revision, $url)
             RETURNING id
             """, ct,
-            ("$page", pageId), ("$at", capturedAt), ("$origin", capture.Origin == CaptureOrigin.Fetch ? "fetch" : "import"),
+            ("$page", pageId), ("$url", alias), ("$at", capturedAt), ("$origin", capture.Origin == CaptureOrigin.Fetch ? "fetch" : "import"),
             ("$run", capture.RunId), ("$status", capture.HttpStatus), ("$etag", capture.ETag),
             ("$lastModified", capture.LastModified), ("$contentType", capture.ContentType), ("$body", prepared.BodySha256),
             ("$revision", revisionId));
@@ -427,10 +391,11 @@ public sealed partial class ArchiveStore
                 ("$publishedFrom", article.PublishedFrom), ("$provenance", ProvenanceJson.Write(article.Provenance)));
             var figure = Command(
                 """
-                INSERT INTO figures (revision_id, ordinal, src, alt, caption, credit, position)
-                VALUES ($revision, $ordinal, $src, $alt, $caption, $credit, $position)
+                INSERT INTO figures (revision_id, ordinal, src, alt, caption, credit, position, media)
+                VALUES ($revision, $ordinal, $src, $alt, $caption, $credit, $position, $media)
                 """,
-                ("$revision", revisionId), ("$ordinal", 0), ("$src", ""), ("$alt", null), ("$caption", null), ("$credit", null), ("$position", 0));
+                ("$revision", revisionId), ("$ordinal", 0), ("$src", ""), ("$alt", null), ("$caption", null), ("$credit", null), ("$position", 0),
+                ("$media", null));
             for (var i = 0; i < article.Figures.Count; i++)
             {
                 var f = article.Figures[i];
@@ -440,6 +405,7 @@ public sealed partial class ArchiveStore
                 figure.Parameters["$caption"].Value = (object?)f.Caption ?? DBNull.Value;
                 figure.Parameters["$credit"].Value = (object?)f.Credit ?? DBNull.Value;
                 figure.Parameters["$position"].Value = f.Position;
+                figure.Parameters["$media"].Value = (object?)f.Media ?? DBNull.Value;
                 await figure.ExecuteNonQueryAsync(ct);
             }
         }

@@ -27,9 +27,10 @@ public enum ArchiveAccess
 /// at most <see cref="MaxSearchParallelism"/>).
 /// </param>
 /// <param name="PagesPerSearchPartition">The fewest pages worth a search connection of their own.</param>
+/// <param name="Identity">Which URLs are one page (<see cref="PageIdentity"/>); by default that of the embedded site rules.</param>
 public sealed record ArchiveOptions(
     TimeSpan? BusyTimeout = null, TimeProvider? Clock = null, bool DurableCommits = false,
-    int SearchParallelism = 0, int PagesPerSearchPartition = 20_000)
+    int SearchParallelism = 0, int PagesPerSearchPartition = 20_000, PageIdentity? Identity = null)
 {
     public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
     public const int MaxSearchParallelism = 4;
@@ -62,7 +63,11 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         Access = access;
         this.options = options;
         clock = options.Clock ?? TimeProvider.System;
+        Identity = options.Identity ?? PageIdentity.Default;
     }
+
+    /// <summary>Which URLs are one page of this archive.</summary>
+    public PageIdentity Identity { get; }
 
     /// <summary>The archive file's full path.</summary>
     public string Path { get; }
@@ -311,6 +316,8 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
         await ExecuteAsync(durableCommits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", cancellationToken);
         if (isNew || version < ArchiveSchema.Version)
             await CreateOrUpgradeAsync(cancellationToken);
+        else
+            await ApplyIdentityIfChangedAsync(cancellationToken);
         try
         {
             await IndexLeftoverQueueAsync(cancellationToken);
@@ -331,6 +338,7 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
             if (applicationId == 0)
             {
                 await ExecuteAsync(ArchiveSchema.Sql, ct);
+                await ExecuteAsync("INSERT INTO page_identity (id, hosts) VALUES (1, $hosts)", ct, ("$hosts", Identity.Description));
                 return 0;
             }
             for (var v = (int)version; v < ArchiveSchema.Version; v++)
@@ -339,6 +347,8 @@ public sealed partial class ArchiveStore : IAsyncDisposable, IDisposable
                     throw new ArchiveException(ArchiveFailure.Other, $"no upgrade from schema version {v}");
                 await ExecuteAsync(step, ct);
             }
+            // Version 5 keys pages by data of the site rules: the keys are filled, and duplicates merged, with the upgrade.
+            await ApplyIdentityInTransactionAsync(ct);
             return 0;
         }, cancellationToken);
     }

@@ -36,6 +36,8 @@ public sealed record ArchivedArticle(
 {
     /// <summary>When the newest capture showing this revision was made (a 304 confirming it counts); null if none shows it now.</summary>
     public DateTimeOffset? LastCapturedAt { get; init; }
+    /// <summary>The page's other URLs (see <see cref="PageIdentity"/>): the other scheme, a mirror host, a canonical link's page.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
 }
 
 /// <summary>A line of a page's history.</summary>
@@ -121,10 +123,15 @@ public sealed record ArchivedFigure(
     string? Caption,
     string? Credit,
     int Position,
-    string? ImageSha256);
+    string? ImageSha256)
+{
+    /// <summary>Null for an image, <c>video</c> for a video.</summary>
+    public string? Media { get; init; }
+}
 
 /// <summary>A stored capture, for the WARC export; its raw (decompressed) body is read only when asked for.</summary>
-/// <param name="Url">The canonical URL of the captured page (a continuation page's own URL).</param>
+/// <param name="Url">The URL the capture was made from: the captured page's canonical URL (a continuation page's own), or
+/// the alias it was fetched or imported under.</param>
 /// <param name="HttpStatus">The response's status; null for imported files.</param>
 /// <param name="BodySize">The raw body's length in bytes.</param>
 /// <param name="LoadBodyAsync">Reads the raw body; call it while the enumeration is at this capture. A revisit record

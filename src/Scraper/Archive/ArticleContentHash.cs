@@ -38,6 +38,8 @@ public static class ArticleContentHash
                 json.WriteString("caption", Normalize(figure.Caption));
                 json.WriteString("credit", Normalize(figure.Credit));
                 json.WriteNumber("position", figure.Position);
+                // Written for videos only: the hashes of articles with images alone stay what they were.
+                if (figure.Media is not null) json.WriteString("media", figure.Media);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

@@ -36,7 +36,8 @@ public sealed record PageCapture(Uri Url, DateTimeOffset CapturedAt, ReadOnlyMem
     /// <summary>The request line and headers the fetch sent, as sent (for WARC request records); null when none went out.</summary>
     public string? RequestHead { get; init; }
     /// <summary>The site whose rules read the page (also for a page served by another host, as with <c>crawl --start</c>);
-    /// stored with the page, so that <c>reextract</c> reads it with the same rules.</summary>
+    /// stored with the page, so that <c>reextract</c> reads it with the same rules; for a page without an article (a list
+    /// page), the only record of its site family.</summary>
     public string? Site { get; init; }
 }
 
@@ -57,7 +58,11 @@ public sealed record StoreResult(
     bool CaptureAdded,
     bool BodyAdded,
     int? RevisionNumber,
-    bool RevisionAdded);
+    bool RevisionAdded)
+{
+    /// <summary>The URL the capture came from, when it is an alias of the page's <see cref="Url"/> (the other scheme, a mirror host).</summary>
+    public string? Alias { get; init; }
+}
 
 /// <summary>What re-extracting one stored capture changed.</summary>
 public sealed record ReextractResult(long CaptureId, int? RevisionNumber, bool RevisionAdded, bool LatestChanged);
@@ -73,11 +78,15 @@ public sealed record PreparedPage
         Body = body;
         Article = article;
         BodySha256 = bodySha256;
+        // Only an article page's canonical link can name the page it is (see PageIdentity.AcceptCanonicalLink).
+        DeclaredCanonical = article is null ? null : PageIdentity.FindCanonicalLink(body.Span);
     }
 
     public ReadOnlyMemory<byte> Body { get; }
     public Extraction.Article? Article { get; }
     internal string BodySha256 { get; }
+    /// <summary>The href of the page's <c>&lt;link rel="canonical"&gt;</c>, if it has one.</summary>
+    internal string? DeclaredCanonical { get; }
     /// <summary>Null when the body was not compressed ahead (the store then compresses it if the archive lacks it).</summary>
     internal ArchiveStore.CompressedBody? Compressed { get; init; }
     internal ArchiveStore.PreparedArticle? PreparedArticle { get; init; }

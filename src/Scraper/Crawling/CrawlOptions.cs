@@ -21,6 +21,11 @@ public sealed record CrawlOptions
     public bool Images { get; init; }
     /// <summary>Read robots.txt's Sitemap lines and /sitemap.xml of every host in scope.</summary>
     public bool Sitemaps { get; init; } = true;
+    /// <summary>
+    /// The sections (<see cref="ListPageReader.SectionName"/>) the crawl is narrowed to (<c>--sections</c>); null for every
+    /// section the sites' pages link to.
+    /// </summary>
+    public IReadOnlySet<string>? SectionNames { get; init; }
     /// <summary>The longest one page's extraction may take; past it the page is an error and the crawl goes on.</summary>
     public TimeSpan ExtractionBudget { get; init; } = TimeSpan.FromSeconds(30);
 }
@@ -35,7 +40,7 @@ public sealed record CrawlSummary(long RunId, string Status, bool Resumed, RunCo
 }
 
 /// <summary>One thing the crawl did, for the progress display and log lines.</summary>
-/// <param name="Outcome">new, changed, unchanged, not-modified, error, list, sitemap, continuation, image, skipped,
+/// <param name="Outcome">new, changed, unchanged, not-modified, error, list, sitemap, continuation, standing, image, skipped,
 /// not-fetched (its host's robots.txt could not be had)</param>
 public sealed record CrawlEvent(string Url, string Outcome, string? Detail, RunCounts Totals, int Changed, TimeSpan Elapsed)
 {

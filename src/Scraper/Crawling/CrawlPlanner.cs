@@ -102,6 +102,10 @@ public static class CrawlPlanner
             Revisit = request.Revisit switch { "all" => RevisitMode.All, "none" => RevisitMode.None, _ => RevisitMode.Due },
             Concurrency = request.Concurrency,
             Images = request.Images,
+            // --sections narrows the crawl to those sections: no other section the pages link to, and no sitemaps (which
+            // list every section's articles).
+            SectionNames = sectionNames.Length > 0 ? sectionNames.Select(n => n.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal) : null,
+            Sitemaps = sectionNames.Length == 0,
         };
     }
 }

@@ -107,16 +107,35 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         {
             var queued = await seeder.QueueFromListAsync(item, list, run, CancellationToken.None);
             var delta = new RunCounts(Fetched: 1);
-            // The list page is kept as a capture (what `sections` and a WARC replay read), never as an article.
-            await store.StorePreparedAsync(Capture(new Uri(item.Url), fetched!, run) with { Kind = PageKind.List },
+            // The list page is kept as a capture (what `sections` and a WARC replay read), never as an article, with the
+            // article links it offers now (a section's articles, for `sections`).
+            var entries = list.Entries.Select(e => CanonicalUrl.Normalize(e.Url)).ToList();
+            await store.StorePreparedAsync(Capture(new Uri(item.Url), fetched!, run) with { Kind = PageKind.List, Site = item.Site },
                 ArchiveStore.Prepare(fetched!.Body, null), CancellationToken.None,
-                (_, ct) => store.CompleteInTransactionAsync(item.Url, new FrontierOutcome("done"), run.RunId, delta, ct));
-            Done(run, item.Url, "list", $"{list.Entries.Count} articles, {queued} new", delta with { Discovered = queued });
+                async (stored, ct) =>
+                {
+                    await store.SetListEntriesInTransactionAsync(stored.PageId, entries, ct);
+                    await store.CompleteInTransactionAsync(item.Url, new FrontierOutcome("done"), run.RunId, delta, ct);
+                });
+            var sections = await seeder.QueueSectionsAsync(item, list.Sections, run, CancellationToken.None);
+            Done(run, item.Url, "list", $"{list.Entries.Count} articles, {queued} new" + SectionsNote(sections),
+                delta with { Discovered = queued });
             return;
         }
         if (fetched!.NotModified)
         {
             await RecordNotModifiedAsync(result, run);
+            return;
+        }
+        if (result.IsStandingPage)
+        {
+            // A standing page (About, Overview) is kept as captures, checked again now and then, never an article.
+            var delta = new RunCounts(Fetched: 1);
+            await store.StorePreparedAsync(Capture(new Uri(item.Url), fetched, run) with { Site = item.Site }, result.BodyOnly!,
+                CancellationToken.None, (_, ct) => store.CompleteInTransactionAsync(item.Url,
+                    new FrontierOutcome("done", clock.GetUtcNow() + RevisitSchedule.MaxBackoff), run.RunId, delta, ct));
+            var sections = await seeder.QueueSectionsAsync(item, result.Sections, run, CancellationToken.None);
+            Done(run, item.Url, "standing", "a standing page, kept as a capture" + SectionsNote(sections), delta);
             return;
         }
         if (result.ContinuationOf is { } firstPage)
@@ -140,6 +159,14 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         {
             await store.CompleteAsync(item.Url, new FrontierOutcome("skipped"), run.RunId, new RunCounts());
             Done(run, item.Url, "skipped", problem.Message, new RunCounts());
+            return;
+        }
+        // A section the navigation links to that is not there is the site's broken link, not the crawl's failure: skipped,
+        // with the answer kept in its frontier row (`sections` shows it), and tried again while pages link to it.
+        if (item.Kind == FrontierKind.List && item.DiscoveredFrom is not null && fetched?.StatusCode is 404 or 410 && error == FetchErrorKind.HttpStatus)
+        {
+            await store.CompleteAsync(item.Url, new FrontierOutcome("skipped", Note: problem.Message), run.RunId, new RunCounts());
+            Done(run, item.Url, "skipped", $"{problem.Message} (a section link to a missing page)", new RunCounts());
             return;
         }
         // Honouring robots.txt is the crawl working as it should: the URL is skipped, not failed.
@@ -211,8 +238,12 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         }, continuations);
         var kind = !stored.RevisionAdded ? "unchanged" : stored.RevisionNumber == 1 ? "new" : "changed";
         if (kind == "changed") run.Changed++;
-        Done(run, item.Url, kind, stored.RevisionNumber is { } n ? $"revision {n}, {article.Extractor}" : article.Extractor, counted!);
+        var sections = await seeder.QueueSectionsAsync(item, result.Sections, run, CancellationToken.None);
+        Done(run, item.Url, kind, (stored.RevisionNumber is { } n ? $"revision {n}, {article.Extractor}" : article.Extractor)
+            + (stored.Alias is not null ? $", page {stored.Url}" : "") + SectionsNote(sections), counted!);
     }
+
+    private static string SectionsNote(int sections) => sections switch { 0 => "", 1 => "; 1 new section", _ => $"; {sections} new sections" };
 
     /// <summary>What storing one article page adds to the run's counters.</summary>
     private static RunCounts CountsOf(StoreResult stored, Article article) => new(

@@ -81,7 +81,7 @@ internal sealed class FetchWorker(Downloader downloader, PageReader reader, Host
                 if (!fetched.IsHtml) return WorkResult.Failed(item, fetched, NotHtml(fetched));
                 if ((Sites.Match(fetched.FinalUrl) ?? Sites.Match(url)) is not { } rule)
                     return WorkResult.Failed(item, fetched, new CrawlError("scope", "no site rules for this host"));
-                return new WorkResult(item) { Fetched = fetched, List = _lists.Read(_loader.Load(fetched.Body, fetched.ContentType), fetched.FinalUrl, rule, scope) };
+                return new WorkResult(item) { Fetched = fetched, List = _lists.Read(_loader.Load(fetched.Body, fetched.ContentType), fetched.FinalUrl, rule, scope, Sites) };
             default:
                 if (!fetched.IsHtml) return WorkResult.Failed(item, fetched, NotHtml(fetched));
                 return await ReadPageAsync(item, url, fetched, cancellationToken);
@@ -103,13 +103,34 @@ internal sealed class FetchWorker(Downloader downloader, PageReader reader, Host
 
         if (reading.ContinuationOf is { } firstPage)
             return new WorkResult(item) { Fetched = fetched, ContinuationOf = firstPage, BodyOnly = ArchiveStore.Prepare(fetched.Body, null) };
+        if (reading.IsStandingPage)
+            return new WorkResult(item)
+            {
+                Fetched = fetched, IsStandingPage = true, BodyOnly = ArchiveStore.Prepare(fetched.Body, null), Sections = SectionsOf(url, fetched),
+            };
         // A section list reached as a page (a sitemap lists it): read as the list it is, its articles queued.
         if (reading.IsSectionList && Sites.Match(url) is { } rule)
-            return new WorkResult(item) { Fetched = fetched, List = _lists.Read(_loader.Load(fetched.Body, fetched.ContentType), fetched.FinalUrl, rule, scope) };
+            return new WorkResult(item) { Fetched = fetched, List = _lists.Read(_loader.Load(fetched.Body, fetched.ContentType), fetched.FinalUrl, rule, scope, Sites) };
         if (reading.Article is not { } article)
             return WorkResult.Failed(item, fetched,
                 new CrawlError("extraction", "no article text found (a page cut off before its body, or not an article page)"));
-        return new WorkResult(item) { Fetched = fetched, Page = ArchiveStore.Prepare(fetched.Body, article), Siblings = siblings };
+        return new WorkResult(item)
+        {
+            Fetched = fetched, Page = ArchiveStore.Prepare(fetched.Body, article), Siblings = siblings, Sections = SectionsOf(url, fetched),
+        };
+    }
+
+    /// <summary>
+    /// The sections an article page links to. Its navigation is the list pages' (read there already), but its crumb and
+    /// sidebars may name a section or topic no navigation lists; a run queues each section once. Read from the raw page,
+    /// without a second parse of it.
+    /// </summary>
+    private IReadOnlyList<Uri> SectionsOf(Uri url, FetchResult fetched)
+    {
+        if (Sites.Match(url) is not { } rule || rule.ListUrlRegex is null) return [];
+        try { return _lists.ReadSections(fetched.Body, fetched.FinalUrl, rule, scope, Sites); }
+        // A page whose links a pattern cannot read in time still has its article; its sections come from other pages.
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException) { return []; }
     }
 
     private static CrawlError NotHtml(FetchResult fetched) =>

@@ -29,8 +29,14 @@ internal sealed record WorkResult(FrontierItem Item)
     /// <summary>A page whose body is kept without an article (no article text was found): a capture only.</summary>
     public PreparedPage? BodyOnly { get; init; }
 
+    /// <summary>A standing page (About, Overview): its body is kept as a capture, with no article (<see cref="BodyOnly"/>).</summary>
+    public bool IsStandingPage { get; init; }
+
     /// <summary>For a continuation page reached on its own: page 1's URL.</summary>
     public Uri? ContinuationOf { get; init; }
+
+    /// <summary>The sections an article page links to (its navigation and crumb): queued like those of a list page.</summary>
+    public IReadOnlyList<Uri> Sections { get; init; } = [];
 
     /// <summary>Page 1's continuation pages as fetched with it (304s when page 1 was a 304), stored with page 1.</summary>
     public IReadOnlyList<SiblingFetch> Siblings { get; init; } = [];
@@ -57,6 +63,12 @@ internal sealed class RunState(CrawlStart start, IProgress<CrawlEvent>? progress
     public int Remaining { get; set; } = start.Pending;
 
     public HashSet<string> ReportedRobotsOrigins { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The sections queued this run (by page key): a section linked from every page is queued once.</summary>
+    public HashSet<string> QueuedSections { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The section links (as pages gave them) met this run, so each is looked at once.</summary>
+    public HashSet<string> SectionLinks { get; } = new(StringComparer.Ordinal);
 
     public TimeSpan Elapsed => clock.GetElapsedTime(_started);
 

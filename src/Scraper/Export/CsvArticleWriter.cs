@@ -34,7 +34,8 @@ public static class CsvArticleWriter
         "content_sha256", "first_seen", "last_changed", "revision_first_seen", "revision_captured_at", "extractor",
     ];
 
-    public static readonly string[] FigureColumns = ["url", "revision", "ordinal", "src", "alt", "caption", "credit", "image_sha256"];
+    /// <summary>A figure's columns; <c>media</c> is <c>image</c>, or <c>video</c> for a video (<c>src</c> its address).</summary>
+    public static readonly string[] FigureColumns = ["url", "revision", "ordinal", "src", "alt", "caption", "credit", "image_sha256", "media"];
 
     /// <summary>One row per article; returns the number of rows. Nothing at all is written when there are none.</summary>
     public static Task<long> WriteArticlesAsync(IAsyncEnumerable<ArchivedArticle> articles, Stream output, CsvExportOptions options,
@@ -77,6 +78,7 @@ public static class CsvArticleWriter
             csv.WriteField(figure.Caption);
             csv.WriteField(figure.Credit);
             csv.WriteField(figure.ImageSha256);
+            csv.WriteField(figure.Media ?? "image");
         }, cancellationToken);
 
     private static async Task<long> WriteRowsAsync<T>(IAsyncEnumerable<T> rows, string[] header, Stream output, CsvExportOptions options,

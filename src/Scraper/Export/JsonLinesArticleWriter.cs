@@ -30,7 +30,7 @@ public static class JsonLinesArticleWriter
         }
     }
 
-    /// <summary>The archive's fields after the article's: which revision this is and when the page and it were seen.</summary>
+    /// <summary>The archive's fields after the article's: which revision this is, when the page and it were seen, and the page's other URLs.</summary>
     public static IEnumerable<KeyValuePair<string, JsonNode?>> ArchiveFields(ArchivedArticle archived) =>
     [
         new("page_id", JsonValue.Create(archived.PageId)),
@@ -39,5 +39,7 @@ public static class JsonLinesArticleWriter
         new("captured_at", JsonValue.Create(ArchiveStore.FormatTime(archived.CapturedAt))),
         new("first_seen", JsonValue.Create(ArchiveStore.FormatTime(archived.FirstSeen))),
         new("last_changed", JsonValue.Create(archived.LastChanged is { } changed ? ArchiveStore.FormatTime(changed) : null)),
+        // The page's other URLs (the other scheme, a mirror host): one article, however many URLs it was found under.
+        new("aliases", new JsonArray([.. archived.Aliases.Select(a => (JsonNode?)JsonValue.Create(a))])),
     ];
 }

@@ -44,10 +44,18 @@ public sealed record Article
     public bool IsEmpty => Paragraphs.Count == 0 && Figures.Count == 0;
 }
 
-/// <summary>An image of the article body with its caption.</summary>
+/// <summary>An image (or a video) of the article body with its caption.</summary>
 /// <param name="Position">Index in <see cref="Article.Paragraphs"/> of the paragraph the figure precedes
 /// (equal to the paragraph count for a figure after the last paragraph).</param>
-public sealed record Figure(string Src, string? Alt, string? Caption, string? Credit, int Position);
+public sealed record Figure(string Src, string? Alt, string? Caption, string? Credit, int Position)
+{
+    /// <summary>
+    /// Null for an image; <c>video</c> for a video (a video page's film): <see cref="Src"/> is the video's address. In JSON a
+    /// <c>"media": "video"</c> field, left out for images.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Media { get; init; }
+}
 
 /// <summary>
 /// Where each field of an article came from: <c>selector</c> (the site's CSS selectors), <c>anatomy</c> (the page's

@@ -12,7 +12,7 @@ public sealed record BodyContent(IReadOnlyList<string> Paragraphs, IReadOnlyList
     /// word about them, are a page's logo and thumbnails.
     /// </summary>
     public static bool HasArticle(BodyContent body) =>
-        body.Paragraphs.Count > 0 || body.Figures.Any(f => f.Caption is not null || f.Credit is not null);
+        body.Paragraphs.Count > 0 || body.Figures.Any(f => f.Caption is not null || f.Credit is not null || f.Media == "video");
 }
 
 /// <summary>
@@ -36,6 +36,17 @@ public sealed class BodyReader
     private static readonly Regex CreditMark = new(@"credit|copyright|attribution|photographer|creator|byline", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     /// <summary>Text after an image this short is read as its caption even without other signs.</summary>
     private const int ShortCaptionInSameBlock = 300;
+    /// <summary>The address of a video file, as an embed's source (an iframe, embed or object of a player showing a file).</summary>
+    private static readonly Regex VideoFile = new(@"\.(?:mp4|m4v|webm|ogv|mov|flv|m3u8)(?:[?#]\S*)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A video of the body: a <c>&lt;video&gt;</c>, or an iframe, embed or object whose source is a video file. Kept as a
+    /// figure with <see cref="Figure.Media"/> <c>video</c> (a video page is its text and its film, not an empty page).
+    /// </summary>
+    internal static bool IsVideo(IElement element) =>
+        element.LocalName.Equals("video", StringComparison.OrdinalIgnoreCase)
+        || element.LocalName is "iframe" or "embed" or "object"
+           && (element.GetAttribute("src") ?? element.GetAttribute("data")) is { Length: > 0 } source && VideoFile.IsMatch(source);
 
     /// <param name="skipped">Elements left out with everything inside them (a site's counters, share bars, pager).</param>
     /// <param name="endAt">A text block where the article has ended (a site's footer or counter): it and all after it are left out.</param>
@@ -62,6 +73,11 @@ public sealed class BodyReader
             var child = node.ChildNodes[next];
             if (child is IElement element)
             {
+                if (IsVideo(element) && !skipped.Contains(element))
+                {
+                    run.Add(element);
+                    continue;
+                }
                 if (Skipped.Contains(element.LocalName) || skipped.Contains(element)) continue;
                 if (element.LocalName.Equals("figure", StringComparison.OrdinalIgnoreCase))
                 {
@@ -175,8 +191,8 @@ public sealed class BodyReader
             foreach (var node in figure.Descendants())
             {
                 if (InSkipped(node, figure)) continue;
-                if (node is IElement e && e.LocalName.Equals("img", StringComparison.OrdinalIgnoreCase)) images.Add(e);
-                else if (node is IText t) (InCredit(t, figure) ? credit : caption).Append(t.Data).Append(' ');
+                if (node is IElement e && (e.LocalName.Equals("img", StringComparison.OrdinalIgnoreCase) || IsVideo(e))) images.Add(e);
+                else if (node is IText t && !InVideo(t, figure)) (InCredit(t, figure) ? credit : caption).Append(t.Data).Append(' ');
             }
             var figuresBefore = Figures.Count;
             foreach (var image in images) AddFigure(image);
@@ -198,10 +214,34 @@ public sealed class BodyReader
 
         private void AddFigure(IElement image)
         {
+            if (IsVideo(image))
+            {
+                var video = ImageUrl.Resolve(pageUrl, VideoSourceOf(image));
+                if (video is null) return;
+                Figures.Add(new Figure(video, TextNormalizer.NullIfEmpty(image.GetAttribute("title")), null, null, Paragraphs.Count) { Media = "video" });
+                _awaitingCaption = true;
+                return;
+            }
             var src = ImageUrl.Resolve(pageUrl, SourceOf(image));
             if (src is null) return;
             Figures.Add(new Figure(src, TextNormalizer.NullIfEmpty(image.GetAttribute("alt")), null, null, Paragraphs.Count));
             _awaitingCaption = true;
+        }
+
+        /// <summary>A video's address: its src (or a lazy loader's), else its first &lt;source&gt;'s; an embed's src or data.</summary>
+        private static string? VideoSourceOf(IElement video)
+        {
+            foreach (var name in new[] { "src", "data-src", "data" })
+                if (video.GetAttribute(name) is { Length: > 0 } src && !src.StartsWith("data:", StringComparison.OrdinalIgnoreCase)) return src;
+            return video.QuerySelectorAll("source[src]").Select(s => s.GetAttribute("src")).FirstOrDefault(s => !string.IsNullOrWhiteSpace(s));
+        }
+
+        /// <summary>Text inside a video element (its "your browser cannot play this" fallback) is no caption.</summary>
+        private static bool InVideo(INode node, IElement figure)
+        {
+            for (var e = node.ParentElement; e is not null && e != figure; e = e.ParentElement)
+                if (IsVideo(e)) return true;
+            return false;
         }
 
         private void SetCaption(string text)
@@ -261,7 +301,13 @@ public sealed class BodyReader
                     case IText text:
                         sb.Append(text.Data);
                         break;
-                    case IElement e when Skipped.Contains(e.LocalName) || skipped.Contains(e):
+                    case IElement e when skipped.Contains(e):
+                        break;
+                    // A video is a figure, its fallback text no paragraph.
+                    case IElement e when IsVideo(e):
+                        images.Add(e);
+                        break;
+                    case IElement e when Skipped.Contains(e.LocalName):
                         break;
                     case IElement e when e.LocalName.Equals("img", StringComparison.OrdinalIgnoreCase):
                         images.Add(e);

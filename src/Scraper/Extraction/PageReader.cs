@@ -7,7 +7,9 @@ namespace Scraper.Extraction;
 /// page without article text.</param>
 /// <param name="ContinuationOf">For page 2, 3 …: page 1's URL.</param>
 /// <param name="IsSectionList">One of the site's section lists: kept as a capture, never as an article.</param>
-public sealed record PageReading(Article? Article, Uri? ContinuationOf, bool IsSectionList = false);
+/// <param name="IsStandingPage">A standing page of the site (About, Overview; see <see cref="SiteRule.IsStandingPage"/>):
+/// kept as a capture, never as an article.</param>
+public sealed record PageReading(Article? Article, Uri? ContinuationOf, bool IsSectionList = false, bool IsStandingPage = false);
 
 /// <summary>A page's extraction took longer than its time budget and was abandoned.</summary>
 public sealed class ExtractionTimeoutException(string message) : UnreadablePageException(message);
@@ -34,6 +36,9 @@ public class PageReader(ArticleExtractor extractor)
         Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken, SiteRule? rule = null)
     {
         rule ??= extractor.Sites.Match(url);
+        // A standing page is no article, whatever an extractor would make of it (the rules say which pages are).
+        if (rule?.IsStandingPage(url) == true)
+            return new PageReading(null, null, IsStandingPage: true);
         var page = await ExtractWithinBudgetAsync(url, body, contentType, rule, cancellationToken);
         if (page.IsContinuationPage && rule is not null)
             return new PageReading(null, FirstPageOf(url, page, rule));

@@ -95,6 +95,7 @@ public sealed class SiteCatalog
                 if (string.IsNullOrWhiteSpace(rule.Site) || rule.Hosts is null || rule.Hosts.Count == 0)
                     throw new InvalidDataException($"{origin}: every rule needs a site and at least one host");
                 ValidateSelectors(rule, origin);
+                ValidateHostAliases(rule, origin);
             }
             return rules;
         }
@@ -136,6 +137,21 @@ public sealed class SiteCatalog
         {
             throw new InvalidDataException($"{origin}: site {rule.Site} has an {e.Message}");
         }
+    }
+
+    /// <summary>Each host (with its path prefix) is in one alias group at most, written as a host, not a URL.</summary>
+    private static void ValidateHostAliases(SiteRule rule, string origin)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var group in rule.HostAliases ?? [])
+            foreach (var entry in (group.Aliases ?? []).Prepend(group.Canonical))
+            {
+                var host = entry?.Trim().TrimEnd('/') ?? "";
+                if (host.Length == 0 || host.Contains("://", StringComparison.Ordinal) || host.StartsWith('/') || host.Contains(' '))
+                    throw new InvalidDataException($"{origin}: site {rule.Site} has a host alias '{entry}' that is not a host (optionally with a path prefix)");
+                if (!seen.Add(host))
+                    throw new InvalidDataException($"{origin}: site {rule.Site} names host {host} in more than one place of its host aliases");
+            }
     }
 
     private static IEnumerable<SiteRule> LoadEmbedded()

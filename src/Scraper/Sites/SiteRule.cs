@@ -35,6 +35,19 @@ public sealed record SiteRule
     /// <summary>The page's visible text anatomy: what the header zone's lines say, and which lines are boilerplate.</summary>
     public AnatomyRules Anatomy { get; init; } = new();
     public ListSelectors List { get; init; } = new();
+    /// <summary>
+    /// Hosts of the family that serve the same paths, each group with the host its pages are archived under: a page is
+    /// one page on whichever of them, over http or https, it is reached (see <c>Archive.PageIdentity</c>). An entry may
+    /// carry a path prefix (<c>subsites.chinadaily.com.cn/bizwnden</c>): the paths below it are the same paths below the
+    /// canonical entry's.
+    /// </summary>
+    public IReadOnlyList<HostAliases> HostAliases { get; init; } = [];
+    /// <summary>
+    /// Names of pages whose URL has the form of a section list but that hold no section: standing pages (About, Overview)
+    /// and the like. The crawl does not follow them from the navigation, and does not keep them as articles.
+    /// A name is the list page's file name without its page suffix and extension (<c>overview</c> for <c>/overview.html</c>).
+    /// </summary>
+    public IReadOnlyList<string> ExcludeSections { get; init; } = [];
 
     // Compiled once when the pattern is set, so a rule copied with `with` never carries a stale regex.
     private readonly string? _articleUrl, _continuationUrl, _listUrl;
@@ -43,6 +56,33 @@ public sealed record SiteRule
     [JsonIgnore] public Regex? ListUrlRegex { get; private init; }
 
     public bool IsArticle(Uri url) => ArticleUrlRegex?.IsMatch(url.AbsolutePath) == true;
+
+    /// <summary>Whether the URL has the form of one of the site's section list pages (<see cref="ListUrl"/>).</summary>
+    public bool IsListUrl(Uri url) => ListUrlRegex?.IsMatch(url.AbsolutePath) == true;
+
+    /// <summary>Whether <paramref name="name"/> (a section's name, <c>overview</c>) is one of <see cref="ExcludeSections"/>.</summary>
+    public bool IsExcludedSection(string name) => (ExcludeSections ?? []).Any(e => string.Equals(e, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A standing page (About, Overview): a list page's URL whose name <see cref="ExcludeSections"/> excludes. Neither a
+    /// section nor an article: kept as captures only.
+    /// </summary>
+    public bool IsStandingPage(Uri url) => IsListUrl(url) && !IsArticle(url) && IsExcludedSection(SectionNameOf(url));
+
+    /// <summary>
+    /// A section list's name: its file name without page number and extension (<c>/bizupdates_18.html</c> →
+    /// <c>bizupdates</c>; <c>/bizwnden/news.html</c> → <c>news</c>).
+    /// </summary>
+    public static string SectionNameOf(Uri url)
+    {
+        var path = url.AbsolutePath;
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        var dot = name.LastIndexOf('.');
+        if (dot > 0) name = name[..dot];
+        var underscore = name.LastIndexOf('_');
+        if (underscore > 0 && underscore + 1 < name.Length && name[(underscore + 1)..].All(char.IsAsciiDigit)) name = name[..underscore];
+        return name.ToLowerInvariant();
+    }
 
     /// <summary>The page number of a continuation page (2, 3…), or null for page 1 and other pages.</summary>
     public int? ContinuationPage(Uri url)
@@ -54,6 +94,14 @@ public sealed record SiteRule
     private static Regex? Compile(string? pattern) => pattern is null
         ? null
         : new(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+}
+
+/// <summary>A group of hosts serving the same paths: <see cref="Canonical"/> is the one pages are archived under.</summary>
+public sealed record HostAliases
+{
+    /// <summary>A host, possibly with a path prefix (<c>www.chinadaily.com.cn/m/jiangsu/wuxi</c>).</summary>
+    public required string Canonical { get; init; }
+    public IReadOnlyList<string> Aliases { get; init; } = [];
 }
 
 /// <summary>Selectors of an article's parts; every list is tried in order.</summary>

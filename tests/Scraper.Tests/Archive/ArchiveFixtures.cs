@@ -67,14 +67,14 @@ public static class ArchiveFixtures
 
     /// <summary>
     /// Turns an archive made by this build back into what a version-3 build made (everything schema version 4 added
-    /// dropped), so that the upgrade can be tested on it.
+    /// and 5 added dropped), so that the upgrade can be tested on it.
     /// </summary>
     public static void DowngradeToVersion3(string dbPath)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dbPath};Pooling=False");
         connection.Open();
         using var downgrade = connection.CreateCommand();
-        downgrade.CommandText = """
+        downgrade.CommandText = SchemaVersions.Undo5 + """
             ALTER TABLE pages DROP COLUMN kind;
             DROP TABLE capture_requests; DROP TABLE image_fetches;
             ALTER TABLE revisions DROP COLUMN provenance; ALTER TABLE revisions DROP COLUMN published_from;

@@ -47,7 +47,7 @@ public class ArchiveSchemaTests
         {
             v1.Open();
             using var downgrade = v1.CreateCommand();
-            downgrade.CommandText = """
+            downgrade.CommandText = SchemaVersions.Undo5 + """
                 DROP TABLE capture_requests; DROP TABLE image_fetches;
                 DROP TABLE search_queue; DROP VIEW search_source; DROP VIEW revision_text;
                 CREATE VIEW search_source AS

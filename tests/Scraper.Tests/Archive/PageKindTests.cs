@@ -49,7 +49,7 @@ public sealed class PageKindTests : IDisposable
             };
             await store.StorePageAsync(list, article);
         }
-        Assert.Equal(4L, Scalar("PRAGMA user_version"));
+        Assert.Equal((long)ArchiveSchema.Version, Scalar("PRAGMA user_version"));
         Assert.Equal("article", Scalar("SELECT kind FROM pages WHERE url LIKE '%c_941797.htm'"));
         Assert.Equal("list", Scalar("SELECT kind FROM pages WHERE url LIKE '%bizupdates.html'"));
         ArchiveFixtures.AssertIntegrity(Db);

@@ -27,7 +27,7 @@ public sealed class CompletionTests : IDisposable
     [Fact]
     public async Task Bash_completes_commands_subcommands_options_and_their_values()
     {
-        Assert.Equal(["search", "show", "stats"], (await BashCompleteAsync("s")).Order().ToArray());
+        Assert.Equal(["search", "sections", "show", "stats"], (await BashCompleteAsync("s")).Order().ToArray());
         Assert.Equal(["show"], await BashCompleteAsync("config", ""));
         Assert.Equal(["en.wuxi.gov.cn", "wnd.gov.cn"], await BashCompleteAsync("list", "--site", ""));
         Assert.Equal(["all", "en.wuxi.gov.cn", "wnd.gov.cn"], (await BashCompleteAsync("crawl", "--site", "")).Order().ToArray());

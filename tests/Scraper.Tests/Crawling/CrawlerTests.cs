@@ -318,7 +318,9 @@ public sealed class CrawlerTests : IAsyncLifetime
         var summary = await CrawlAsync([WndList, new Uri("http://bizwnd.gov.cn/news.html")], sitemaps: true, sites: [wnd]);
         Assert.Equal(1, Requests("bizwnd.gov.cn", "/sitemap.xml"));
         Assert.Equal(1, Requests("bizwnd.gov.cn", "/overview.html"));
-        Assert.Equal(3, await QueryAsync<long>("SELECT count(*) FROM pages WHERE url LIKE 'http://bizwnd.gov.cn/%' AND latest_revision_id IS NOT NULL"));
+        // Two articles, and the standing page overview.html kept as a capture only.
+        Assert.Equal(2, await QueryAsync<long>("SELECT count(*) FROM pages WHERE url LIKE 'http://bizwnd.gov.cn/%' AND latest_revision_id IS NOT NULL"));
+        Assert.Equal(1, await QueryAsync<long>("SELECT count(*) FROM pages p JOIN captures c ON c.page_id = p.id WHERE p.url = 'http://bizwnd.gov.cn/overview.html' AND p.latest_revision_id IS NULL"));
         // bizwnd.gov.cn has no news list: a 404 start list is an error; the sitemap still found its pages.
         Assert.Equal(1, summary.Counts.Errors);
     }

@@ -96,13 +96,13 @@ public sealed class CsvExportTests : ExportTestFolder
         await StoreAsync(Db, [.. AwkwardArticles(), WuxiArticle()]);
         var raw = ParseCsv(await ExportAsync("--figures", "--raw"));
 
-        Assert.Equal(["url", "revision", "ordinal", "src", "alt", "caption", "credit", "image_sha256"], raw.Header);
+        Assert.Equal(["url", "revision", "ordinal", "src", "alt", "caption", "credit", "image_sha256", "media"], raw.Header);
         var expected = new List<string[]>();
         foreach (var archived in await ArchivedAsync())
             for (var i = 0; i < archived.Article.Figures.Count; i++)
             {
                 var f = archived.Article.Figures[i];
-                expected.Add([archived.Article.Url!, archived.Revision.ToString(), i.ToString(), f.Src, f.Alt ?? "", f.Caption ?? "", f.Credit ?? "", ""]);
+                expected.Add([archived.Article.Url!, archived.Revision.ToString(), i.ToString(), f.Src, f.Alt ?? "", f.Caption ?? "", f.Credit ?? "", "", f.Media ?? "image"]);
             }
         Assert.Equal(3, expected.Count);
         Assert.Equal(expected, raw.Rows);

@@ -38,8 +38,12 @@ public sealed class WarcExportTests : ExportTestFolder
     private static Dictionary<string, string> SamplePagesByUrl(bool listPages = false) =>
         Directory.EnumerateFiles(RepoPaths.Samples, "*", SearchOption.AllDirectories)
             .Where(f => Path.GetExtension(f).Contains("htm", StringComparison.Ordinal) || f.EndsWith(".cmsAction", StringComparison.Ordinal))
-            .Where(f => !f.EndsWith(".json", StringComparison.Ordinal) && (listPages || File.Exists(Path.ChangeExtension(f, ".verified.json"))))
+            .Where(f => !f.EndsWith(".json", StringComparison.Ordinal) && (listPages || File.Exists(Path.ChangeExtension(f, ".verified.json")) && !IsStandingPage(f)))
             .ToDictionary(f => CanonicalUrl.Normalize(SamplePaths.UrlForFile(f)!), f => f);
+
+    /// <summary>A standing page (Overview): kept as captures, but no article page, so not in an export of articles.</summary>
+    private static bool IsStandingPage(string file) =>
+        SamplePaths.UrlForFile(file) is { } url && Scraper.Sites.SiteCatalog.Default.Match(url)?.IsStandingPage(url) == true;
 
     private static void AssertWarcinfo(WarcTestRecord warcinfo)
     {
@@ -138,6 +142,12 @@ public sealed class WarcExportTests : ExportTestFolder
             {
                 // A section list: read for its links, no article of its own.
                 Assert.Equal("list", Field("crawled-as"));
+                Assert.Null(Field("revision"));
+            }
+            else if (Scraper.Sites.SiteCatalog.Default.Match(new Uri(url)) is { } rule && rule.IsStandingPage(new Uri(url)))
+            {
+                // A standing page (Overview): crawled as a page, kept as captures, no article.
+                Assert.Equal("page", Field("crawled-as"));
                 Assert.Null(Field("revision"));
             }
             else
