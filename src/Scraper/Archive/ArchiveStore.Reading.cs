@@ -329,7 +329,7 @@ public sealed partial class ArchiveStore
         {
             var command = Command(
                 """
-                SELECT c.id, c.page_id, coalesce(c.url, p.url), c.captured_at, c.content_type, p.continuation_of IS NOT NULL, c.body_sha256, p.site
+                SELECT c.id, c.page_id, coalesce(c.url, p.url), c.captured_at, c.content_type, p.continuation_of IS NOT NULL, c.body_sha256, p.site, p.url
                 FROM captures c JOIN pages p ON p.id = c.page_id
                 WHERE p.kind = 'article'
                 ORDER BY c.page_id, c.captured_at, c.id
@@ -339,7 +339,7 @@ public sealed partial class ArchiveStore
             while (await reader.ReadAsync(cancellationToken))
                 captures.Add(new StoredCapture(
                     reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), ParseTime(reader.GetString(3)),
-                    StringOrNull(reader, 4), reader.GetBoolean(5), reader.GetString(6)) { Site = StringOrNull(reader, 7) });
+                    StringOrNull(reader, 4), reader.GetBoolean(5), reader.GetString(6)) { Site = StringOrNull(reader, 7), PageUrl = reader.GetString(8) });
             return captures;
         });
     }

@@ -63,9 +63,13 @@ public sealed record SearchHit(long PageId, string Url, string? Title, string Sn
 
 /// <summary>A stored capture to re-extract.</summary>
 /// <param name="Site">The site the page was archived under (its rules read it), if any.</param>
+/// <param name="Url">The URL the capture came from (the page's, or one of its aliases).</param>
 public sealed record StoredCapture(long CaptureId, long PageId, string Url, DateTimeOffset CapturedAt, string? ContentType, bool IsContinuation, string BodySha256)
 {
     public string? Site { get; init; }
+
+    /// <summary>The page's own URL, when the capture came from another (an alias).</summary>
+    public string? PageUrl { get; init; }
 }
 
 /// <summary>The validators for a conditional GET of a page (from its newest capture).</summary>

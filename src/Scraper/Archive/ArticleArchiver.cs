@@ -17,8 +17,16 @@ public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
     public async Task<(StoreResult Stored, PageReading Reading)> ArchiveAsync(PageCapture capture,
         Func<Uri, CancellationToken, Task<ReadOnlyMemory<byte>?>>? loadSibling, CancellationToken cancellationToken)
     {
+        // A body given under another URL of its page (an alias: the other scheme, a mirror host) is stored as at the
+        // page's own URL (the archived page's, else the canonical spelling it will be archived under), so that its
+        // images are the same: the same article under another URL is then the same revision. The capture keeps the URL
+        // it came from.
         var rule = reader.Extractor.Sites.Match(capture.Url);
         var reading = await ReadAsync(capture.Url, capture.Body, capture.ContentType, loadSibling, cancellationToken, rule);
+        var pageUrl = new Uri(await store.FindPageAsync(capture.Url.AbsoluteUri, cancellationToken) is { } known
+            ? known.Url
+            : store.Identity.Canonical(capture.Url));
+        if (reading.Article is { } article && pageUrl != capture.Url) reading = reading with { Article = article.AsAt(pageUrl, capture.Url) };
         var stored = await store.StorePageAsync(capture with { ContinuationOf = reading.ContinuationOf, Site = capture.Site ?? rule?.Site },
             reading.Article, cancellationToken);
         return (stored, reading);
@@ -35,6 +43,9 @@ public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
         {
             var body = await store.LoadBodyAsync(capture.CaptureId, cancellationToken);
             reading = await ReadAsync(new Uri(capture.Url), body, capture.ContentType, null, cancellationToken, RuleOf(capture));
+            // As at the page's own URL, as import and the crawl store it (see ArchiveAsync).
+            if (reading.Article is { } article && capture.PageUrl is { } page && page != capture.Url)
+                reading = reading with { Article = article.AsAt(new Uri(page), new Uri(capture.Url)) };
         }
         var result = await store.ApplyExtractionAsync(capture.CaptureId, reading.Article, reading.ContinuationOf, cancellationToken);
         return (result, reading);

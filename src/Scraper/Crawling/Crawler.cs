@@ -41,7 +41,7 @@ public sealed class Crawler
         var sites = new SiteCatalog(options.Sites);
         reader ??= new PageReader(new ArticleExtractor(sites)) { Budget = options.ExtractionBudget };
         var scope = ScopeOf(options);
-        _worker = new FetchWorker(downloader, reader, scope);
+        _worker = new FetchWorker(downloader, reader, scope, url => new Uri(store.Identity.Canonical(url)));
         _seeder = new CrawlSeeder(store, downloader, options, sites, scope);
         _recorder = new CrawlRecorder(store, _seeder, _clock);
         _images = new ImagePipeline(store, downloader, options, _clock);

@@ -10,7 +10,7 @@ namespace Scraper.Crawling;
 /// happens, the answer is a <see cref="WorkResult"/>: faults, unreadable pages and unexpected exceptions become the row's
 /// error, and a stop makes it a cancelled result. Thread-safe: the engine runs several rows at once.
 /// </summary>
-internal sealed class FetchWorker(Downloader downloader, PageReader reader, HostScope scope)
+internal sealed class FetchWorker(Downloader downloader, PageReader reader, HostScope scope, Func<Uri, Uri>? readAs = null)
 {
     private readonly ListPageReader _lists = new();
     private readonly HtmlDocumentLoader _loader = new();
@@ -114,6 +114,9 @@ internal sealed class FetchWorker(Downloader downloader, PageReader reader, Host
         if (reading.Article is not { } article)
             return WorkResult.Failed(item, fetched,
                 new CrawlError("extraction", "no article text found (a page cut off before its body, or not an article page)"));
+        // Stored as at its page's canonical spelling (the host its host group names), as import and reextract read it:
+        // its images are then the same whichever alias served it, so it is the same revision.
+        if (readAs?.Invoke(url) is { } pageUrl && pageUrl != url) article = article.AsAt(pageUrl, url);
         return new WorkResult(item)
         {
             Fetched = fetched, Page = ArchiveStore.Prepare(fetched.Body, article), Siblings = siblings, Sections = SectionsOf(url, fetched),

@@ -42,6 +42,23 @@ public sealed record Article
     /// </summary>
     [JsonIgnore]
     public bool IsEmpty => Paragraphs.Count == 0 && Figures.Count == 0;
+
+    /// <summary>
+    /// The article of a page read from <paramref name="readFrom"/> (an alias: the other scheme, a mirror host), as at
+    /// its page's own <paramref name="pageUrl"/>: its URL, and figures on the alias's origin put on the page's (the
+    /// hosts of a group serve the same paths). The same article under any of its URLs is then the same revision.
+    /// </summary>
+    public Article AsAt(Uri pageUrl, Uri readFrom)
+    {
+        var from = readFrom.GetLeftPart(UriPartial.Authority) + "/";
+        var to = pageUrl.GetLeftPart(UriPartial.Authority) + "/";
+        if (from == to) return this with { Url = pageUrl.AbsoluteUri };
+        return this with
+        {
+            Url = pageUrl.AbsoluteUri,
+            Figures = Figures.Select(f => f.Src.StartsWith(from, StringComparison.OrdinalIgnoreCase) ? f with { Src = to + f.Src[from.Length..] } : f).ToList(),
+        };
+    }
 }
 
 /// <summary>An image (or a video) of the article body with its caption.</summary>

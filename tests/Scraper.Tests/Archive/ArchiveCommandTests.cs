@@ -79,6 +79,12 @@ public class ArchiveCommandTests : IDisposable
             {
                 Assert.Equal(PageIdentity.Default.Canonical((string)expected["url"]!), (string)actual["url"]!);
                 Assert.Contains((string)expected["url"]!, actual["aliases"]!.AsArray().Select(a => (string)a!));
+                // Its images are given on the canonical host too (the hosts of a group serve the same paths).
+                var from = new Uri((string)expected["url"]!).GetLeftPart(UriPartial.Authority) + "/";
+                var to = new Uri((string)actual["url"]!).GetLeftPart(UriPartial.Authority) + "/";
+                foreach (var figure in expected["figures"]!.AsArray())
+                    if (((string)figure!["src"]!).StartsWith(from, StringComparison.Ordinal))
+                        figure["src"] = to + ((string)figure["src"]!)[from.Length..];
                 expected["url"] = actual["url"]!.DeepClone();
             }
             foreach (var (key, value) in expected)

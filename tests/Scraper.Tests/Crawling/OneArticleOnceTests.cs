@@ -38,7 +38,7 @@ public sealed class OneArticleOnceTests : IDisposable
         <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head><body>
         <div class="crumb"><a href="/">Home</a> &gt; <a href="/news.html">News</a></div>
         <h1 class="art-title">{title}</h1><div class="art-info">Updated: 2024-05-01 (en.wuxi.gov.cn)</div>
-        <div id="Content"><p>The Grand Canal museum opened its doors on Wednesday.</p><p>Visitors came from Suzhou and Changzhou. {extra}</p></div>
+        <div id="Content"><p><img src="museum.jpg" alt="The new museum hall"></p><p>The Grand Canal museum opened its doors on Wednesday.</p><p>Visitors came from Suzhou and Changzhou. {extra}</p></div>
         <div class="art-views">{counter}</div></body></html>
         """;
 
@@ -57,7 +57,8 @@ public sealed class OneArticleOnceTests : IDisposable
             Assert.True(import.ExitCode == ExitCodes.Ok, import.Error);
             outputs.Add(import.Out.Split('\n')[0]);
         }
-        // The first spelling met is archived under the canonical host, with its own scheme; the others add to it.
+        // The first spelling met is archived under the canonical host, with its own scheme; the others add to it (their
+        // relative image read as at the page's URL, so the same article is the same revision).
         Assert.Equal($"new          http://en.wuxi.gov.cn{ArticlePath} (as http://www.wuxinews.com.cn{ArticlePath})", outputs[0]);
         Assert.Equal($"recaptured   http://en.wuxi.gov.cn{ArticlePath} (as https://en.wuxi.gov.cn{ArticlePath})", outputs[1]);
         Assert.Equal($"recaptured   http://en.wuxi.gov.cn{ArticlePath}", outputs[2]);
@@ -70,9 +71,12 @@ public sealed class OneArticleOnceTests : IDisposable
 
         var shown = JsonNode.Parse((await Run("show", "https://www.wuxinews.com.cn" + ArticlePath)).Out)!;
         Assert.Equal("http://en.wuxi.gov.cn" + ArticlePath, (string)shown["url"]!);
+        Assert.Equal("http://en.wuxi.gov.cn/2024-05/01/museum.jpg", (string)shown["figures"]![0]!["src"]!);
         Assert.Equal(FourUrls.Where(u => u != "http://en.wuxi.gov.cn" + ArticlePath).Order(), shown["aliases"]!.AsArray().Select(a => (string)a!).Order());
         var text = (await Run("show", "http://en.wuxi.gov.cn" + ArticlePath, "-f", "text")).Out;
         Assert.Contains($"Also at: http://www.wuxinews.com.cn{ArticlePath} (1 capture), https://en.wuxi.gov.cn{ArticlePath} (1 capture), https://www.wuxinews.com.cn{ArticlePath} (2 captures)", text);
+        // Read again from every capture, whichever URL it came from, the article is what was stored.
+        Assert.Contains(" 0 new revision(s)", (await Run("reextract")).Out);
         await AssertOneArticleAsync(captures: 5, revisions: 2);
     }
 
