@@ -18,6 +18,13 @@ public sealed class HtmlDocumentLoader
     public const long DefaultMaxBytes = 20L * 1024 * 1024;
     public const int MaxDepth = 512;
 
+    /// <summary>A page is parsed up to its 65,536th element and its 4,000,000th character of text, and cut there
+    /// (see <see cref="DepthLimiter"/>): memory stays bounded on the largest pages accepted, six times the elements
+    /// and text of the largest real pages we know.</summary>
+    public const int MaxElements = 65_536;
+
+    public const int MaxTextChars = 4_000_000;
+
     // No source positions and no text of style, xmp, iframe and noembed elements: nothing reads them, and a page's
     // CSS is often a third of its size. Script text stays: JSON-LD metadata lives there.
     private readonly HtmlParser _parser = new(new HtmlParserOptions
@@ -45,7 +52,7 @@ public sealed class HtmlDocumentLoader
         return Parse(html);
     }
 
-    public IDocument Parse(string html) => _parser.ParseDocument(DepthLimiter.Flatten(html, MaxDepth));
+    public IDocument Parse(string html) => _parser.ParseDocument(DepthLimiter.Flatten(html, MaxDepth, MaxElements, MaxTextChars));
 }
 
 /// <summary>Names the binary formats a user might hand us by mistake.</summary>
