@@ -28,6 +28,9 @@ public sealed record CrawlOptions
     public IReadOnlySet<string>? SectionNames { get; init; }
     /// <summary>The longest one page's extraction may take; past it the page is an error and the crawl goes on.</summary>
     public TimeSpan ExtractionBudget { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>The bytes of pages extracted at once, whatever the concurrency (fetches go on meanwhile): extraction takes
+    /// many times a page's size, so pages near the 10 MB download limit are read one at a time.</summary>
+    public long ExtractionMemory { get; init; } = 12L * 1024 * 1024;
 }
 
 /// <summary>How a crawl ended.</summary>

@@ -31,7 +31,7 @@ public sealed class Crawler
     private readonly ImagePipeline _images;
 
     /// <param name="reader">How pages are read into articles; by default the site rules of <paramref name="options"/>
-    /// with <see cref="CrawlOptions.ExtractionBudget"/>.</param>
+    /// with <see cref="CrawlOptions.ExtractionBudget"/> and <see cref="CrawlOptions.ExtractionMemory"/>.</param>
     public Crawler(ArchiveStore store, Downloader downloader, CrawlOptions options, TimeProvider? clock = null, PageReader? reader = null)
     {
         _store = store;
@@ -39,7 +39,11 @@ public sealed class Crawler
         _options = options;
         _clock = clock ?? TimeProvider.System;
         var sites = new SiteCatalog(options.Sites);
-        reader ??= new PageReader(new ArticleExtractor(sites)) { Budget = options.ExtractionBudget };
+        reader ??= new PageReader(new ArticleExtractor(sites))
+        {
+            Budget = options.ExtractionBudget,
+            MemoryGate = new ExtractionMemoryGate(options.ExtractionMemory),
+        };
         var scope = ScopeOf(options);
         _worker = new FetchWorker(downloader, reader, scope, url => new Uri(store.Identity.Canonical(url)));
         _seeder = new CrawlSeeder(store, downloader, options, sites, scope);

@@ -8,6 +8,12 @@ namespace Scraper.Extraction;
 /// A lexical pre-pass that drops start and end tags nested deeper than a limit, keeping all text. It tracks only
 /// elements that really nest: void elements and those whose end tag the parser implies (p, li, td…) are not
 /// counted, so ordinary pages pass through untouched and are returned as the same string.
+/// <para>
+/// It also bounds what is parsed at all: the page is cut before its <c>maxElements</c>+1-th start tag, or where its
+/// text (outside tags) passes <c>maxTextChars</c>. A parsed element costs several hundred bytes and each copy of the
+/// text that extraction makes costs twice its length, so a 20 MB page of 700,000 tiny paragraphs took over a gigabyte;
+/// the largest real pages we know have about 10,000 elements and well under a million characters of text.
+/// </para>
 /// </summary>
 internal static class DepthLimiter
 {
@@ -33,8 +39,10 @@ internal static class DepthLimiter
     /// <summary>An open element: where its name is in the page, and whether its tags are dropped.</summary>
     private readonly record struct OpenElement(int NameStart, int NameLength, ulong Key, bool IsForeignRoot, bool Dropped);
 
-    public static string Flatten(string html, int maxDepth)
+    public static string Flatten(string html, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue)
     {
+        var elements = 0;
+        var textChars = 0L;
         var open = new List<OpenElement>();
         // Open elements past the first ShallowDepth levels, per name key: an end tag whose name is not among them is
         // looked for in those levels only, so a stray one never scans a 100,000-deep stack, and a page that never
@@ -49,6 +57,9 @@ internal static class DepthLimiter
             // Tags often follow each other directly (</a></li>) or end right after the name: looking first spares
             // a vectorised search its set-up, which on short distances costs more than the search.
             var lt = html[i] == '<' ? i : html.IndexOf('<', i);
+            textChars += (lt < 0 ? html.Length : lt) - i;
+            if (textChars > maxTextChars)
+                return Cut(html, output, copiedUpTo, (int)((lt < 0 ? html.Length : lt) - (textChars - maxTextChars)));
             if (lt < 0 || lt + 1 >= html.Length) break;
             if (html[lt + 1] == '!' && string.CompareOrdinal(html, lt, "<!--", 0, 4) == 0)
             {
@@ -67,6 +78,8 @@ internal static class DepthLimiter
             var name = html.AsSpan(nameStart, nameEnd - nameStart);
             var key = NameKey(name);
             var kind = Kinds.GetValueOrDefault(key, TagKind.Nesting);
+            // Elements are counted as the parser will make them: tags dropped for depth make none.
+            if (!isEnd && kind is TagKind.RawText or TagKind.NotNesting && ++elements > maxElements) return Cut(html, output, copiedUpTo, lt);
             if (!isEnd && kind == TagKind.RawText)
             {
                 // Skip the raw text element's content: it holds no tags.
@@ -87,6 +100,7 @@ internal static class DepthLimiter
                     open.Add(new OpenElement(nameStart, name.Length, key, isForeignRoot, drop));
                     if (isForeignRoot) foreign++;
                 }
+                if (!drop && ++elements > maxElements) return Cut(html, output, copiedUpTo, lt);
             }
             else
             {
@@ -114,6 +128,13 @@ internal static class DepthLimiter
         if (output is null) return html;
         output.Append(html, copiedUpTo, html.Length - copiedUpTo);
         return output.ToString();
+    }
+
+    /// <summary>The page up to <paramref name="at"/>, with the tags dropped so far left out.</summary>
+    private static string Cut(string html, StringBuilder? output, int copiedUpTo, int at)
+    {
+        at = Math.Max(at, copiedUpTo);
+        return output is null ? html[..at] : output.Append(html, copiedUpTo, at - copiedUpTo).ToString();
     }
 
     private const int ShallowDepth = 32;

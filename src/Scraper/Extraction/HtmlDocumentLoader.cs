@@ -18,6 +18,14 @@ public sealed class HtmlDocumentLoader
     public const long DefaultMaxBytes = 20L * 1024 * 1024;
     public const int MaxDepth = 512;
 
+    /// <summary>A page is parsed up to its 65,536th element and its 1,000,000th character of text, and cut there
+    /// (see <see cref="DepthLimiter"/>), so memory stays bounded on the largest pages accepted. That is several times
+    /// the elements and text of the largest real pages we know (about 10,000 elements and 500,000 characters in
+    /// trafilatura's and Readability's test pages); a million characters is a book.</summary>
+    public const int MaxElements = 65_536;
+
+    public const int MaxTextChars = 1_000_000;
+
     // No source positions and no text of style, xmp, iframe and noembed elements: nothing reads them, and a page's
     // CSS is often a third of its size. Script text stays: JSON-LD metadata lives there.
     private readonly HtmlParser _parser = new(new HtmlParserOptions
@@ -45,7 +53,7 @@ public sealed class HtmlDocumentLoader
         return Parse(html);
     }
 
-    public IDocument Parse(string html) => _parser.ParseDocument(DepthLimiter.Flatten(html, MaxDepth));
+    public IDocument Parse(string html) => _parser.ParseDocument(DepthLimiter.Flatten(html, MaxDepth, MaxElements, MaxTextChars));
 }
 
 /// <summary>Names the binary formats a user might hand us by mistake.</summary>

@@ -28,6 +28,10 @@ public class PageReader(ArticleExtractor extractor)
     /// <summary>The longest one page's extraction may take; null for no limit.</summary>
     public TimeSpan? Budget { get; init; }
 
+    /// <summary>Bounds the bytes of the pages extracted at once (see <see cref="ExtractionMemoryGate"/>); null for no bound.
+    /// The time <see cref="Budget"/> starts once a page is let in.</summary>
+    public ExtractionMemoryGate? MemoryGate { get; init; }
+
     /// <param name="loadSibling">Finds a sibling page's bytes (fetched, or a file beside the page); null when it cannot be had.</param>
     /// <param name="rule">The rules to read it with (a <c>--rules</c> file's, or those of the site a page was archived under);
     /// by default those of its host.</param>
@@ -57,6 +61,7 @@ public class PageReader(ArticleExtractor extractor)
     private async Task<PageExtraction> ExtractWithinBudgetAsync(Uri url, ReadOnlyMemory<byte> body, string? contentType, SiteRule? rule,
         CancellationToken cancellationToken)
     {
+        using var admission = MemoryGate is null ? null : await MemoryGate.EnterAsync(body.Length, cancellationToken);
         if (Budget is not { } budget) return Extract(url, body, contentType, rule);
         // The work cannot be interrupted; past the budget it is left to finish on its own, its result unread. Regular
         // expressions of the rules have their own timeouts, so such leftovers end soon.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Scraper.Tests.Support;
 
 namespace Scraper.Tests.Cli;
@@ -15,29 +14,8 @@ public sealed class BoundedInputTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    /// <summary>Runs the CLI as a child process, sampling its peak resident memory (VmHWM, which only grows) as it runs.</summary>
-    private static async Task<(CliResult Result, long PeakKilobytes)> RunMeasuredAsync(params string[] args)
-    {
-        using var process = CliRunner.Start(args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var peak = 0L;
-        var clock = Stopwatch.StartNew();
-        while (!process.HasExited)
-        {
-            Assert.True(clock.Elapsed < Patience, "the command did not finish");
-            try
-            {
-                foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
-                    if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                        peak = Math.Max(peak, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]));
-            }
-            catch (IOException) { }
-            await Task.Delay(20);
-        }
-        await process.WaitForExitAsync();
-        return (new CliResult(process.ExitCode, await stdout, await stderr), peak);
-    }
+    private static Task<(CliResult Result, long PeakKilobytes)> RunMeasuredAsync(params string[] args) =>
+        PeakMemory.RunCliAsync(Patience, args);
 
     [Theory]
     [InlineData("extract")]

@@ -32,6 +32,40 @@ public sealed class DepthLimiterTests
     }
 
     [Fact]
+    public void A_page_is_cut_before_the_element_past_the_budget()
+    {
+        var html = "<body>" + string.Concat(Enumerable.Range(1, 10).Select(n => $"<p>para{n}</p>")) + "</body>";
+        var cut = DepthLimiter.Flatten(html, 512, maxElements: 5);
+        Assert.Equal("<body><p>para1</p><p>para2</p><p>para3</p><p>para4</p>", cut);
+        Assert.Same(html, DepthLimiter.Flatten(html, 512, maxElements: 11));
+    }
+
+    [Fact]
+    public void A_page_is_cut_where_its_text_passes_the_budget_with_script_and_tags_not_counted()
+    {
+        var html = "<body><script>var long = 'not text of the page';</script><p title=\"an attribute\">abcdef</p><p>ghij</p></body>";
+        Assert.Equal("<body><script>var long = 'not text of the page';</script><p title=\"an attribute\">abcdef</p><p>gh",
+            DepthLimiter.Flatten(html, 512, maxTextChars: 8));
+        Assert.Same(html, DepthLimiter.Flatten(html, 512, maxTextChars: 10));
+    }
+
+    [Fact]
+    public void Tags_dropped_for_depth_stay_dropped_in_a_cut_page()
+    {
+        var html = "<div><div><div>deep</div></div></div><p>after</p><p>cut</p>";
+        Assert.Equal("<div><div>deep</div></div><p>after</p>", DepthLimiter.Flatten(html, 2, maxElements: 3));
+    }
+
+    [Fact]
+    public void The_loader_parses_at_most_its_element_budget_of_a_huge_page()
+    {
+        var html = "<html><body>" + string.Concat(Enumerable.Repeat("<p>filler words</p>", HtmlDocumentLoader.MaxElements + 1000)) + "<p>the end</p></body></html>";
+        var document = new HtmlDocumentLoader().Parse(html);
+        Assert.InRange(document.All.Length, HtmlDocumentLoader.MaxElements - 2, HtmlDocumentLoader.MaxElements + 2);
+        Assert.DoesNotContain("the end", document.Body!.TextContent);
+    }
+
+    [Fact]
     public void A_hundred_thousand_levels_parse_quickly_with_their_text()
     {
         var html = "<html><body>" + string.Concat(Enumerable.Repeat("<div><span>", 50_000)) + "bottom";
