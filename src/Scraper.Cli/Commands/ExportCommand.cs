@@ -58,7 +58,8 @@ public static class ExportCommand
                     parse.GetValue(allRevisions),
                     PublishedDate(parse.GetValue(since), "--since"),
                     PublishedDate(parse.GetValue(until), "--until")),
-                parse.GetValue(figures), parse.GetValue(bom), parse.GetValue(raw), parse.GetValue(db)) { Cdx = parse.GetValue(cdx) };
+                parse.GetValue(figures), parse.GetValue(bom), parse.GetValue(raw), parse.GetValue(db))
+            { Cdx = parse.GetValue(cdx) };
             return RunAsync(context, request, cancellationToken);
         });
         return command;

@@ -27,7 +27,8 @@ public sealed partial class ArchiveStore
         while (await reader.ReadAsync(cancellationToken))
             yield return new ArchivedFigure(
                 reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), StringOrNull(reader, 4),
-                StringOrNull(reader, 5), StringOrNull(reader, 6), reader.GetInt32(7), StringOrNull(reader, 8)) { Media = StringOrNull(reader, 9) };
+                StringOrNull(reader, 5), StringOrNull(reader, 6), reader.GetInt32(7), StringOrNull(reader, 8))
+            { Media = StringOrNull(reader, 9) };
     }
 
     /// <summary>

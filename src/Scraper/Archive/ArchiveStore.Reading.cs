@@ -339,7 +339,8 @@ public sealed partial class ArchiveStore
             while (await reader.ReadAsync(cancellationToken))
                 captures.Add(new StoredCapture(
                     reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), ParseTime(reader.GetString(3)),
-                    StringOrNull(reader, 4), reader.GetBoolean(5), reader.GetString(6)) { Site = StringOrNull(reader, 7), PageUrl = reader.GetString(8) });
+                    StringOrNull(reader, 4), reader.GetBoolean(5), reader.GetString(6))
+                { Site = StringOrNull(reader, 7), PageUrl = reader.GetString(8) });
             return captures;
         });
     }
@@ -364,7 +365,8 @@ public sealed partial class ArchiveStore
             while (await reader.ReadAsync(cancellationToken))
                 captures.Add(new StoredCapture(
                     reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), ParseTime(reader.GetString(3)),
-                    StringOrNull(reader, 4), false, reader.GetString(6)) { Site = StringOrNull(reader, 7) });
+                    StringOrNull(reader, 4), false, reader.GetString(6))
+                { Site = StringOrNull(reader, 7) });
             return (IReadOnlyList<StoredCapture>)captures;
         });
     }
@@ -480,7 +482,8 @@ public sealed partial class ArchiveStore
             while (await figureReader.ReadAsync(cancellationToken))
                 figures.Add(new Figure(
                     figureReader.GetString(0), StringOrNull(figureReader, 1), StringOrNull(figureReader, 2),
-                    StringOrNull(figureReader, 3), figureReader.GetInt32(4)) { Media = StringOrNull(figureReader, 5) });
+                    StringOrNull(figureReader, 3), figureReader.GetInt32(4))
+                { Media = StringOrNull(figureReader, 5) });
         }
         var article = new Article
         {

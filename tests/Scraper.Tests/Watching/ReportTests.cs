@@ -38,7 +38,12 @@ public sealed class ReportTests : IDisposable
     private static Article Wnd(int n, string published) =>
         WuxiArticle($"https://www.wndonline.cn/a/c_{n}.htm") with
         {
-            Site = "wnd.gov.cn", Extractor = "site:wnd.gov.cn", Title = $"WND article {n}", Published = published, Source = "wndonline.cn", Section = "Biz Updates",
+            Site = "wnd.gov.cn",
+            Extractor = "site:wnd.gov.cn",
+            Title = $"WND article {n}",
+            Published = published,
+            Source = "wndonline.cn",
+            Section = "Biz Updates",
         };
 
     /// <summary>
