@@ -84,6 +84,18 @@ public static class ArchiveFixtures
         downgrade.ExecuteNonQuery();
     }
 
+    /// <summary>Every object of a database's schema (type, name, SQL), for comparing an upgraded archive with a new one.</summary>
+    public static List<(string Type, string Name, string? Sql)> SchemaOf(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name";
+        using var reader = command.ExecuteReader();
+        var objects = new List<(string, string, string?)>();
+        while (reader.Read())
+            objects.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        return objects;
+    }
+
     public static string FileSha256(string path) => Convert.ToHexString(SHA256.HashData(System.IO.File.ReadAllBytes(path)));
 
     /// <summary>Opens the file with plain SQLite (not the store) and runs a scalar query.</summary>

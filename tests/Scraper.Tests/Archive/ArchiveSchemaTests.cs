@@ -25,7 +25,7 @@ public class ArchiveSchemaTests
         using var archive = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         archive.Open();
 
-        Assert.Equal(SchemaOf(reference), SchemaOf(archive));
+        Assert.Equal(ArchiveFixtures.SchemaOf(reference), ArchiveFixtures.SchemaOf(archive));
         Assert.Equal(Pragma(reference, "user_version"), Pragma(archive, "user_version"));
         Assert.Equal(Pragma(reference, "application_id"), Pragma(archive, "application_id"));
         Assert.Equal(ArchiveSchema.Version, Pragma(archive, "user_version"));
@@ -89,7 +89,7 @@ public class ArchiveSchemaTests
         }
         using var archive = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         archive.Open();
-        Assert.Equal(SchemaOf(reference), SchemaOf(archive));
+        Assert.Equal(ArchiveFixtures.SchemaOf(reference), ArchiveFixtures.SchemaOf(archive));
         Assert.Equal(ArchiveSchema.Version, Pragma(archive, "user_version"));
         ArchiveFixtures.AssertIntegrity(path);
     }
@@ -102,21 +102,11 @@ public class ArchiveSchemaTests
         using var apply = reference.CreateCommand();
         apply.CommandText = ArchiveSchema.Sql;
         apply.ExecuteNonQuery();
-        var tables = SchemaOf(reference).Where(o => o.Type == "table").Select(o => o.Name).ToHashSet();
+        var tables = ArchiveFixtures.SchemaOf(reference).Where(o => o.Type == "table").Select(o => o.Name).ToHashSet();
         foreach (var table in new[] { "pages", "captures", "bodies", "revisions", "figures", "images", "search_index", "frontier", "runs", "errors" })
             Assert.Contains(table, tables);
     }
 
-    private static List<(string Type, string Name, string? Sql)> SchemaOf(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name";
-        using var reader = command.ExecuteReader();
-        var objects = new List<(string, string, string?)>();
-        while (reader.Read())
-            objects.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
-        return objects;
-    }
 
     private static long Pragma(SqliteConnection connection, string name)
     {

@@ -237,7 +237,7 @@ public sealed class IdentityMigrationTests : IDisposable
         Assert.Equal(ArchiveFailure.OlderSchema, refused.Failure);
         await using (await OpenAsync(Db)) { }
 
-        Assert.Equal(SchemaOf(ArchiveSchema.Sql), SchemaOfFile(Db));
+        Assert.Equal(SchemaOfSql(ArchiveSchema.Sql), SchemaOfFile(Db));
         Assert.Equal(["https://en.wuxi.gov.cn/2023-11/23/c_941797.htm | en.wuxi.gov.cn/2023-11/23/c_941797.htm"], Rows("SELECT url, key FROM pages"));
         Assert.Equal(0, Count(Db, "SELECT count(*) FROM page_aliases"));
         Assert.Equal(PageIdentity.Default.Description, Rows("SELECT hosts FROM page_identity").Single().ReplaceLineEndings("\n"));
@@ -269,7 +269,7 @@ public sealed class IdentityMigrationTests : IDisposable
         AssertIntegrity(Db);
     }
 
-    private static List<(string Type, string Name, string? Sql)> SchemaOf(string sql)
+    private static List<(string Type, string Name, string? Sql)> SchemaOfSql(string sql)
     {
         using var connection = new SqliteConnection("Data Source=:memory:");
         connection.Open();
@@ -278,24 +278,14 @@ public sealed class IdentityMigrationTests : IDisposable
             apply.CommandText = sql;
             apply.ExecuteNonQuery();
         }
-        return SchemaOf(connection);
+        return ArchiveFixtures.SchemaOf(connection);
     }
 
     private static List<(string Type, string Name, string? Sql)> SchemaOfFile(string path)
     {
         using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         connection.Open();
-        return SchemaOf(connection);
+        return ArchiveFixtures.SchemaOf(connection);
     }
 
-    private static List<(string Type, string Name, string? Sql)> SchemaOf(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name";
-        using var reader = command.ExecuteReader();
-        var objects = new List<(string, string, string?)>();
-        while (reader.Read())
-            objects.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
-        return objects;
-    }
 }

@@ -49,7 +49,7 @@ public sealed class SchemaVersion4Tests
         }
         using var archive = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         archive.Open();
-        Assert.Equal(Schema(reference), Schema(archive));
+        Assert.Equal(ArchiveFixtures.SchemaOf(reference), ArchiveFixtures.SchemaOf(archive));
         Assert.Equal((long)ArchiveSchema.Version, ArchiveFixtures.Count(path, "PRAGMA user_version"));
         // The capture made before the upgrade has no request; the fetch and the 304 after it have theirs, as sent.
         Assert.Equal(2L, ArchiveFixtures.Count(path, "SELECT count(*) FROM capture_requests"));
@@ -97,14 +97,4 @@ public sealed class SchemaVersion4Tests
         ArchiveFixtures.AssertIntegrity(path);
     }
 
-    private static List<(string, string, string?)> Schema(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name";
-        using var reader = command.ExecuteReader();
-        var objects = new List<(string, string, string?)>();
-        while (reader.Read())
-            objects.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
-        return objects;
-    }
 }
