@@ -19,7 +19,7 @@ public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
     {
         var rule = reader.Extractor.Sites.Match(capture.Url);
         var reading = await ReadAsync(capture.Url, capture.Body, capture.ContentType, loadSibling, cancellationToken, rule);
-        var stored = await store.StorePageAsync(capture with { ContinuationOf = reading.ContinuationOf, Site = capture.Site ?? rule?.Site },
+        var stored = await store.Captures.StorePageAsync(capture with { ContinuationOf = reading.ContinuationOf, Site = capture.Site ?? rule?.Site },
             reading.Article, cancellationToken);
         return (stored, reading);
     }
@@ -33,10 +33,10 @@ public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
         var reading = known;
         if (reading is null)
         {
-            var body = await store.LoadBodyAsync(capture.CaptureId, cancellationToken);
+            var body = await store.Reader.LoadBodyAsync(capture.CaptureId, cancellationToken);
             reading = await ReadAsync(new Uri(capture.Url), body, capture.ContentType, null, cancellationToken, RuleOf(capture));
         }
-        var result = await store.ApplyExtractionAsync(capture.CaptureId, reading.Article, reading.ContinuationOf, cancellationToken);
+        var result = await store.Captures.ApplyExtractionAsync(capture.CaptureId, reading.Article, reading.ContinuationOf, cancellationToken);
         return (result, reading);
     }
 
@@ -55,6 +55,6 @@ public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
         {
             if (loadSibling is not null && await loadSibling(sibling, ct) is { } found)
                 return found;
-            return await store.LoadLatestBodyAsync(sibling, ct) is { } stored ? stored.Body : null;
+            return await store.Reader.LoadLatestBodyAsync(sibling, ct) is { } stored ? stored.Body : null;
         }, cancellationToken, rule);
 }

@@ -3,6 +3,7 @@ using Scraper.Archive;
 using Scraper.Cli;
 using Scraper.Tests.Support;
 using static Scraper.Tests.Archive.ArchiveFixtures;
+using Scraper.Archive.Sqlite;
 
 namespace Scraper.Tests.Archive;
 

@@ -9,12 +9,16 @@ namespace Scraper.Archive;
 /// merged, whole: every capture, every revision in time order, figures, the search index, continuation pages and the
 /// crawl frontier. Plain SQL, all of it inside the caller's transaction.
 /// </summary>
-public sealed partial class ArchiveStore
+public sealed class PageRows : ArchiveRole
 {
-    private const string PageSelect = "SELECT id, site, first_seen, continuation_of, latest_revision_id, last_changed_at, last_checked_at, kind, url, key FROM pages";
+    private readonly RevisionWriter revisions;
+
+    internal PageRows(ArchiveDatabase database, RevisionWriter revisions) : base(database) => this.revisions = revisions;
+
+    internal const string PageSelect = "SELECT id, site, first_seen, continuation_of, latest_revision_id, last_changed_at, last_checked_at, kind, url, key FROM pages";
 
     /// <summary>The page row <paramref name="select"/> finds (a <see cref="PageSelect"/>), or null.</summary>
-    private static async Task<PageRow?> ReadPageAsync(SqliteCommand select, CancellationToken ct)
+    internal static async Task<PageRow?> ReadPageAsync(SqliteCommand select, CancellationToken ct)
     {
         await using var reader = await select.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
@@ -31,15 +35,15 @@ public sealed partial class ArchiveStore
     }
 
     /// <summary>The page a URL (in <see cref="CanonicalUrl"/> form) is, by its key or an alias a canonical link made; null if none.</summary>
-    private async Task<PageRow?> FindPageRowAsync(string normalized, CancellationToken ct) =>
+    internal async Task<PageRow?> FindPageRowAsync(string normalized, CancellationToken ct) =>
         await ReadPageAsync(Command(PageSelect + " WHERE id = " + PageOfKey, ("$key", Identity.Key(normalized))), ct);
 
     /// <summary>The id of the page with key <c>$key</c>, or of the page an alias with that key belongs to: one statement, two index lookups.</summary>
-    private const string PageOfKey =
+    internal const string PageOfKey =
         "coalesce((SELECT id FROM pages WHERE key = $key), (SELECT page_id FROM page_aliases WHERE key = $key AND page_id IS NOT NULL LIMIT 1))";
 
     /// <summary>The id of the page a URL is (any spelling), or null.</summary>
-    private async Task<long?> FindPageIdAsync(string normalized, CancellationToken ct) => (await FindPageRowAsync(normalized, ct))?.Id;
+    internal async Task<long?> FindPageIdAsync(string normalized, CancellationToken ct) => (await FindPageRowAsync(normalized, ct))?.Id;
 
     /// <summary>
     /// The page <paramref name="url"/> (in <see cref="CanonicalUrl"/> form) is, added if new, with <paramref name="url"/> kept as
@@ -47,7 +51,7 @@ public sealed partial class ArchiveStore
     /// <c>&lt;link rel="canonical"&gt;</c>), that page; a page the URL was archived as until now becomes part of it.
     /// A robots.txt is a page of its own origin: its exact URL.
     /// </summary>
-    private async Task<PageRow> GetOrAddPageAsync(string url, string? site, string seenAt, CancellationToken ct, PageKind kind = PageKind.Article,
+    internal async Task<PageRow> GetOrAddPageAsync(string url, string? site, string seenAt, CancellationToken ct, PageKind kind = PageKind.Article,
         string? declared = null)
     {
         var kindName = KindName(kind);
@@ -233,11 +237,11 @@ public sealed partial class ArchiveStore
             """, ct, K);
         var merged = await ReadPageAsync(Command(PageSelect + " WHERE id = $keep", K), ct)
             ?? throw new ArchiveException(ArchiveFailure.Corrupt, $"page {keep.Id} vanished while merging");
-        await RefreshLatestAsync(merged, null, ct);
+        await revisions.RefreshLatestAsync(merged, null, ct);
     }
 
     /// <summary>On a writer's open: the pages keyed again when the host groups differ from those they were keyed by.</summary>
-    private async Task ApplyIdentityIfChangedAsync(CancellationToken cancellationToken)
+    internal async Task ApplyIdentityIfChangedAsync(CancellationToken cancellationToken)
     {
         if (await ScalarAsync<string?>("SELECT hosts FROM page_identity WHERE id = 1", cancellationToken) == Identity.Description)
             return;
@@ -263,7 +267,7 @@ public sealed partial class ArchiveStore
     /// The page kept is the oldest (its id stays valid); its URL the oldest canonical spelling among them. The frontier
     /// keeps one row per page. Inside the caller's transaction.
     /// </summary>
-    private async Task ApplyIdentityInTransactionAsync(CancellationToken ct)
+    internal async Task ApplyIdentityInTransactionAsync(CancellationToken ct)
     {
         var pages = new List<PageRow>();
         var select = Command(PageSelect + " ORDER BY id");
@@ -390,7 +394,7 @@ public sealed partial class ArchiveStore
     }
 
     /// <summary>A spelling the crawl met for a page it knows under another: an alias (by key) for when the page is archived.</summary>
-    private Task AddFrontierAliasAsync(string url, string seenAt, CancellationToken ct) =>
+    internal Task AddFrontierAliasAsync(string url, string seenAt, CancellationToken ct) =>
         ExecuteAsync(
             """
             INSERT INTO page_aliases (url, key, page_id, first_seen) SELECT $url, $key, NULL, $at WHERE NOT EXISTS (SELECT 1 FROM pages WHERE url = $url)
@@ -398,7 +402,7 @@ public sealed partial class ArchiveStore
             """, ct, ("$url", url), ("$key", Identity.Key(url)), ("$at", seenAt));
 
     /// <summary>The spellings of a URL as a JSON array, for <c>IN (SELECT value FROM json_each($spellings))</c>.</summary>
-    private string SpellingsJson(string normalized) =>
+    internal string SpellingsJson(string normalized) =>
         JsonSerializer.Serialize(Identity.Spellings(normalized), ScraperJsonContext.Default.IReadOnlyListString);
 
     private static string KindName(PageKind kind) => kind switch { PageKind.List => "list", PageKind.Robots => "robots", _ => "article" };
@@ -407,3 +411,17 @@ public sealed partial class ArchiveStore
 /// <summary>Another URL of a page: where it was also fetched, imported or linked.</summary>
 /// <param name="Captures">How many of the page's captures were made from this URL.</param>
 public sealed record PageAlias(string Url, DateTimeOffset FirstSeen, int Captures);
+
+/// <summary>What the store knows of a page row at the start of a write (read once, not again per statement).</summary>
+/// <param name="Added">Inserted by this transaction: it has no captures or revisions yet.</param>
+internal sealed record PageRow(long Id, bool Added, long? ContinuationOf, long? LatestRevisionId, string? LastChangedAt, string? LastCheckedAt)
+{
+    public string? Site { get; init; }
+    /// <summary>'article', 'list' or 'robots' (see <see cref="PageKind"/>).</summary>
+    public string Kind { get; init; } = "article";
+    public required string FirstSeen { get; init; }
+    /// <summary>The page's canonical URL.</summary>
+    public required string Url { get; init; }
+    /// <summary>What makes it one page (see <see cref="PageIdentity.Key(string)"/>); null for robots.txt pages.</summary>
+    public string? Key { get; init; }
+}
