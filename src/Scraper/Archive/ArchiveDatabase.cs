@@ -1,23 +1,25 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
 
 namespace Scraper.Archive;
 
 /// <summary>
 /// The one connection every part of an open archive works through: commands prepared once and reused, the transaction
-/// in flight (<see cref="ArchiveTransaction"/>), and the archive's errors turned into <see cref="ArchiveException"/>.
-/// The roles of the store (<see cref="ArchiveRole"/>) share it; the engine's own opening, schema and durability live in
-/// its folder (Sqlite/). Not thread-safe: one pipeline stage owns it.
+/// in flight (<see cref="ArchiveTransaction"/>), and the engine's errors turned into <see cref="ArchiveException"/>.
+/// The roles of the store (<see cref="ArchiveRole"/>) share it. Plain ADO.NET: what belongs to one database engine
+/// (opening, schema, durability, error codes, full-text search) is its <see cref="ArchiveEngine"/>, in the engine's
+/// folder (Sqlite/). Not thread-safe: one pipeline stage owns it.
 /// </summary>
 internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
 {
-    private readonly SqliteConnection connection;
-    private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+    private readonly DbConnection connection;
+    private readonly Dictionary<string, DbCommand> commands = new(StringComparer.Ordinal);
     private ArchiveTransaction? transaction;
 
-    public ArchiveDatabase(SqliteConnection connection, string path, string displayPath, ArchiveAccess access, ArchiveOptions options)
+    public ArchiveDatabase(ArchiveEngine engine, DbConnection connection, string path, string displayPath, ArchiveAccess access, ArchiveOptions options)
     {
+        Engine = engine;
         this.connection = connection;
         Path = path;
         DisplayPath = displayPath;
@@ -27,7 +29,9 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
         Identity = options.Identity ?? PageIdentity.Default;
     }
 
-    public SqliteConnection Connection => connection;
+    public ArchiveEngine Engine { get; }
+
+    public DbConnection Connection => connection;
 
     /// <summary>The archive file's full path.</summary>
     public string Path { get; }
@@ -50,7 +54,7 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
     /// The command for <paramref name="sql"/>, prepared once per store and reused: preparing costs more than running
     /// most of these statements. Not to be disposed by the caller, nor used again while its reader is open.
     /// </summary>
-    public SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         if (!commands.TryGetValue(sql, out var command))
         {
@@ -58,22 +62,30 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
             command.CommandText = sql;
             commands[sql] = command;
         }
-        command.Transaction = transaction?.Sqlite;
+        command.Transaction = transaction?.Transaction;
         command.Parameters.Clear();
         foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            AddParameter(command, name, value);
         return command;
     }
 
     /// <summary>A command of its own, for readers that stay open while the caller uses the store (streams); dispose it.</summary>
-    public SqliteCommand NewCommand(string sql, params (string Name, object? Value)[] parameters)
+    public DbCommand NewCommand(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = transaction?.Sqlite;
+        command.Transaction = transaction?.Transaction;
         foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            AddParameter(command, name, value);
         return command;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
     }
 
     /// <returns>The number of rows changed.</returns>
@@ -95,21 +107,21 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
     {
         if (transaction is not null)
             throw new InvalidOperationException("a transaction is already in flight on this archive");
-        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken up front, so a busy archive fails before any
+        // SQLite's transactions begin IMMEDIATE: the write lock is taken up front, so a busy archive fails before any
         // work instead of at commit.
-        var sqlite = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        transaction = new ArchiveTransaction(sqlite, cancellationToken);
+        var begun = await connection.BeginTransactionAsync(cancellationToken);
+        transaction = new ArchiveTransaction(begun, cancellationToken);
         try
         {
             var result = await work(transaction);
-            await sqlite.CommitAsync(cancellationToken);
+            await begun.CommitAsync(cancellationToken);
             return result;
         }
         catch
         {
-            // SQLite may already have rolled back (SQLITE_FULL); a second rollback must not hide the first error.
-            try { await sqlite.RollbackAsync(CancellationToken.None); }
-            catch (SqliteException) { }
+            // The engine may already have rolled back (SQLITE_FULL); a second rollback must not hide the first error.
+            try { await begun.RollbackAsync(CancellationToken.None); }
+            catch (DbException) { }
             catch (InvalidOperationException) { }
             throw;
         }
@@ -117,7 +129,7 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
         {
             transaction.Ended = true;
             transaction = null;
-            await sqlite.DisposeAsync();
+            await begun.DisposeAsync();
         }
     }
 
@@ -139,9 +151,9 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
         {
             return await work();
         }
-        catch (SqliteException e)
+        catch (DbException e)
         {
-            throw ArchiveException.From(e, DisplayPath);
+            throw Engine.Translate(e, DisplayPath);
         }
     }
 
@@ -158,9 +170,9 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
                     yield break;
                 item = items.Current;
             }
-            catch (SqliteException e)
+            catch (DbException e)
             {
-                throw ArchiveException.From(e, DisplayPath);
+                throw Engine.Translate(e, DisplayPath);
             }
             yield return item;
         }
@@ -175,7 +187,7 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
     public string Now() => ArchiveTime.Format(Clock.GetUtcNow());
 
     /// <summary>Makes every committed write durable against a power cut (see <see cref="ArchiveStore.MakeDurable"/>).</summary>
-    public void MakeDurable() => Sqlite.SqliteArchiveFile.MakeDurable(this);
+    public void MakeDurable() => Engine.MakeDurable(this);
 
     public void Dispose()
     {
@@ -200,13 +212,13 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
 /// </summary>
 public sealed class ArchiveTransaction
 {
-    internal ArchiveTransaction(SqliteTransaction sqlite, CancellationToken cancellationToken)
+    internal ArchiveTransaction(DbTransaction transaction, CancellationToken cancellationToken)
     {
-        Sqlite = sqlite;
+        Transaction = transaction;
         CancellationToken = cancellationToken;
     }
 
-    internal SqliteTransaction Sqlite { get; }
+    internal DbTransaction Transaction { get; }
 
     internal bool Ended { get; set; }
 
@@ -245,9 +257,9 @@ public abstract class ArchiveRole
 
     private protected ArchiveOptions Options => Database.Options;
 
-    private protected SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters) => Database.Command(sql, parameters);
+    private protected DbCommand Command(string sql, params (string Name, object? Value)[] parameters) => Database.Command(sql, parameters);
 
-    private protected SqliteCommand NewCommand(string sql, params (string Name, object? Value)[] parameters) => Database.NewCommand(sql, parameters);
+    private protected DbCommand NewCommand(string sql, params (string Name, object? Value)[] parameters) => Database.NewCommand(sql, parameters);
 
     private protected Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         Database.ExecuteAsync(sql, cancellationToken, parameters);
@@ -274,9 +286,9 @@ public abstract class ArchiveRole
 
     private protected static DateTimeOffset ParseTime(string text) => ArchiveTime.Parse(text);
 
-    private protected static DateTimeOffset? ParseTimeOrNull(SqliteDataReader reader, int ordinal) =>
+    private protected static DateTimeOffset? ParseTimeOrNull(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : ArchiveTime.Parse(reader.GetString(ordinal));
 
-    private protected static string? StringOrNull(SqliteDataReader reader, int ordinal) =>
+    private protected static string? StringOrNull(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Scraper.Extraction;
 
 namespace Scraper.Archive;
@@ -138,8 +138,8 @@ public sealed class ArchiveReader : ArchiveRole
             var last = await ScalarAsync<string?>("SELECT max(captured_at) FROM captures", cancellationToken);
             return new ArchiveStats(
                 Database.Path,
-                new FileInfo(Database.Path).Length,
-                (int)await Count("PRAGMA user_version"),
+                Database.Engine.SizeInBytes(Database),
+                (int)await Database.Engine.ReadSchemaVersionAsync(Database, cancellationToken),
                 Pages: await Count("SELECT count(*) FROM pages"),
                 ArticlePages: await Count("SELECT count(*) FROM pages WHERE latest_revision_id IS NOT NULL"),
                 ContinuationPages: await Count("SELECT count(*) FROM pages WHERE continuation_of IS NOT NULL"),
@@ -307,7 +307,7 @@ public sealed class ArchiveReader : ArchiveRole
         FROM pages p JOIN revisions r ON r.page_id = p.id
         """;
 
-    private async Task<ArchivedArticle> ReadArticleAsync(SqliteDataReader reader, CancellationToken cancellationToken)
+    private async Task<ArchivedArticle> ReadArticleAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         var revisionId = reader.GetInt64(7);
         var figures = new List<Figure>();

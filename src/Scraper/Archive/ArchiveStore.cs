@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive.Sqlite;
 
@@ -55,7 +56,7 @@ public sealed class ArchiveStore : IAsyncDisposable, IDisposable
         Database = database;
         Search = new ArchiveSearch(database);
         Revisions = new RevisionWriter(database, Search);
-        Pages = new PageRows(database, Revisions);
+        Pages = new PageRows(database, Revisions, Search);
         Captures = new CaptureWriter(database, Pages, Revisions, Search);
         Reader = new ArchiveReader(database, Pages);
         Exports = new ExportReader(database, Reader);
@@ -105,7 +106,7 @@ public sealed class ArchiveStore : IAsyncDisposable, IDisposable
     public ArchiveAccess Access => Database.Access;
 
     /// <summary>For tests that need to reach below the store (integrity checks, simulated faults).</summary>
-    internal SqliteConnection Connection => Database.Connection;
+    internal SqliteConnection Connection => (SqliteConnection)Database.Connection;
 
     /// <summary>
     /// Opens (and with <see cref="ArchiveAccess.ReadWrite"/>, creates or upgrades) the archive at <paramref name="path"/>.
@@ -143,7 +144,7 @@ public sealed class ArchiveStore : IAsyncDisposable, IDisposable
         {
             await Search.IndexLeftoverQueueAsync(cancellationToken);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        catch (DbException e) when (Database.Engine.IsBusy(e))
         {
             // Another writer is at work: the queue is (also) its own, and it indexes it.
         }

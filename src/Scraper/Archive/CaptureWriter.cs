@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Data.Sqlite;
 using Scraper.Extraction;
 
 namespace Scraper.Archive;
@@ -262,7 +261,7 @@ public sealed class CaptureWriter : ArchiveRole
             await AddRequestAsync(captureId, requestHead, ct);
             // No RefreshLatestAsync: the new capture shows the revision its predecessor showed, so neither the page's
             // current revision nor when that content was first seen can change.
-            await ExecuteAsync("UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $at) WHERE id = $id", ct,
+            await ExecuteAsync("UPDATE pages SET last_checked_at = CASE WHEN last_checked_at >= $at THEN last_checked_at ELSE $at END WHERE id = $id", ct,
                 ("$at", at), ("$id", pageId));
             var revision = await ScalarAsync<long?>(
                 "SELECT r.number FROM captures c JOIN revisions r ON r.id = c.revision_id WHERE c.id = $id", ct, ("$id", captureId));

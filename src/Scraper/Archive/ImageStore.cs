@@ -44,14 +44,16 @@ public sealed class ImageStore : ArchiveRole
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data));
         await GuardAsync(() => InTransactionAsync(async ct =>
         {
-            await ExecuteAsync("INSERT OR IGNORE INTO images (sha256, content_type, size, data) VALUES ($sha, $type, $size, $data)", ct,
+            await ExecuteAsync("INSERT INTO images (sha256, content_type, size, data) VALUES ($sha, $type, $size, $data) ON CONFLICT (sha256) DO NOTHING", ct,
                 ("$sha", sha), ("$type", contentType), ("$size", data.Length), ("$data", data));
             await ExecuteAsync("UPDATE figures SET image_sha256 = $sha WHERE src = $src AND image_sha256 IS NULL", ct, ("$sha", sha), ("$src", src));
             if (fetch is not null)
                 await ExecuteAsync(
                     """
-                    INSERT OR REPLACE INTO image_fetches (url, sha256, fetched_at, http_status, content_type, request)
+                    INSERT INTO image_fetches (url, sha256, fetched_at, http_status, content_type, request)
                     VALUES ($src, $sha, $at, $status, $type, $request)
+                    ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, fetched_at = excluded.fetched_at,
+                        http_status = excluded.http_status, content_type = excluded.content_type, request = excluded.request
                     """, ct, ("$src", src), ("$sha", sha), ("$at", FormatTime(fetch.FetchedAt)), ("$status", fetch.HttpStatus),
                     ("$type", contentType), ("$request", fetch.RequestHead));
             return 0;

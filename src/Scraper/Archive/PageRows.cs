@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Scraper.Archive;
 
@@ -12,13 +12,18 @@ namespace Scraper.Archive;
 public sealed class PageRows : ArchiveRole
 {
     private readonly RevisionWriter revisions;
+    private readonly ArchiveSearch search;
 
-    internal PageRows(ArchiveDatabase database, RevisionWriter revisions) : base(database) => this.revisions = revisions;
+    internal PageRows(ArchiveDatabase database, RevisionWriter revisions, ArchiveSearch search) : base(database)
+    {
+        this.revisions = revisions;
+        this.search = search;
+    }
 
     internal const string PageSelect = "SELECT id, site, first_seen, continuation_of, latest_revision_id, last_changed_at, last_checked_at, kind, url, key FROM pages";
 
     /// <summary>The page row <paramref name="select"/> finds (a <see cref="PageSelect"/>), or null.</summary>
-    internal static async Task<PageRow?> ReadPageAsync(SqliteCommand select, CancellationToken ct)
+    internal static async Task<PageRow?> ReadPageAsync(DbCommand select, CancellationToken ct)
     {
         await using var reader = await select.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
@@ -102,7 +107,7 @@ public sealed class PageRows : ArchiveRole
             // Most stores change neither: no write for them.
             if (site is not null && page.Site is null || string.CompareOrdinal(seenAt, page.FirstSeen) < 0)
                 await ExecuteAsync(
-                    "UPDATE pages SET site = coalesce(site, $site), first_seen = min(first_seen, $at) WHERE id = $id", ct,
+                    "UPDATE pages SET site = coalesce(site, $site), first_seen = CASE WHEN $at < first_seen THEN $at ELSE first_seen END WHERE id = $id", ct,
                     ("$site", site), ("$at", seenAt), ("$id", page.Id));
         }
         if (url != page.Url)
@@ -117,8 +122,9 @@ public sealed class PageRows : ArchiveRole
         await ExecuteAsync(
             """
             INSERT INTO page_aliases (url, key, page_id, first_seen)
-            SELECT $url, $key, CASE WHEN p.key IS $key THEN NULL ELSE p.id END, $at FROM pages p WHERE p.id = $page AND p.url <> $url
-            ON CONFLICT (url) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), page_id = coalesce(excluded.page_id, page_id)
+            SELECT $url, $key, CASE WHEN p.key IS NOT DISTINCT FROM $key THEN NULL ELSE p.id END, $at FROM pages p WHERE p.id = $page AND p.url <> $url
+            ON CONFLICT (url) DO UPDATE SET first_seen = CASE WHEN excluded.first_seen < page_aliases.first_seen THEN excluded.first_seen ELSE page_aliases.first_seen END,
+                page_id = coalesce(excluded.page_id, page_aliases.page_id)
             """, ct, ("$url", url), ("$key", key), ("$page", pageId), ("$at", seenAt));
     }
 
@@ -176,14 +182,7 @@ public sealed class PageRows : ArchiveRole
         {
             (string, object?) D = ("$dup", duplicate.Id);
             // The duplicate's search entry goes, removed with exactly the text it was indexed with.
-            await ExecuteAsync(
-                """
-                INSERT INTO search_index (search_index, rowid, title, text)
-                SELECT 'delete', $dup, t.title, t.text FROM revision_text t
-                WHERE t.revision_id = CASE WHEN EXISTS (SELECT 1 FROM search_queue WHERE page_id = $dup)
-                                           THEN (SELECT indexed_revision_id FROM search_queue WHERE page_id = $dup)
-                                           ELSE (SELECT latest_revision_id FROM pages WHERE id = $dup) END
-                """, ct, D);
+            await search.RemoveEntryAsync(duplicate.Id, ct);
             await ExecuteAsync("DELETE FROM search_queue WHERE page_id = $dup", ct, D);
             await ExecuteAsync("UPDATE pages SET latest_revision_id = NULL WHERE id = $dup", ct, D);
             // Every capture is kept, with the URL it was made from.
@@ -213,11 +212,11 @@ public sealed class PageRows : ArchiveRole
             await ExecuteAsync(
                 """
                 UPDATE page_aliases SET page_id = $keep
-                WHERE page_id IS NULL AND key = (SELECT key FROM pages WHERE id = $dup) AND key IS NOT (SELECT key FROM pages WHERE id = $keep)
+                WHERE page_id IS NULL AND key = (SELECT key FROM pages WHERE id = $dup) AND key IS DISTINCT FROM (SELECT key FROM pages WHERE id = $keep)
                 """, ct, K, D);
             await ExecuteAsync(
                 """
-                UPDATE pages AS k SET first_seen = min(k.first_seen, d.first_seen),
+                UPDATE pages AS k SET first_seen = CASE WHEN d.first_seen < k.first_seen THEN d.first_seen ELSE k.first_seen END,
                     last_checked_at = CASE WHEN d.last_checked_at > coalesce(k.last_checked_at, '') THEN d.last_checked_at ELSE k.last_checked_at END,
                     site = coalesce(k.site, d.site),
                     continuation_of = coalesce(k.continuation_of, d.continuation_of)
@@ -255,7 +254,7 @@ public sealed class PageRows : ArchiveRole
                 return 0;
             }, cancellationToken);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        catch (DbException e) when (Database.Engine.IsBusy(e))
         {
             // Another writer is at work: the pages stay keyed as they are until a writer opens the archive alone.
         }
@@ -382,9 +381,10 @@ public sealed class PageRows : ArchiveRole
             {
                 await ExecuteAsync(
                     """
-                    UPDATE frontier AS k SET discovered_at = min(k.discovered_at, o.discovered_at),
+                    UPDATE frontier AS k SET discovered_at = CASE WHEN o.discovered_at < k.discovered_at THEN o.discovered_at ELSE k.discovered_at END,
                         next_check_at = CASE WHEN o.next_check_at < coalesce(k.next_check_at, '9999') THEN o.next_check_at ELSE k.next_check_at END,
-                        attempts = max(k.attempts, o.attempts), pass = max(k.pass, o.pass)
+                        attempts = CASE WHEN o.attempts > k.attempts THEN o.attempts ELSE k.attempts END,
+                        pass = CASE WHEN o.pass > k.pass THEN o.pass ELSE k.pass END
                     FROM frontier o WHERE k.url = $keep AND o.url = $other
                     """, ct, ("$keep", keep.Url), ("$other", other.Url));
                 await ExecuteAsync("DELETE FROM frontier WHERE url = $other", ct, ("$other", other.Url));
@@ -398,12 +398,16 @@ public sealed class PageRows : ArchiveRole
         ExecuteAsync(
             """
             INSERT INTO page_aliases (url, key, page_id, first_seen) SELECT $url, $key, NULL, $at WHERE NOT EXISTS (SELECT 1 FROM pages WHERE url = $url)
-            ON CONFLICT (url) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen)
+            ON CONFLICT (url) DO UPDATE SET first_seen = CASE WHEN excluded.first_seen < page_aliases.first_seen THEN excluded.first_seen ELSE page_aliases.first_seen END
             """, ct, ("$url", url), ("$key", Identity.Key(url)), ("$at", seenAt));
 
-    /// <summary>The spellings of a URL as a JSON array, for <c>IN (SELECT value FROM json_each($spellings))</c>.</summary>
-    internal string SpellingsJson(string normalized) =>
-        JsonSerializer.Serialize(Identity.Spellings(normalized), ScraperJsonContext.Default.IReadOnlyListString);
+    /// <summary>The spellings of a URL as an SQL list of parameters, <c>($spelling0, $spelling1, …)</c>, for <c>url IN …</c>.</summary>
+    internal (string List, (string Name, object? Value)[] Parameters) SpellingsIn(string normalized)
+    {
+        var spellings = Identity.Spellings(normalized);
+        var parameters = spellings.Select((spelling, i) => ($"$spelling{i}", (object?)spelling)).ToArray();
+        return ("(" + string.Join(", ", parameters.Select(p => p.Item1)) + ")", parameters);
+    }
 
     private static string KindName(PageKind kind) => kind switch { PageKind.List => "list", PageKind.Robots => "robots", _ => "article" };
 }

@@ -110,9 +110,10 @@ public sealed class CrawlFrontier : ArchiveRole
                 // is fetched once, under the spelling met first; this one is kept as an alias. A sitemap, as robots.txt,
                 // is a file of its own origin.
                 var entry = given;
+                var spellings = pageRows.SpellingsIn(given.Url);
                 var held = given.Kind == FrontierKind.Sitemap ? null : await ScalarAsync<string?>(
-                    "SELECT url FROM frontier WHERE url IN (SELECT value FROM json_each($spellings)) AND kind <> 'sitemap' ORDER BY url <> $url LIMIT 1", ct,
-                    ("$spellings", pageRows.SpellingsJson(given.Url)), ("$url", given.Url));
+                    $"SELECT url FROM frontier WHERE url IN {spellings.List} AND kind <> 'sitemap' ORDER BY url <> $url LIMIT 1", ct,
+                    [.. spellings.Parameters, ("$url", given.Url)]);
                 if (held is not null && held != given.Url)
                 {
                     await pageRows.AddFrontierAliasAsync(given.Url, now, ct);
@@ -222,7 +223,7 @@ public sealed class CrawlFrontier : ArchiveRole
                 """, ct, ("$run", runId), ("$url", url), ("$now", now), ("$kind", error.Kind), ("$status", error.HttpStatus), ("$message", error.Message));
         }
         if ((delta.Unchanged > 0 || delta.Fetched > 0) && CanonicalUrl.TryNormalize(url, out var normalized))
-            await ExecuteAsync($"UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $now) WHERE id = {PageRows.PageOfKey}", ct,
+            await ExecuteAsync($"UPDATE pages SET last_checked_at = CASE WHEN last_checked_at >= $now THEN last_checked_at ELSE $now END WHERE id = {PageRows.PageOfKey}", ct,
                 ("$now", now), ("$key", Identity.Key(normalized)));
         await ExecuteAsync("""
             UPDATE runs SET discovered = discovered + $discovered, fetched = fetched + $fetched, unchanged = unchanged + $unchanged,
@@ -251,12 +252,15 @@ public sealed class CrawlFrontier : ArchiveRole
     /// <summary>
     /// Whether the archive holds an article for the URL's page (under any of its spellings), or the frontier has fetched it.
     /// </summary>
-    public async Task<bool> IsArchivedAsync(string url, CancellationToken cancellationToken = default) =>
-        await GuardAsync(async () => await ScalarAsync<long>(
+    public async Task<bool> IsArchivedAsync(string url, CancellationToken cancellationToken = default)
+    {
+        var spellings = pageRows.SpellingsIn(url);
+        return await GuardAsync(async () => await ScalarAsync<long>(
             $"""
-            SELECT EXISTS (SELECT 1 FROM pages WHERE id = {PageRows.PageOfKey} AND latest_revision_id IS NOT NULL)
-                OR EXISTS (SELECT 1 FROM frontier WHERE url IN (SELECT value FROM json_each($spellings)) AND state = 'done')
-            """, cancellationToken, ("$key", Identity.Key(url)), ("$spellings", pageRows.SpellingsJson(url))) == 1);
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM pages WHERE id = {PageRows.PageOfKey} AND latest_revision_id IS NOT NULL)
+                OR EXISTS (SELECT 1 FROM frontier WHERE url IN {spellings.List} AND state = 'done') THEN 1 ELSE 0 END
+            """, cancellationToken, [("$key", Identity.Key(url)), .. spellings.Parameters]) == 1);
+    }
 
     /// <summary>Sitemaps and lists first: they discover the pages.</summary>
     private static readonly FrontierKind[] ClaimOrder = [FrontierKind.Sitemap, FrontierKind.List, FrontierKind.Page];

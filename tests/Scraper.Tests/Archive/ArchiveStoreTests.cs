@@ -615,5 +615,5 @@ public sealed class PlainWordsTests
     [InlineData("Wuxi's GDP", "\"Wuxi's\" \"GDP\"")]
     [InlineData("  say \"hi\"\tR&D ", "\"say\" \"\"\"hi\"\"\" \"R&D\"")]
     public void Plain_words_are_each_an_fts5_string(string query, string expected) =>
-        Assert.Equal(expected, ArchiveSearch.AsPlainWords(query));
+        Assert.Equal(expected, Scraper.Archive.Sqlite.Fts5Search.AsPlainWords(query));
 }

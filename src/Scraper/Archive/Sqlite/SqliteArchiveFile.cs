@@ -48,7 +48,7 @@ internal static class SqliteArchiveFile
         }
         catch (SqliteException e)
         {
-            throw ArchiveException.From(e, path);
+            throw SqliteEngine.From(e, path);
         }
     }
 
@@ -123,7 +123,7 @@ internal static class SqliteArchiveFile
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 26)
         {
-            throw ArchiveException.From(e, displayPath);
+            throw SqliteEngine.From(e, displayPath);
         }
         catch (SqliteException)
         {
@@ -181,7 +181,7 @@ internal static class SqliteArchiveFile
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
         }.ToString();
         var connection = new SqliteConnection(connectionString);
-        var database = new ArchiveDatabase(connection, fullPath, displayPath, access, options);
+        var database = new ArchiveDatabase(SqliteEngine.Instance, connection, fullPath, displayPath, access, options);
         try
         {
             await connection.OpenAsync(cancellationToken);
