@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Data.Common;
 using Scraper.Extraction;
 
 namespace Scraper.Archive;

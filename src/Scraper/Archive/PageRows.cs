@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Data.Common;
 
 namespace Scraper.Archive;

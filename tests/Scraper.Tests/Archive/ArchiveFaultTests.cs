@@ -1,8 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Archive.Sqlite;
 using Scraper.Tests.Support;
 using static Scraper.Tests.Archive.ArchiveFixtures;
-using Scraper.Archive.Sqlite;
 
 namespace Scraper.Tests.Archive;
 

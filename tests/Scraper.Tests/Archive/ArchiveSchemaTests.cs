@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
-using Scraper.Tests.Support;
 using Scraper.Archive.Sqlite;
+using Scraper.Tests.Support;
 
 namespace Scraper.Tests.Archive;
 

@@ -1,6 +1,6 @@
 using Scraper.Archive;
-using Scraper.Tests.Support;
 using Scraper.Extraction;
+using Scraper.Tests.Support;
 using static Scraper.Tests.Archive.ArchiveFixtures;
 
 namespace Scraper.Tests.Archive;

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Archive.Sqlite;
 using Scraper.Cli;
 using Scraper.Extraction;
 using Scraper.Tests.Support;
 using static Scraper.Tests.Archive.ArchiveFixtures;
-using Scraper.Archive.Sqlite;
 
 namespace Scraper.Tests.Archive;
 

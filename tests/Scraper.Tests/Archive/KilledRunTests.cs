@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
-using Scraper.Tests.Support;
 using Scraper.Crawling;
+using Scraper.Tests.Support;
 
 namespace Scraper.Tests.Archive;
 

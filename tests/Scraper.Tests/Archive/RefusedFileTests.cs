@@ -1,9 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Archive.Sqlite;
 using Scraper.Cli;
 using Scraper.Tests.Support;
 using static Scraper.Tests.Archive.ArchiveFixtures;
-using Scraper.Archive.Sqlite;
 
 namespace Scraper.Tests.Archive;
 

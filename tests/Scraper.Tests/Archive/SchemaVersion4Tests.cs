@@ -1,9 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
-using Scraper.Extraction;
-using Scraper.Tests.Support;
 using Scraper.Archive.Sqlite;
 using Scraper.Crawling;
+using Scraper.Extraction;
+using Scraper.Tests.Support;
 
 namespace Scraper.Tests.Archive;
 

@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
 using Scraper.Cli;
+using Scraper.Crawling;
 using Scraper.Export;
 using Scraper.Fetching;
 using Scraper.Tests.Support;
 using static Scraper.Tests.Archive.ArchiveFixtures;
-using Scraper.Crawling;
 
 namespace Scraper.Tests.Export;
 

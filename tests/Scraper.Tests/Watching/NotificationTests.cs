@@ -2,11 +2,11 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
 using Scraper.Cli;
+using Scraper.Crawling;
 using Scraper.Extraction;
 using Scraper.Tests.Support;
 using Scraper.Watching;
 using static Scraper.Tests.Archive.ArchiveFixtures;
-using Scraper.Crawling;
 
 namespace Scraper.Tests.Watching;
 

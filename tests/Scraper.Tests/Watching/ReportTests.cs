@@ -3,11 +3,11 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Scraper.Archive;
 using Scraper.Cli;
+using Scraper.Crawling;
 using Scraper.Extraction;
 using Scraper.Tests.Support;
 using Scraper.Watching;
 using static Scraper.Tests.Archive.ArchiveFixtures;
-using Scraper.Crawling;
 
 namespace Scraper.Tests.Watching;
 
