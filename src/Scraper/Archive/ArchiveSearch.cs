@@ -3,10 +3,11 @@ using System.Data.Common;
 namespace Scraper.Archive;
 
 /// <summary>
-/// Search: the engine's full-text index (<see cref="SearchBackend"/>) kept up to date, and its queries. FTS5 writes a new index segment and merges segments at every commit, which
-/// cost as much as the rest of a page's transaction; so a page's transaction only queues the page (search_queue,
-/// see archive-schema.sql), and the queued pages enter the index together in a transaction of their own. What is
-/// queued is as safe as the page itself: a store killed before indexing leaves the queue to the next writer.
+/// Search: the engine's full-text index (<see cref="SearchBackend"/>) kept up to date, and its queries. FTS5 writes a
+/// new index segment and merges segments at every commit, which cost as much as the rest of a page's transaction; so a
+/// page's transaction only queues the page (search_queue, see archive-schema.sql), and the queued pages enter the index
+/// together in a transaction of their own. What is queued is as safe as the page itself: a store killed before indexing
+/// leaves the queue to the next writer.
 /// </summary>
 public sealed class ArchiveSearch : ArchiveRole, IDisposable
 {
