@@ -24,17 +24,17 @@ public class ExportBenchmarks
     public void Cleanup() => _store.Dispose();
 
     [Benchmark(Baseline = true)]
-    public async Task Csv() => Expect(await CsvArticleWriter.WriteArticlesAsync(_store.ReadArticlesAsync(), Stream.Null, new CsvExportOptions()));
+    public async Task Csv() => Expect(await CsvArticleWriter.WriteArticlesAsync(_store.Reader.ReadArticlesAsync(), Stream.Null, new CsvExportOptions()));
 
     [Benchmark]
-    public async Task JsonLines() => Expect(await JsonLinesArticleWriter.WriteAsync(_store.ReadArticlesAsync(), Stream.Null));
+    public async Task JsonLines() => Expect(await JsonLinesArticleWriter.WriteAsync(_store.Reader.ReadArticlesAsync(), Stream.Null));
 
     /// <summary>What <c>export --format warc --cdx</c> writes: the article pages' captures with their metadata records
     /// (links read from each body), every other page's captures and the images (none in this archive), and the index.</summary>
     [Benchmark]
     public async Task Warc()
     {
-        var content = new WarcContent(_store.ReadCapturesAsync().Concat(_store.ReadOtherCapturesAsync())) { Images = _store.ReadImagesAsync() };
+        var content = new WarcContent(_store.Exports.ReadCapturesAsync().Concat(_store.Exports.ReadOtherCapturesAsync())) { Images = _store.Exports.ReadImagesAsync() };
         var index = new CdxjIndex("bench.warc.gz");
         var written = await WarcWriter.WriteAsync(content, Stream.Null, new WarcFileInfo("scraper bench", null, DateTimeOffset.UtcNow), index);
         await index.WriteAsync(Stream.Null);
@@ -61,7 +61,7 @@ public static class ExportMemoryCheck
         var path = ArchiveSearchBenchmarks.EnsureArchive();
         await using var store = await ArchiveStore.OpenAsync(path, ArchiveAccess.ReadOnly);
         var clock = Stopwatch.StartNew();
-        var written = await CsvArticleWriter.WriteArticlesAsync(Sample(store.ReadArticlesAsync(), rows), Stream.Null, new CsvExportOptions());
+        var written = await CsvArticleWriter.WriteArticlesAsync(Sample(store.Reader.ReadArticlesAsync(), rows), Stream.Null, new CsvExportOptions());
         clock.Stop();
         using var process = Process.GetCurrentProcess();
         Console.WriteLine($"exported {written:N0} rows in {clock.Elapsed.TotalSeconds:F2} s; peak working set {process.PeakWorkingSet64 / 1048576.0:F1} MiB");

@@ -89,7 +89,7 @@ public static class ChangesCommand
         CancellationToken cancellationToken)
     {
         var changes = new List<ArticleChange>();
-        await foreach (var change in store.ReadArticleChangesAsync(since, site, cancellationToken))
+        await foreach (var change in store.Changes.ReadArticleChangesAsync(since, site, cancellationToken))
             changes.Add(change);
         var describer = new ArticleChangeDescriber(store);
         var described = new List<DescribedChange>(changes.Count);
@@ -103,7 +103,7 @@ public static class ChangesCommand
     private static async Task<IReadOnlyList<ReportedChange>> ReportAsync(ArchiveStore store, DateTimeOffset since, string? site, CancellationToken cancellationToken)
     {
         var reported = new List<ReportedChange>();
-        foreach (var page in await store.ListChangesAsync(since, site, cancellationToken))
+        foreach (var page in await store.Runs.ListChangesAsync(since, site, cancellationToken))
         {
             var summary = page.BaselineRevision is { } baseline ? await SummariseAsync(store, page, baseline, cancellationToken)
                 // A page that appeared in the window and changed in it too: what changed since its first revision.
@@ -118,8 +118,8 @@ public static class ChangesCommand
     {
         if (baseline == page.CurrentRevision)
             return "changed and changed back (no net change)";
-        var before = await store.GetArticleAsync(page.PageId, baseline, cancellationToken);
-        var after = await store.GetArticleAsync(page.PageId, page.CurrentRevision, cancellationToken);
+        var before = await store.Reader.GetArticleAsync(page.PageId, baseline, cancellationToken);
+        var after = await store.Reader.GetArticleAsync(page.PageId, page.CurrentRevision, cancellationToken);
         if (before is null || after is null) return "changed";
         var diff = ArticleDiff.Compare(before.Article, after.Article);
         // Revisions differ in their content hash, which covers more than the diff shows (the section, a figure's alt).

@@ -26,8 +26,8 @@ public static class ErrorsCommand
             var runId = parse.GetValue(run);
             var (record, errors) = await ArchiveLocation.ReadAsync(parse.GetValue(db), async store =>
             {
-                var found = await store.GetRunAsync(runId, cancellationToken);
-                return (found, found is null ? [] : await store.ListErrorsAsync(found.Id, cancellationToken));
+                var found = await store.Runs.GetRunAsync(runId, cancellationToken);
+                return (found, found is null ? [] : await store.Runs.ListErrorsAsync(found.Id, cancellationToken));
             }, cancellationToken);
             if (record is null)
             {

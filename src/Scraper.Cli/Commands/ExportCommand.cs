@@ -197,10 +197,10 @@ public static class ExportCommand
     private static Task<long> WriteAsync(ArchiveStore store, ExportRequest request, Stream target, CancellationToken cancellationToken) =>
         request.Format switch
         {
-            "jsonl" => JsonLinesArticleWriter.WriteAsync(store.ReadArticlesAsync(request.Filter, cancellationToken), target, cancellationToken),
-            _ when request.Figures => CsvArticleWriter.WriteFiguresAsync(store.ReadFiguresAsync(request.Filter, cancellationToken), target,
+            "jsonl" => JsonLinesArticleWriter.WriteAsync(store.Reader.ReadArticlesAsync(request.Filter, cancellationToken), target, cancellationToken),
+            _ when request.Figures => CsvArticleWriter.WriteFiguresAsync(store.Exports.ReadFiguresAsync(request.Filter, cancellationToken), target,
                 new CsvExportOptions(request.Bom, request.Raw), cancellationToken),
-            _ => CsvArticleWriter.WriteArticlesAsync(store.ReadArticlesAsync(request.Filter, cancellationToken), target,
+            _ => CsvArticleWriter.WriteArticlesAsync(store.Reader.ReadArticlesAsync(request.Filter, cancellationToken), target,
                 new CsvExportOptions(request.Bom, request.Raw, RevisionTimes: request.Filter.AllRevisions), cancellationToken),
         };
 
@@ -214,10 +214,10 @@ public static class ExportCommand
     {
         var site = request.Filter.Site;
         Func<string, bool>? ofSite = site is null ? null : url => Uri.TryCreate(url, UriKind.Absolute, out var u) && SiteCatalog.Default.Match(u)?.Site == site;
-        var content = new WarcContent(store.ReadCapturesAsync(request.Filter, cancellationToken)
-            .Concat(store.ReadOtherCapturesAsync(request.Filter, ofSite, cancellationToken)))
+        var content = new WarcContent(store.Exports.ReadCapturesAsync(request.Filter, cancellationToken)
+            .Concat(store.Exports.ReadOtherCapturesAsync(request.Filter, ofSite, cancellationToken)))
         {
-            Images = store.ReadImagesAsync(request.Filter, cancellationToken),
+            Images = store.Exports.ReadImagesAsync(request.Filter, cancellationToken),
         };
         var info = new WarcFileInfo(ScraperVersion.Software, request.ToStandardOutput ? null : Path.GetFileName(request.Out), DateTimeOffset.UtcNow);
         return WarcWriter.WriteAsync(content, target, info, index, cancellationToken);

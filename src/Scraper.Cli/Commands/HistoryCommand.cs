@@ -30,7 +30,7 @@ public static class HistoryCommand
         try
         {
             page = await ShowCommand.FindArticlePageAsync(store, pageArgument, cancellationToken);
-            history = await store.GetHistoryAsync(page.PageId, cancellationToken);
+            history = await store.Reader.GetHistoryAsync(page.PageId, cancellationToken);
         }
         catch (ArchiveException e)
         {

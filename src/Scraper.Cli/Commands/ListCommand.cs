@@ -31,7 +31,7 @@ public static class ListCommand
         var pages = new List<ArchivedPage>();
         try
         {
-            await foreach (var page in store.ListPagesAsync(filter, cancellationToken))
+            await foreach (var page in store.Reader.ListPagesAsync(filter, cancellationToken))
                 pages.Add(page);
         }
         catch (ArchiveException e)

@@ -30,7 +30,7 @@ public static class ReextractCommand
         int done = 0, newRevisions = 0, changedPages = 0, failed = 0;
         try
         {
-            var captures = await store.ListCapturesAsync(cancellationToken);
+            var captures = await store.Reader.ListCapturesAsync(cancellationToken);
             // A page fetched often has many captures of few bodies: each body of a page is extracted once.
             var readings = new Dictionary<string, PageReading>(StringComparer.Ordinal);
             long? page = null;

@@ -25,7 +25,7 @@ public static class RunsCommand
         {
             var count = parse.GetValue(last);
             if (count < 1) throw new UsageException("--last must be at least 1");
-            var runs = await ArchiveLocation.ReadAsync(parse.GetValue(db), store => store.ListRunsAsync(count, cancellationToken), cancellationToken);
+            var runs = await ArchiveLocation.ReadAsync(parse.GetValue(db), store => store.Runs.ListRunsAsync(count, cancellationToken), cancellationToken);
             context.Out.Write(parse.GetValue(format) == "json" ? Json(runs) : Table(runs));
             return ExitCodes.Ok;
         });

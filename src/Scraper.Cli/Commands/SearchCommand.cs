@@ -42,8 +42,8 @@ public static class SearchCommand
         long unindexed;
         try
         {
-            hits = await store.SearchAsync(query, limit, site, "**", "**", cancellationToken);
-            unindexed = await store.CountUnindexedAsync(cancellationToken);
+            hits = await store.Search.SearchAsync(query, limit, site, "**", "**", cancellationToken);
+            unindexed = await store.Search.CountUnindexedAsync(cancellationToken);
         }
         catch (ArchiveException e)
         {

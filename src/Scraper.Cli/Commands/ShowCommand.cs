@@ -34,11 +34,11 @@ public static class ShowCommand
         try
         {
             var page = await FindArticlePageAsync(store, pageArgument, cancellationToken);
-            archived = await store.GetArticleAsync(page.PageId, revision, cancellationToken)
+            archived = await store.Reader.GetArticleAsync(page.PageId, revision, cancellationToken)
                 ?? throw new CommandFailedException(
-                    $"{page.Url} has no revision {revision} (it has {(await store.GetHistoryAsync(page.PageId, cancellationToken)).Count}; see 'scraper history')",
+                    $"{page.Url} has no revision {revision} (it has {(await store.Reader.GetHistoryAsync(page.PageId, cancellationToken)).Count}; see 'scraper history')",
                     ExitCodes.NotFound);
-            aliases = await store.ListAliasesAsync(page.PageId, cancellationToken);
+            aliases = await store.Pages.ListAliasesAsync(page.PageId, cancellationToken);
         }
         catch (ArchiveException e)
         {
@@ -66,7 +66,7 @@ public static class ShowCommand
     {
         if (!long.TryParse(urlOrId, out _) && !CanonicalUrl.TryNormalize(urlOrId, out _))
             throw new UsageException($"'{urlOrId}' is neither an http(s) URL nor a page id");
-        var page = await store.FindPageAsync(urlOrId, cancellationToken)
+        var page = await store.Reader.FindPageAsync(urlOrId, cancellationToken)
             ?? throw new CommandFailedException($"{urlOrId} is not in the archive ({store.Path})", ExitCodes.NotFound);
         if (page.ContinuationOf is not null)
             throw new CommandFailedException($"{page.Url} is a continuation page of {page.ContinuationOf}; its text is part of that page's article");

@@ -28,8 +28,8 @@ public static class StatsCommand
         long unindexed;
         try
         {
-            stats = await store.GetStatsAsync(cancellationToken);
-            unindexed = await store.CountUnindexedAsync(cancellationToken);
+            stats = await store.Reader.GetStatsAsync(cancellationToken);
+            unindexed = await store.Search.CountUnindexedAsync(cancellationToken);
         }
         catch (ArchiveException e)
         {

@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace Scraper.Archive;
 
 /// <summary>Why the archive could not be opened or written; the CLI maps each to an exit code.</summary>
@@ -31,21 +29,4 @@ public enum ArchiveFailure
 public sealed class ArchiveException(ArchiveFailure failure, string message, Exception? inner = null) : Exception(message, inner)
 {
     public ArchiveFailure Failure { get; } = failure;
-
-    /// <summary>Turns an SQLite error into the failure the user can act on.</summary>
-    internal static ArchiveException From(SqliteException e, string path)
-    {
-        // Primary result codes: https://sqlite.org/rescode.html
-        return e.SqliteErrorCode switch
-        {
-            5 or 6 => new ArchiveException(ArchiveFailure.Locked, $"{path} is locked by another process (try again when it has finished)", e),
-            8 => new ArchiveException(ArchiveFailure.ReadOnly, $"{path} is read-only (cannot write to it)", e),
-            10 => new ArchiveException(ArchiveFailure.Other, $"input/output error on {path} ({e.Message.TrimEnd('.')})", e),
-            11 => new ArchiveException(ArchiveFailure.Corrupt, $"{path} is corrupt ({e.Message.TrimEnd('.')})", e),
-            13 => new ArchiveException(ArchiveFailure.DiskFull, $"disk full while writing {path}; the page being stored was not written", e),
-            14 => new ArchiveException(ArchiveFailure.BadPath, $"cannot open {path} ({e.Message.TrimEnd('.')})", e),
-            26 => new ArchiveException(ArchiveFailure.NotAnArchive, $"{path} is not a scraper archive (not an SQLite database)", e),
-            _ => new ArchiveException(ArchiveFailure.Other, $"archive error on {path}: {e.Message.TrimEnd('.')}", e),
-        };
-    }
 }

@@ -98,9 +98,9 @@ public sealed record ArchiveStats(
     IReadOnlyDictionary<string, long> LatestRevisionsByExtractor);
 
 /// <summary>
-/// Which article pages (pages with at least one revision) <see cref="ArchiveStore.ListPagesAsync"/>,
-/// <see cref="ArchiveStore.ReadArticlesAsync"/>, <see cref="ArchiveStore.ReadFiguresAsync"/> and
-/// <see cref="ArchiveStore.ReadCapturesAsync"/> return. Every condition is on the page and its current revision, so a
+/// Which article pages (pages with at least one revision) <see cref="ArchiveReader.ListPagesAsync"/>,
+/// <see cref="ArchiveReader.ReadArticlesAsync"/>, <see cref="ExportReader.ReadFiguresAsync"/> and
+/// <see cref="ExportReader.ReadCapturesAsync"/> return. Every condition is on the page and its current revision, so a
 /// page is selected whole: with <see cref="AllRevisions"/> its older revisions come along even when they differ.
 /// </summary>
 /// <param name="Site">Only this site family.</param>

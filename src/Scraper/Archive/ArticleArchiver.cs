@@ -23,11 +23,11 @@ public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
         // it came from.
         var rule = reader.Extractor.Sites.Match(capture.Url);
         var reading = await ReadAsync(capture.Url, capture.Body, capture.ContentType, loadSibling, cancellationToken, rule);
-        var pageUrl = new Uri(await store.FindPageAsync(capture.Url.AbsoluteUri, cancellationToken) is { } known
+        var pageUrl = new Uri(await store.Reader.FindPageAsync(capture.Url.AbsoluteUri, cancellationToken) is { } known
             ? known.Url
             : store.Identity.Canonical(capture.Url));
         if (reading.Article is { } article && pageUrl != capture.Url) reading = reading with { Article = article.AsAt(pageUrl, capture.Url) };
-        var stored = await store.StorePageAsync(capture with { ContinuationOf = reading.ContinuationOf, Site = capture.Site ?? rule?.Site },
+        var stored = await store.Captures.StorePageAsync(capture with { ContinuationOf = reading.ContinuationOf, Site = capture.Site ?? rule?.Site },
             reading.Article, cancellationToken);
         return (stored, reading);
     }
@@ -41,13 +41,13 @@ public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
         var reading = known;
         if (reading is null)
         {
-            var body = await store.LoadBodyAsync(capture.CaptureId, cancellationToken);
+            var body = await store.Reader.LoadBodyAsync(capture.CaptureId, cancellationToken);
             reading = await ReadAsync(new Uri(capture.Url), body, capture.ContentType, null, cancellationToken, RuleOf(capture));
             // As at the page's own URL, as import and the crawl store it (see ArchiveAsync).
             if (reading.Article is { } article && capture.PageUrl is { } page && page != capture.Url)
                 reading = reading with { Article = article.AsAt(new Uri(page), new Uri(capture.Url)) };
         }
-        var result = await store.ApplyExtractionAsync(capture.CaptureId, reading.Article, reading.ContinuationOf, cancellationToken);
+        var result = await store.Captures.ApplyExtractionAsync(capture.CaptureId, reading.Article, reading.ContinuationOf, cancellationToken);
         return (result, reading);
     }
 
@@ -66,6 +66,6 @@ public sealed class ArticleArchiver(ArchiveStore store, PageReader reader)
         {
             if (loadSibling is not null && await loadSibling(sibling, ct) is { } found)
                 return found;
-            return await store.LoadLatestBodyAsync(sibling, ct) is { } stored ? stored.Body : null;
+            return await store.Reader.LoadLatestBodyAsync(sibling, ct) is { } stored ? stored.Body : null;
         }, cancellationToken, rule);
 }

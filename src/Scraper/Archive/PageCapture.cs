@@ -88,6 +88,6 @@ public sealed record PreparedPage
     /// <summary>The href of the page's <c>&lt;link rel="canonical"&gt;</c>, if it has one.</summary>
     internal string? DeclaredCanonical { get; }
     /// <summary>Null when the body was not compressed ahead (the store then compresses it if the archive lacks it).</summary>
-    internal ArchiveStore.CompressedBody? Compressed { get; init; }
-    internal ArchiveStore.PreparedArticle? PreparedArticle { get; init; }
+    internal CaptureWriter.CompressedBody? Compressed { get; init; }
+    internal PreparedArticle? PreparedArticle { get; init; }
 }

@@ -38,14 +38,14 @@ public sealed class RulesCheck(ArchiveStore store, ArticleExtractor extractor)
     public async Task<RulesCheckReport> RunAsync(DateTimeOffset since, string? site, CancellationToken cancellationToken = default)
     {
         var tallies = new SortedDictionary<string, Tally>(StringComparer.Ordinal);
-        foreach (var capture in await store.ListRecentCapturesAsync(since, site, cancellationToken))
+        foreach (var capture in await store.Reader.ListRecentCapturesAsync(since, site, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rule = _archiver.RuleOf(capture);
             if (rule is null || (site is not null && rule.Site != site)) continue;
             var url = new Uri(capture.Url);
             AngleSharp.Dom.IDocument document;
-            try { document = _loader.Load(await store.LoadBodyAsync(capture.CaptureId, cancellationToken), capture.ContentType); }
+            try { document = _loader.Load(await store.Reader.LoadBodyAsync(capture.CaptureId, cancellationToken), capture.ContentType); }
             catch (UnreadablePageException) { continue; }
             // Asked first: the generic extractor, should it run, cuts the article out of the document.
             var selectors = _selectors.MatchSelectors(document, rule);

@@ -23,14 +23,14 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         {
             var error = new CrawlError("internal", $"storing failed: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
             var delta = new RunCounts(Errors: 1);
-            await store.CompleteAsync(result.Item.Url, Failed(result.Item, error), run.RunId, delta);
+            await store.Frontier.CompleteAsync(result.Item.Url, Failed(result.Item, error), run.RunId, delta);
             Done(run, result.Item.Url, "error", error.Message, delta);
         }
     }
 
     /// <summary>A row that was in flight when the crawl stopped: pending again, for the next crawl.</summary>
     public Task ReleaseAsync(FrontierItem item, RunState run) =>
-        store.CompleteAsync(item.Url, new FrontierOutcome("pending", null, item.UnchangedCount), run.RunId, new RunCounts());
+        store.Frontier.CompleteAsync(item.Url, new FrontierOutcome("pending", null, item.UnchangedCount), run.RunId, new RunCounts());
 
     /// <summary>
     /// An origin's robots.txt: its answer is kept as a capture (a web archive's replay needs it), and an unreachable
@@ -44,7 +44,7 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         }
         catch (Exception e) when (!IsArchiveFailure(e))
         {
-            await store.RecordErrorAsync(run.RunId, robots.Url.AbsoluteUri,
+            await store.Runs.RecordErrorAsync(run.RunId, robots.Url.AbsoluteUri,
                 new CrawlError("internal", $"storing robots.txt failed: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}"));
         }
     }
@@ -66,7 +66,7 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
                 Site = seeder.SiteOf(robots.AnsweredBy),
                 RequestHead = response.RequestHead,
             };
-            await store.StorePageAsync(capture, null);
+            await store.Captures.StorePageAsync(capture, null);
         }
     }
 
@@ -74,7 +74,7 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
     {
         if (!run.ReportedRobotsOrigins.Add(HostScope.OriginOf(robotsUrl))) return;
         var error = new CrawlError("robots", $"{why}; nothing on {robotsUrl.GetLeftPart(UriPartial.Authority)} is fetched this run (RFC 9309)", status);
-        await store.RecordErrorAsync(run.RunId, robotsUrl.AbsoluteUri, error);
+        await store.Runs.RecordErrorAsync(run.RunId, robotsUrl.AbsoluteUri, error);
         Done(run, robotsUrl.AbsoluteUri, "error", error.Message, new RunCounts(Errors: 1), remainingDone: false);
     }
 
@@ -91,14 +91,14 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         {
             // Fetched, but what came back could not be read (not HTML, no article, an extractor's failure).
             var delta = new RunCounts(Fetched: 1, Errors: 1);
-            await store.CompleteAsync(item.Url, Failed(item, readProblem), run.RunId, delta);
+            await store.Frontier.CompleteAsync(item.Url, Failed(item, readProblem), run.RunId, delta);
             Done(run, item.Url, "error", readProblem.Message, delta);
             return;
         }
         if (result.Sitemap is { } sitemap)
         {
             var delta = new RunCounts(Fetched: 1);
-            await store.CompleteAsync(item.Url, new FrontierOutcome("done"), run.RunId, delta);
+            await store.Frontier.CompleteAsync(item.Url, new FrontierOutcome("done"), run.RunId, delta);
             var queued = await seeder.QueueFromSitemapAsync(item, sitemap, run, CancellationToken.None);
             Done(run, item.Url, "sitemap", $"{sitemap.Pages.Count} pages, {queued} new", delta with { Discovered = queued });
             return;
@@ -110,12 +110,12 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
             // The list page is kept as a capture (what `sections` and a WARC replay read), never as an article, with the
             // article links it offers now (a section's articles, for `sections`).
             var entries = list.Entries.Select(e => CanonicalUrl.Normalize(e.Url)).ToList();
-            await store.StorePreparedAsync(Capture(new Uri(item.Url), fetched!, run) with { Kind = PageKind.List, Site = item.Site },
-                ArchiveStore.Prepare(fetched!.Body, null), CancellationToken.None,
-                async (stored, ct) =>
+            await store.Captures.StorePreparedAsync(Capture(new Uri(item.Url), fetched!, run) with { Kind = PageKind.List, Site = item.Site },
+                CaptureWriter.Prepare(fetched!.Body, null), CancellationToken.None,
+                async (stored, tx) =>
                 {
-                    await store.SetListEntriesInTransactionAsync(stored.PageId, entries, ct);
-                    await store.CompleteInTransactionAsync(item.Url, new FrontierOutcome("done"), run.RunId, delta, ct);
+                    await store.Sections.SetListEntriesAsync(tx, stored.PageId, entries);
+                    await store.Frontier.CompleteAsync(tx, item.Url, new FrontierOutcome("done"), run.RunId, delta);
                 });
             var sections = await seeder.QueueSectionsAsync(item, list.Sections, run, CancellationToken.None);
             Done(run, item.Url, "list", $"{list.Entries.Count} articles, {queued} new" + SectionsNote(sections),
@@ -131,9 +131,9 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         {
             // A standing page (About, Overview) is kept as captures, checked again now and then, never an article.
             var delta = new RunCounts(Fetched: 1);
-            await store.StorePreparedAsync(Capture(new Uri(item.Url), fetched, run) with { Site = item.Site }, result.BodyOnly!,
-                CancellationToken.None, (_, ct) => store.CompleteInTransactionAsync(item.Url,
-                    new FrontierOutcome("done", clock.GetUtcNow() + RevisitSchedule.MaxBackoff), run.RunId, delta, ct));
+            await store.Captures.StorePreparedAsync(Capture(new Uri(item.Url), fetched, run) with { Site = item.Site }, result.BodyOnly!,
+                CancellationToken.None, (_, tx) => store.Frontier.CompleteAsync(tx, item.Url,
+                    new FrontierOutcome("done", clock.GetUtcNow() + RevisitSchedule.MaxBackoff), run.RunId, delta));
             var sections = await seeder.QueueSectionsAsync(item, result.Sections, run, CancellationToken.None);
             Done(run, item.Url, "standing", "a standing page, kept as a capture" + SectionsNote(sections), delta);
             return;
@@ -141,9 +141,9 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         if (result.ContinuationOf is { } firstPage)
         {
             var delta = new RunCounts(Fetched: 1);
-            await store.StorePreparedAsync(Capture(new Uri(item.Url), fetched, run) with { ContinuationOf = firstPage }, result.BodyOnly!,
-                CancellationToken.None, (_, ct) => store.CompleteInTransactionAsync(item.Url,
-                    new FrontierOutcome("done", clock.GetUtcNow() + RevisitSchedule.MaxBackoff), run.RunId, delta, ct));
+            await store.Captures.StorePreparedAsync(Capture(new Uri(item.Url), fetched, run) with { ContinuationOf = firstPage }, result.BodyOnly!,
+                CancellationToken.None, (_, tx) => store.Frontier.CompleteAsync(tx, item.Url,
+                    new FrontierOutcome("done", clock.GetUtcNow() + RevisitSchedule.MaxBackoff), run.RunId, delta));
             var queued = await seeder.QueueFirstPageAsync(item, firstPage, run, CancellationToken.None);
             Done(run, item.Url, "continuation", $"page of {firstPage}", delta with { Discovered = queued });
             return;
@@ -157,7 +157,7 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         // A host without a sitemap is normal, not an error.
         if (item.Kind == FrontierKind.Sitemap && fetched?.StatusCode is 404 or 410 or 403 && error == FetchErrorKind.HttpStatus)
         {
-            await store.CompleteAsync(item.Url, new FrontierOutcome("skipped"), run.RunId, new RunCounts());
+            await store.Frontier.CompleteAsync(item.Url, new FrontierOutcome("skipped"), run.RunId, new RunCounts());
             Done(run, item.Url, "skipped", problem.Message, new RunCounts());
             return;
         }
@@ -165,14 +165,14 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         // with the answer kept in its frontier row (`sections` shows it), and tried again while pages link to it.
         if (item.Kind == FrontierKind.List && item.DiscoveredFrom is not null && fetched?.StatusCode is 404 or 410 && error == FetchErrorKind.HttpStatus)
         {
-            await store.CompleteAsync(item.Url, new FrontierOutcome("skipped", Note: problem.Message), run.RunId, new RunCounts());
+            await store.Frontier.CompleteAsync(item.Url, new FrontierOutcome("skipped", Note: problem.Message), run.RunId, new RunCounts());
             Done(run, item.Url, "skipped", $"{problem.Message} (a section link to a missing page)", new RunCounts());
             return;
         }
         // Honouring robots.txt is the crawl working as it should: the URL is skipped, not failed.
         if (error == FetchErrorKind.DisallowedByRobots)
         {
-            await store.CompleteAsync(item.Url, new FrontierOutcome("skipped", null, item.UnchangedCount), run.RunId, new RunCounts());
+            await store.Frontier.CompleteAsync(item.Url, new FrontierOutcome("skipped", null, item.UnchangedCount), run.RunId, new RunCounts());
             Done(run, item.Url, "skipped", problem.Message, new RunCounts());
             return;
         }
@@ -182,12 +182,12 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
         {
             var robotsUrl = new Uri(new Uri(item.Url).GetLeftPart(UriPartial.Authority) + "/robots.txt");
             await ReportUnreachableAsync(robotsUrl, problem.Message.Replace("not fetched: ", "").Replace("; the host is closed for this run", ""), null, run);
-            await store.CompleteAsync(item.Url, new FrontierOutcome("failed", clock.GetUtcNow(), item.UnchangedCount), run.RunId, new RunCounts());
+            await store.Frontier.CompleteAsync(item.Url, new FrontierOutcome("failed", clock.GetUtcNow(), item.UnchangedCount), run.RunId, new RunCounts());
             Done(run, item.Url, "not-fetched", problem.Message, new RunCounts());
             return;
         }
         var delta = new RunCounts(Errors: 1);
-        await store.CompleteAsync(item.Url, Failed(item, problem), run.RunId, delta);
+        await store.Frontier.CompleteAsync(item.Url, Failed(item, problem), run.RunId, delta);
         Done(run, item.Url, "error", problem.Message, delta);
     }
 
@@ -201,18 +201,18 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
             // Only an answer to a conditional GET can say "not modified": there is nothing here it could confirm.
             var error = new CrawlError("http", "304 Not Modified to a request without validators", 304);
             var failed = new RunCounts(Fetched: 1, Errors: 1);
-            await store.CompleteAsync(item.Url, Failed(item, error), run.RunId, failed);
+            await store.Frontier.CompleteAsync(item.Url, Failed(item, error), run.RunId, failed);
             Done(run, item.Url, "error", error.Message, failed);
             return;
         }
         // Every check is a capture: page 1's 304 with its frontier row, and those of its continuation pages, in one transaction.
         var unchanged = item.UnchangedCount + 1;
-        var published = await store.GetPublishedAsync(item.Url);
+        var published = await store.Frontier.GetPublishedAsync(item.Url);
         var outcome = new FrontierOutcome("done", RevisitSchedule.NextCheck(now, published, unchanged), unchanged);
         var delta = new RunCounts(Fetched: 1, Unchanged: 1);
         var siblings = result.Siblings.Select(s => new NotModifiedCapture(s.Url, s.Result.ETag, s.Result.LastModified, s.Result.RequestHead)).ToList();
-        await store.StoreNotModifiedAsync(new Uri(item.Url), now, fetched.ETag, fetched.LastModified, run.RunId, CancellationToken.None,
-            (_, ct) => store.CompleteInTransactionAsync(item.Url, outcome, run.RunId, delta, ct), siblings, fetched.RequestHead);
+        await store.Captures.StoreNotModifiedAsync(new Uri(item.Url), now, fetched.ETag, fetched.LastModified, run.RunId, CancellationToken.None,
+            (_, tx) => store.Frontier.CompleteAsync(tx, item.Url, outcome, run.RunId, delta), siblings, fetched.RequestHead);
         Done(run, item.Url, "not-modified", null, delta);
     }
 
@@ -229,12 +229,12 @@ internal sealed class CrawlRecorder(ArchiveStore store, CrawlSeeder seeder, Time
             .Select(s => (Capture(s.Url, s.Result, run) with { ContinuationOf = new Uri(item.Url) }, s.Prepared!))
             .ToList();
         RunCounts? counted = null;
-        var stored = await store.StorePreparedAsync(Capture(new Uri(item.Url), result.Fetched!, run), prepared, CancellationToken.None, (stored, ct) =>
+        var stored = await store.Captures.StorePreparedAsync(Capture(new Uri(item.Url), result.Fetched!, run), prepared, CancellationToken.None, (stored, tx) =>
         {
             var unchanged = stored.RevisionAdded ? 0 : item.UnchangedCount + 1;
             counted = CountsOf(stored, article);
             var outcome = new FrontierOutcome("done", RevisitSchedule.NextCheck(now, publishedDate, unchanged), unchanged);
-            return store.CompleteInTransactionAsync(item.Url, outcome, run.RunId, counted, ct);
+            return store.Frontier.CompleteAsync(tx, item.Url, outcome, run.RunId, counted);
         }, continuations);
         var kind = !stored.RevisionAdded ? "unchanged" : stored.RevisionNumber == 1 ? "new" : "changed";
         if (kind == "changed") run.Changed++;

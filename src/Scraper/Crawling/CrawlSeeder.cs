@@ -22,7 +22,7 @@ internal sealed class CrawlSeeder(ArchiveStore store, Downloader downloader, Cra
             run.QueuedSections.Add(store.Identity.Key(list.Url));
         // The sections earlier crawls found (through any page's navigation or crumb) are read again, as the start lists are.
         lists.AddRange(await KnownSectionsAsync(run));
-        run.Remaining += await store.QueueAsync(lists, run.Pass, QueueMode.Again, run.RunId, CancellationToken.None);
+        run.Remaining += await store.Frontier.QueueAsync(lists, run.Pass, QueueMode.Again, run.RunId, CancellationToken.None);
         if (options.Sitemaps)
         {
             var sitemaps = new List<FrontierEntry>();
@@ -34,9 +34,9 @@ internal sealed class CrawlSeeder(ArchiveStore store, Downloader downloader, Cra
                              .Append(new Uri(root, "/sitemap.xml")).Where(scope.Contains))
                     sitemaps.Add(new FrontierEntry(CanonicalUrl.Normalize(sitemap), FrontierKind.Sitemap, SiteOf(sitemap), null));
             }
-            run.Remaining += await store.QueueAsync(sitemaps.DistinctBy(s => s.Url), run.Pass, QueueMode.Again, run.RunId, CancellationToken.None);
+            run.Remaining += await store.Frontier.QueueAsync(sitemaps.DistinctBy(s => s.Url), run.Pass, QueueMode.Again, run.RunId, CancellationToken.None);
         }
-        run.Remaining += await store.QueueRevisitsAsync(run.Pass, options.Revisit, options.Sites.Select(s => s.Site).ToList(), CancellationToken.None);
+        run.Remaining += await store.Frontier.QueueRevisitsAsync(run.Pass, options.Revisit, options.Sites.Select(s => s.Site).ToList(), CancellationToken.None);
     }
 
     /// <summary>Queues a list page's new articles, and its other pages unless it offers nothing new; returns the articles queued.</summary>
@@ -48,20 +48,20 @@ internal sealed class CrawlSeeder(ArchiveStore store, Downloader downloader, Cra
         {
             if (options.Since is { } since && entry.Date < since) continue;
             var canonical = CanonicalUrl.Normalize(entry.Url);
-            if (!await store.IsArchivedAsync(canonical, cancellationToken))
+            if (!await store.Frontier.IsArchivedAsync(canonical, cancellationToken))
                 fresh.Add(new FrontierEntry(canonical, FrontierKind.Page, item.Site ?? SiteOf(entry.Url), item.Url));
             else
                 archived.Add(canonical);
         }
         // An archived page linked under another spelling is not fetched again: the spelling is one of its aliases.
-        await store.AddLinkedAliasesAsync(archived, cancellationToken);
-        var queued = await store.QueueAsync(fresh, run.Pass, QueueMode.UnlessArchived, run.RunId, cancellationToken);
+        await store.Pages.AddLinkedAliasesAsync(archived, cancellationToken);
+        var queued = await store.Frontier.QueueAsync(fresh, run.Pass, QueueMode.UnlessArchived, run.RunId, cancellationToken);
         run.Remaining += queued;
         // A re-crawl stops paging a section at a list page that offers nothing new (all archived, or older than --since).
         if (fresh.Count > 0 || list.Entries.Count == 0 && list.Pages.Count > 0)
         {
             var pages = list.Pages.Select(p => new FrontierEntry(CanonicalUrl.Normalize(p), FrontierKind.List, item.Site, item.Url));
-            run.Remaining += await store.QueueAsync(pages, run.Pass, QueueMode.Again, run.RunId, cancellationToken);
+            run.Remaining += await store.Frontier.QueueAsync(pages, run.Pass, QueueMode.Again, run.RunId, cancellationToken);
         }
         return queued;
     }
@@ -81,7 +81,7 @@ internal sealed class CrawlSeeder(ArchiveStore store, Downloader downloader, Cra
             if (run.QueuedSections.Add(store.Identity.Key(canonical)))
                 fresh.Add(new FrontierEntry(canonical, FrontierKind.List, SiteOf(section) ?? item.Site, item.Url));
         }
-        var queued = await store.QueueAsync(fresh, run.Pass, QueueMode.Again, run.RunId, cancellationToken);
+        var queued = await store.Frontier.QueueAsync(fresh, run.Pass, QueueMode.Again, run.RunId, cancellationToken);
         run.Remaining += queued;
         return queued;
     }
@@ -94,7 +94,7 @@ internal sealed class CrawlSeeder(ArchiveStore store, Downloader downloader, Cra
     {
         var known = new List<FrontierEntry>();
         var crawled = options.Sites.Select(s => s.Site).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var (url, site) in await store.ListFrontierListsAsync(CancellationToken.None))
+        foreach (var (url, site) in await store.Frontier.ListFrontierListsAsync(CancellationToken.None))
         {
             if (site is null || !crawled.Contains(site) || !Uri.TryCreate(url, UriKind.Absolute, out var list) || !scope.Contains(list)) continue;
             if (ListPageReader.FirstPageOf(list) != list || !IsWanted(list)) continue;
@@ -124,12 +124,12 @@ internal sealed class CrawlSeeder(ArchiveStore store, Downloader downloader, Cra
             if (options.Since is { } since && entry.LastModified is { } modified && DateOnly.FromDateTime(modified.UtcDateTime) < since)
                 continue;
             var canonical = CanonicalUrl.Normalize(entry.Url);
-            if (!await store.IsArchivedAsync(canonical, cancellationToken))
+            if (!await store.Frontier.IsArchivedAsync(canonical, cancellationToken))
                 pages.Add(new FrontierEntry(canonical, FrontierKind.Page, SiteOf(entry.Url), item.Url));
         }
-        var queued = await store.QueueAsync(pages, run.Pass, QueueMode.UnlessArchived, run.RunId, cancellationToken);
+        var queued = await store.Frontier.QueueAsync(pages, run.Pass, QueueMode.UnlessArchived, run.RunId, cancellationToken);
         var nested = sitemap.Sitemaps.Where(scope.Contains).Select(s => new FrontierEntry(CanonicalUrl.Normalize(s), FrontierKind.Sitemap, SiteOf(s), item.Url));
-        run.Remaining += queued + await store.QueueAsync(nested, run.Pass, QueueMode.Again, run.RunId, cancellationToken);
+        run.Remaining += queued + await store.Frontier.QueueAsync(nested, run.Pass, QueueMode.Again, run.RunId, cancellationToken);
         await QueueSectionsAsync(item, sections, run, cancellationToken);
         return queued;
     }
@@ -137,7 +137,7 @@ internal sealed class CrawlSeeder(ArchiveStore store, Downloader downloader, Cra
     /// <summary>Page 1 of a continuation page reached on its own, unless archived; returns 1 if queued.</summary>
     public async Task<int> QueueFirstPageAsync(FrontierItem item, Uri firstPage, RunState run, CancellationToken cancellationToken)
     {
-        var queued = await store.QueueAsync([new FrontierEntry(CanonicalUrl.Normalize(firstPage), FrontierKind.Page, item.Site, item.Url)],
+        var queued = await store.Frontier.QueueAsync([new FrontierEntry(CanonicalUrl.Normalize(firstPage), FrontierKind.Page, item.Site, item.Url)],
             run.Pass, QueueMode.UnlessArchived, run.RunId, cancellationToken);
         run.Remaining += queued;
         return queued;

@@ -64,7 +64,7 @@ public sealed class Crawler
     public async Task<CrawlSummary> RunAsync(IProgress<CrawlEvent>? progress, CancellationToken stop)
     {
         var startedAt = _clock.GetUtcNow();
-        var start = await _store.BeginCrawlAsync(CancellationToken.None);
+        var start = await _store.Frontier.BeginCrawlAsync(CancellationToken.None);
         var run = new RunState(start, progress, _clock);
         var robots = new ConcurrentQueue<RobotsFetch>();
         void OnRobots(RobotsFetch answer) => robots.Enqueue(answer);
@@ -87,7 +87,7 @@ public sealed class Crawler
         }
         catch (Exception e) when (CrawlRecorder.IsArchiveFailure(e))
         {
-            try { await _store.EndRunAsync(start.RunId, "failed", CancellationToken.None); }
+            try { await _store.Frontier.EndRunAsync(start.RunId, "failed", CancellationToken.None); }
             catch (ArchiveException) { }
             throw;
         }
@@ -96,14 +96,14 @@ public sealed class Crawler
             _downloader.RobotsAnswered -= OnRobots;
         }
 
-        var counts = (await _store.GetRunAsync(start.RunId))?.Counts ?? new RunCounts();
+        var counts = (await _store.Runs.GetRunAsync(start.RunId))?.Counts ?? new RunCounts();
         // Only a run without errors is ok; a run that fetched nothing because of them failed (a site unreachable).
         var status = stop.IsCancellationRequested ? "interrupted"
             : counts.Errors == 0 ? "ok"
             : counts.Fetched == 0 ? "failed"
             : "partial";
-        await _store.EndRunAsync(start.RunId, status);
-        var pending = await _store.CountPendingAsync(start.Pass);
+        await _store.Frontier.EndRunAsync(start.RunId, status);
+        var pending = await _store.Frontier.CountPendingAsync(start.Pass);
         return new CrawlSummary(start.RunId, status, start.Resumed, counts, run.Changed, run.Elapsed, pending)
         {
             StartedAt = startedAt,
@@ -136,15 +136,15 @@ public sealed class Crawler
             if (_options.MaxPages is { } limit) room = Math.Min(room, limit - dispatchedPages);
             if (!stop.IsCancellationRequested && room > 0)
             {
-                var claimed = await _store.ClaimAsync(run.Pass, room, CancellationToken.None);
+                var claimed = await _store.Frontier.ClaimAsync(run.Pass, room, CancellationToken.None);
                 foreach (var claimedItem in claimed)
                 {
                     // Validators for a conditional GET come from the archive, which only this loop reads.
                     var item = claimedItem.Kind == FrontierKind.Page
                         ? claimedItem with
                         {
-                            Validators = await _store.GetValidatorsAsync(new Uri(claimedItem.Url)),
-                            Siblings = await _store.GetContinuationValidatorsAsync(new Uri(claimedItem.Url)),
+                            Validators = await _store.Reader.GetValidatorsAsync(new Uri(claimedItem.Url)),
+                            Siblings = await _store.Reader.GetContinuationValidatorsAsync(new Uri(claimedItem.Url)),
                         }
                         : claimedItem;
                     inFlight[item.Url] = item;

@@ -97,16 +97,16 @@ internal sealed class FetchWorker(Downloader downloader, PageReader reader, Host
             var result = await downloader.FetchAsync(new FetchRequest(sibling) { Scope = scope }, ct);
             if (!result.IsSuccess || !result.IsHtml) return null;
             // Hashed and compressed here, beside the fetch: the archive's single writer only writes.
-            siblings.Add(new SiblingFetch(sibling, result, ArchiveStore.Prepare(result.Body, null)));
+            siblings.Add(new SiblingFetch(sibling, result, CaptureWriter.Prepare(result.Body, null)));
             return result.Body;
         }, cancellationToken);
 
         if (reading.ContinuationOf is { } firstPage)
-            return new WorkResult(item) { Fetched = fetched, ContinuationOf = firstPage, BodyOnly = ArchiveStore.Prepare(fetched.Body, null) };
+            return new WorkResult(item) { Fetched = fetched, ContinuationOf = firstPage, BodyOnly = CaptureWriter.Prepare(fetched.Body, null) };
         if (reading.IsStandingPage)
             return new WorkResult(item)
             {
-                Fetched = fetched, IsStandingPage = true, BodyOnly = ArchiveStore.Prepare(fetched.Body, null), Sections = SectionsOf(url, fetched),
+                Fetched = fetched, IsStandingPage = true, BodyOnly = CaptureWriter.Prepare(fetched.Body, null), Sections = SectionsOf(url, fetched),
             };
         // A section list reached as a page (a sitemap lists it): read as the list it is, its articles queued.
         if (reading.IsSectionList && Sites.Match(url) is { } rule)
@@ -119,7 +119,7 @@ internal sealed class FetchWorker(Downloader downloader, PageReader reader, Host
         if (readAs?.Invoke(url) is { } pageUrl && pageUrl != url) article = article.AsAt(pageUrl, url);
         return new WorkResult(item)
         {
-            Fetched = fetched, Page = ArchiveStore.Prepare(fetched.Body, article), Siblings = siblings, Sections = SectionsOf(url, fetched),
+            Fetched = fetched, Page = CaptureWriter.Prepare(fetched.Body, article), Siblings = siblings, Sections = SectionsOf(url, fetched),
         };
     }
 

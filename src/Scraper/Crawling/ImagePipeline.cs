@@ -13,7 +13,7 @@ internal sealed class ImagePipeline(ArchiveStore store, Downloader downloader, C
 {
     public async Task RunAsync(RunState run, CancellationToken stop)
     {
-        var sources = await store.ListFiguresWithoutImageAsync(options.Sites.Select(s => s.Site).ToList());
+        var sources = await store.Images.ListFiguresWithoutImageAsync(options.Sites.Select(s => s.Site).ToList());
         if (sources.Count == 0) return;
         var queue = Channel.CreateUnbounded<string>();
         foreach (var src in sources) queue.Writer.TryWrite(src);
@@ -44,7 +44,7 @@ internal sealed class ImagePipeline(ArchiveStore store, Downloader downloader, C
             {
                 if (result is { IsSuccess: true, Truncated: false })
                 {
-                    var sha = await store.StoreImageAsync(src, result.Body, result.ContentType, CancellationToken.None,
+                    var sha = await store.Images.StoreImageAsync(src, result.Body, result.ContentType, CancellationToken.None,
                         new ImageFetch(clock.GetUtcNow(), result.StatusCode!.Value, result.RequestHead));
                     run.Report(src, "image", sha[..12], new RunCounts());
                     continue;
@@ -52,7 +52,7 @@ internal sealed class ImagePipeline(ArchiveStore store, Downloader downloader, C
                 var error = failure is not null
                     ? new CrawlError("image", "fetching failed: " + failure)
                     : new CrawlError("image", result!.ErrorMessage ?? $"HTTP {result.StatusCode}", result.StatusCode);
-                await store.RecordErrorAsync(run.RunId, src, error);
+                await store.Runs.RecordErrorAsync(run.RunId, src, error);
                 run.Report(src, "error", error.Message, new RunCounts(Errors: 1));
             }
         }

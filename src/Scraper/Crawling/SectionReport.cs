@@ -20,7 +20,7 @@ public static class SectionReport
 {
     public static async Task<IReadOnlyList<SectionSummary>> ReadAsync(ArchiveStore store, string? site, CancellationToken cancellationToken)
     {
-        var lists = await store.ListListPagesAsync(cancellationToken);
+        var lists = await store.Sections.ListListPagesAsync(cancellationToken);
         return Summarize(lists, store.Identity, site);
     }
 

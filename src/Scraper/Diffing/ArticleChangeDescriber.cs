@@ -33,11 +33,11 @@ public sealed class ArticleChangeDescriber(ArchiveStore store)
     /// <exception cref="ArchiveException">A revision the change names is no longer in the archive.</exception>
     public async Task<DescribedChange> DescribeAsync(ArticleChange change, CancellationToken cancellationToken = default)
     {
-        var article = await store.GetArticleAsync(change.PageId, change.Revision, cancellationToken)
+        var article = await store.Reader.GetArticleAsync(change.PageId, change.Revision, cancellationToken)
             ?? throw new ArchiveException(ArchiveFailure.NotFound, $"revision {change.Revision} of {change.Url} is not in the archive");
         if (change.PreviousRevision is not { } previousNumber)
             return new DescribedChange(change, article, null, null);
-        var previous = await store.GetArticleAsync(change.PageId, previousNumber, cancellationToken)
+        var previous = await store.Reader.GetArticleAsync(change.PageId, previousNumber, cancellationToken)
             ?? throw new ArchiveException(ArchiveFailure.NotFound, $"revision {previousNumber} of {change.Url} is not in the archive");
         return new DescribedChange(change, article, previous, ArticleDiff.Compare(previous.Article, article.Article));
     }

@@ -55,12 +55,12 @@ public static class CsvArticleWriter
             csv.WriteField(article.Figures.Count);
             csv.WriteField(archived.Revision);
             csv.WriteField(archived.ContentSha256);
-            csv.WriteField(ArchiveStore.FormatTime(archived.FirstSeen));
-            csv.WriteField(archived.LastChanged is { } changed ? ArchiveStore.FormatTime(changed) : null);
+            csv.WriteField(ArchiveTime.Format(archived.FirstSeen));
+            csv.WriteField(archived.LastChanged is { } changed ? ArchiveTime.Format(changed) : null);
             if (options.RevisionTimes)
             {
-                csv.WriteField(ArchiveStore.FormatTime(archived.CapturedAt));
-                csv.WriteField(archived.LastCapturedAt is { } captured ? ArchiveStore.FormatTime(captured) : null);
+                csv.WriteField(ArchiveTime.Format(archived.CapturedAt));
+                csv.WriteField(archived.LastCapturedAt is { } captured ? ArchiveTime.Format(captured) : null);
             }
             csv.WriteField(article.Extractor);
         }, cancellationToken);

@@ -36,9 +36,9 @@ public static class JsonLinesArticleWriter
         new("page_id", JsonValue.Create(archived.PageId)),
         new("revision", JsonValue.Create(archived.Revision)),
         new("content_sha256", JsonValue.Create(archived.ContentSha256)),
-        new("captured_at", JsonValue.Create(ArchiveStore.FormatTime(archived.CapturedAt))),
-        new("first_seen", JsonValue.Create(ArchiveStore.FormatTime(archived.FirstSeen))),
-        new("last_changed", JsonValue.Create(archived.LastChanged is { } changed ? ArchiveStore.FormatTime(changed) : null)),
+        new("captured_at", JsonValue.Create(ArchiveTime.Format(archived.CapturedAt))),
+        new("first_seen", JsonValue.Create(ArchiveTime.Format(archived.FirstSeen))),
+        new("last_changed", JsonValue.Create(archived.LastChanged is { } changed ? ArchiveTime.Format(changed) : null)),
         // The page's other URLs (the other scheme, a mirror host): one article, however many URLs it was found under.
         new("aliases", new JsonArray([.. archived.Aliases.Select(a => (JsonNode?)JsonValue.Create(a))])),
     ];

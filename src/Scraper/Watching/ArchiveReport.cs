@@ -63,19 +63,19 @@ public sealed record ArchiveReport(
     {
         var (since, site) = (options.Since, options.Site);
         var counts = new Counts(since);
-        await foreach (var fact in store.ReadRevisionFactsAsync(site, cancellationToken))
+        await foreach (var fact in store.Changes.ReadRevisionFactsAsync(site, cancellationToken))
             counts.Add(fact);
 
         var mostRevised = new List<RevisedArticle>();
         foreach (var (pageId, changes) in counts.ChangesByPage.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(options.MostRevised))
         {
-            var history = await store.GetHistoryAsync(pageId, cancellationToken);
-            var url = (await store.FindPageAsync(pageId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken))!.Url;
+            var history = await store.Reader.GetHistoryAsync(pageId, cancellationToken);
+            var url = (await store.Reader.FindPageAsync(pageId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken))!.Url;
             var page = new RevisedPage(pageId, url, counts.SiteOfPage[pageId], history.LastOrDefault(r => r.IsLatest)?.Title ?? history[^1].Title,
                 history.Count, changes);
             mostRevised.Add(new RevisedArticle(page, await StepsAsync(store, page, history, options, cancellationToken)));
         }
-        var captures = await store.CountCapturesAsync(since, site, cancellationToken);
+        var captures = await store.Changes.CountCapturesAsync(since, site, cancellationToken);
         return new ArchiveReport(
             Path.GetFileName(store.Path),
             now,
@@ -88,7 +88,7 @@ public sealed record ArchiveReport(
             counts.Sources.Count,
             Top(counts.Sections, options.Labels),
             counts.Sections.Count,
-            await store.ListRunsSinceAsync(since, cancellationToken));
+            await store.Runs.ListRunsSinceAsync(since, cancellationToken));
     }
 
     /// <summary>The page's latest revisions in the window, each diffed against the revision numbered before it.</summary>
@@ -98,8 +98,8 @@ public sealed record ArchiveReport(
         var steps = new List<RevisionStep>();
         foreach (var revision in history.Where(r => r.Number > 1 && (options.Since is not { } since || r.FirstSeen >= since)).TakeLast(options.ChangesPerArticle))
         {
-            var before = await store.GetArticleAsync(page.PageId, revision.Number - 1, cancellationToken);
-            var after = await store.GetArticleAsync(page.PageId, revision.Number, cancellationToken);
+            var before = await store.Reader.GetArticleAsync(page.PageId, revision.Number - 1, cancellationToken);
+            var after = await store.Reader.GetArticleAsync(page.PageId, revision.Number, cancellationToken);
             var summary = before is null || after is null ? "changed"
                 : ArticleDiff.Compare(before.Article, after.Article) is { IsEmpty: false } diff ? diff.Summary()
                 : "changed in details the diff does not show";
@@ -120,7 +120,7 @@ public sealed record ArchiveReport(
     /// <summary>The report's counts, made as the revisions stream past.</summary>
     private sealed class Counts(DateTimeOffset? since)
     {
-        private readonly string? _sinceTime = since is { } s ? ArchiveStore.FormatTime(s) : null;
+        private readonly string? _sinceTime = since is { } s ? ArchiveTime.Format(s) : null;
         private readonly string? _sinceDay = since?.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         public long Articles { get; private set; }

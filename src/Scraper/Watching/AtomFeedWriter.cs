@@ -140,7 +140,7 @@ public static class AtomFeedWriter
     /// time), so every feed written from the archive, whatever its window, gives the change the same id.
     /// </summary>
     public static string EntryId(ArticleChange change) =>
-        "urn:uuid:" + NameBasedUuid(UrlNamespace, change.Url + "#change@" + ArchiveStore.FormatTime(change.SeenAt)).ToString("D");
+        "urn:uuid:" + NameBasedUuid(UrlNamespace, change.Url + "#change@" + ArchiveTime.Format(change.SeenAt)).ToString("D");
 
     /// <summary>A feed id for the changes of one archive (and site family) when the feed's own URL is not known.</summary>
     public static string FeedId(string archivePath, string? site) =>
@@ -159,7 +159,7 @@ public static class AtomFeedWriter
     }
 
     /// <summary>RFC 3339 (Atom's date construct): UTC with milliseconds, as the archive keeps times.</summary>
-    public static string Time(DateTimeOffset time) => ArchiveStore.FormatTime(time);
+    public static string Time(DateTimeOffset time) => ArchiveTime.Format(time);
 
     private static async Task Element(XmlWriter xml, string name, string value)
     {

@@ -94,7 +94,7 @@ public sealed class RunNotifier : IDisposable
             var body = target.Format == NotificationFormat.Slack ? report.ToSlack(_options.MaxArticles) : report.ToJson(_options.MaxArticles);
             var outcome = await SendAsync(target, body, cancellationToken);
             if (!outcome.Delivered)
-                await store.RecordErrorAsync(runId, target.Redacted, new CrawlError("notify", outcome.Error!), CancellationToken.None);
+                await store.Runs.RecordErrorAsync(runId, target.Redacted, new CrawlError("notify", outcome.Error!), CancellationToken.None);
             outcomes.Add(outcome);
         }
         return outcomes;

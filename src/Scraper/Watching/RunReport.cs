@@ -20,10 +20,10 @@ public sealed record RunReport(string Archive, RunRecord Run, IReadOnlyList<Desc
     /// <summary>The run's record and its changes, or null when the run found no new or changed article (or does not exist).</summary>
     public static async Task<RunReport?> ReadAsync(ArchiveStore store, long runId, CancellationToken cancellationToken = default)
     {
-        var run = await store.GetRunAsync(runId, cancellationToken);
+        var run = await store.Runs.GetRunAsync(runId, cancellationToken);
         if (run is null) return null;
         var changes = new List<ArticleChange>();
-        await foreach (var change in store.ReadRunArticleChangesAsync(runId, cancellationToken))
+        await foreach (var change in store.Changes.ReadRunArticleChangesAsync(runId, cancellationToken))
             changes.Add(change);
         if (changes.Count == 0) return null;
         var describer = new ArticleChangeDescriber(store);
@@ -67,7 +67,7 @@ public sealed record RunReport(string Archive, RunRecord Run, IReadOnlyList<Desc
                 ["previous_revision"] = change.Change.PreviousRevision,
                 ["summary"] = change.Summary,
                 ["published"] = article.Published,
-                ["seen_at"] = ArchiveStore.FormatTime(change.Change.SeenAt),
+                ["seen_at"] = ArchiveTime.Format(change.Change.SeenAt),
             });
         }
         var c = Run.Counts;
@@ -79,8 +79,8 @@ public sealed record RunReport(string Archive, RunRecord Run, IReadOnlyList<Desc
             ["run"] = new JsonObject
             {
                 ["run"] = Run.Id,
-                ["started_at"] = ArchiveStore.FormatTime(Run.StartedAt),
-                ["ended_at"] = Run.EndedAt is { } ended ? ArchiveStore.FormatTime(ended) : null,
+                ["started_at"] = ArchiveTime.Format(Run.StartedAt),
+                ["ended_at"] = Run.EndedAt is { } ended ? ArchiveTime.Format(ended) : null,
                 ["status"] = Run.Status,
                 ["discovered"] = c.Discovered,
                 ["fetched"] = c.Fetched,

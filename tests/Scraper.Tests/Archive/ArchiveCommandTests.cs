@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scraper.Archive;
+using Scraper.Archive.Sqlite;
 using Scraper.Cli;
 using Scraper.Extraction;
 using Scraper.Tests.Support;
@@ -96,8 +97,8 @@ public class ArchiveCommandTests : IDisposable
         // The raw bodies come back byte for byte.
         await using var store = await OpenAsync(Db, ArchiveAccess.ReadOnly);
         foreach (var file in files)
-            Assert.Equal(await File.ReadAllBytesAsync(file), (await store.LoadLatestBodyAsync(SamplePaths.UrlForFile(file)!))!.Value.Body);
-        var stats = await store.GetStatsAsync();
+            Assert.Equal(await File.ReadAllBytesAsync(file), (await store.Reader.LoadLatestBodyAsync(SamplePaths.UrlForFile(file)!))!.Value.Body);
+        var stats = await store.Reader.GetStatsAsync();
         Assert.Equal(files.Count, stats.Pages);
         Assert.Equal(files.Count(f => !IsContinuation(f) && !IsSectionList(f)), stats.Revisions);
         Assert.Equal(files.Count(IsContinuation), stats.ContinuationPages);
@@ -177,8 +178,8 @@ public class ArchiveCommandTests : IDisposable
         var body = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Samples, SeedPage));
         await using (var store = await OpenAsync(Db))
         {
-            var page = await store.FindPageAsync(SeedUrl);
-            var current = await store.GetArticleAsync(page!.PageId);
+            var page = await store.Reader.FindPageAsync(SeedUrl);
+            var current = await store.Reader.GetArticleAsync(page!.PageId);
             var older = current!.Article with
             {
                 Extractor = "generic",
@@ -186,7 +187,7 @@ public class ArchiveCommandTests : IDisposable
                 Paragraphs = [.. current.Article.Paragraphs, "Copyright © China Daily. All rights reserved."],
             };
             var capture = new PageCapture(new Uri(SeedUrl), DateTimeOffset.UtcNow.AddMinutes(1), body.Concat("<!-- older -->"u8.ToArray()).ToArray(), CaptureOrigin.Fetch);
-            Assert.True((await store.StorePageAsync(capture, older)).RevisionAdded);
+            Assert.True((await store.Captures.StorePageAsync(capture, older)).RevisionAdded);
         }
         var revisionsBefore = Count(Db, "SELECT count(*) FROM revisions");
 
@@ -212,7 +213,7 @@ public class ArchiveCommandTests : IDisposable
         await using (var store = await OpenAsync(Db))
         {
             var old = new Article { Url = SeedUrl, Site = "en.wuxi.gov.cn", Extractor = "generic", Title = "Old reading", Paragraphs = ["Only one paragraph."] };
-            await store.StorePageAsync(new PageCapture(new Uri(SeedUrl), T0, body, CaptureOrigin.Import), old);
+            await store.Captures.StorePageAsync(new PageCapture(new Uri(SeedUrl), T0, body, CaptureOrigin.Import), old);
         }
         var reextract = await Run("reextract");
         Assert.Equal(ExitCodes.Ok, reextract.ExitCode);
@@ -220,7 +221,7 @@ public class ArchiveCommandTests : IDisposable
         var history = JsonNode.Parse((await Run("history", SeedUrl, "--format", "json")).Out)!.AsArray();
         Assert.Equal(["generic", "site:en.wuxi.gov.cn"], history.Select(h => (string)h!["extractor"]!));
         // Its content dates from the capture, not from the re-extraction.
-        Assert.Equal(ArchiveStore.FormatTime(T0), (string)history[1]!["first_seen"]!);
+        Assert.Equal(ArchiveTime.Format(T0), (string)history[1]!["first_seen"]!);
         var expected = JsonNode.Parse((await CliRunner.RunAsync("extract", file)).Out)!;
         var shown = JsonNode.Parse((await Run("show", SeedUrl)).Out)!;
         Assert.True(JsonNode.DeepEquals(expected["paragraphs"], shown["paragraphs"]));

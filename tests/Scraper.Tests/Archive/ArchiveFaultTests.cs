@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Archive.Sqlite;
 using Scraper.Tests.Support;
 using static Scraper.Tests.Archive.ArchiveFixtures;
 
@@ -52,7 +53,7 @@ public class ArchiveFaultTests : IDisposable
     {
         var article = WuxiArticle();
         await using (var store = await OpenAsync(Db))
-            await store.StorePageAsync(Capture(article, T0), article);
+            await store.Captures.StorePageAsync(Capture(article, T0), article);
         using (var raw = new SqliteConnection($"Data Source={Db};Pooling=False"))
         {
             raw.Open();
@@ -95,16 +96,16 @@ public class ArchiveFaultTests : IDisposable
     {
         var article = WuxiArticle();
         await using (var store = await OpenAsync(Db))
-            await store.StorePageAsync(Capture(article, T0), article);
+            await store.Captures.StorePageAsync(Capture(article, T0), article);
         File.SetAttributes(Db, FileAttributes.ReadOnly);
         var before = FileSha256(Db);
 
         await using (var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly))
         {
-            Assert.Single(await reader.SearchAsync("forum"));
-            Assert.Equal(1, (await reader.GetStatsAsync()).Revisions);
+            Assert.Single(await reader.Search.SearchAsync("forum"));
+            Assert.Equal(1, (await reader.Reader.GetStatsAsync()).Revisions);
             Assert.Empty(await reader.CheckIntegrityAsync());
-            await Assert.ThrowsAsync<InvalidOperationException>(() => reader.StorePageAsync(Capture(article, T0), article));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => reader.Captures.StorePageAsync(Capture(article, T0), article));
         }
         Assert.Equal(before, FileSha256(Db));
         AssertIntegrity(Db);
@@ -115,7 +116,7 @@ public class ArchiveFaultTests : IDisposable
     {
         var first = WuxiArticle("http://en.wuxi.gov.cn/2023-11/23/c_1.htm");
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(first, T0), first);
+        await store.Captures.StorePageAsync(Capture(first, T0), first);
 
         // SQLite reports SQLITE_FULL when the file may not grow, as it does when the disk is full.
         using (var limit = store.Connection.CreateCommand())
@@ -127,7 +128,7 @@ public class ArchiveFaultTests : IDisposable
         {
             Paragraphs = Enumerable.Range(0, 400).Select(i => $"Paragraph {i} of a long article about the district's {Guid.NewGuid()} projects.").ToList(),
         };
-        var error = await Assert.ThrowsAsync<ArchiveException>(() => store.StorePageAsync(Capture(big, T0), big));
+        var error = await Assert.ThrowsAsync<ArchiveException>(() => store.Captures.StorePageAsync(Capture(big, T0), big));
         Assert.Equal(ArchiveFailure.DiskFull, error.Failure);
         Assert.Contains("disk full", error.Message);
 
@@ -141,7 +142,7 @@ public class ArchiveFaultTests : IDisposable
 
         // After the fault the archive takes the page.
         await using var reopened = await OpenAsync(Db);
-        Assert.True((await reopened.StorePageAsync(Capture(big, T0), big)).RevisionAdded);
+        Assert.True((await reopened.Captures.StorePageAsync(Capture(big, T0), big)).RevisionAdded);
     }
 
     [Fact]
@@ -158,20 +159,20 @@ public class ArchiveFaultTests : IDisposable
         }
 
         await using var store = await OpenAsync(Db, busyTimeout: TimeSpan.FromMilliseconds(200));
-        var error = await Assert.ThrowsAsync<ArchiveException>(() => store.StorePageAsync(Capture(article, T0), article));
+        var error = await Assert.ThrowsAsync<ArchiveException>(() => store.Captures.StorePageAsync(Capture(article, T0), article));
         Assert.Equal(ArchiveFailure.Locked, error.Failure);
         Assert.Contains("locked", error.Message);
 
         // Readers are not blocked by the writer (WAL).
         await using (var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly))
-            Assert.Equal(0, (await reader.GetStatsAsync()).Pages);
+            Assert.Equal(0, (await reader.Reader.GetStatsAsync()).Pages);
 
         using (var end = holder.CreateCommand())
         {
             end.CommandText = "ROLLBACK";
             end.ExecuteNonQuery();
         }
-        Assert.True((await store.StorePageAsync(Capture(article, T0), article)).RevisionAdded);
+        Assert.True((await store.Captures.StorePageAsync(Capture(article, T0), article)).RevisionAdded);
         await store.DisposeAsync();
         holder.Close();
         AssertIntegrity(Db);
@@ -184,7 +185,7 @@ public class ArchiveFaultTests : IDisposable
         await using var store = await OpenAsync(Db);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.StorePageAsync(Capture(article, T0), article, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.Captures.StorePageAsync(Capture(article, T0), article, cancelled.Token));
         await store.DisposeAsync();
         Assert.Equal(0, Count(Db, "SELECT count(*) FROM pages"));
         AssertIntegrity(Db);

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Archive.Sqlite;
 using Scraper.Tests.Support;
 
 namespace Scraper.Tests.Archive;
@@ -41,7 +42,7 @@ public class ArchiveSchemaTests
         var path = folder.File("archive.db");
         var article = ArchiveFixtures.WuxiArticle();
         await using (var store = await ArchiveFixtures.OpenAsync(path))
-            await store.StorePageAsync(ArchiveFixtures.Capture(article, DateTimeOffset.UnixEpoch), article);
+            await store.Captures.StorePageAsync(ArchiveFixtures.Capture(article, DateTimeOffset.UnixEpoch), article);
         // Version 1 had no pages_continuation index: take the archive back to it.
         using (var v1 = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -70,14 +71,14 @@ public class ArchiveSchemaTests
         await using (var store = await ArchiveFixtures.OpenAsync(path))
         {
             var pages = 0;
-            await foreach (var _ in store.ListPagesAsync()) pages++;
+            await foreach (var _ in store.Reader.ListPagesAsync()) pages++;
             Assert.Equal(1, pages);
             // The index made under the old schema is used and kept up to date under the new one.
-            Assert.Single(await store.SearchAsync("hosts"));
+            Assert.Single(await store.Search.SearchAsync("hosts"));
             var changed = article with { Title = "Wuxi holds international trade fair" };
-            await store.StorePageAsync(ArchiveFixtures.Capture(changed, DateTimeOffset.UnixEpoch.AddDays(1)), changed);
-            Assert.Empty(await store.SearchAsync("hosts"));
-            Assert.Single(await store.SearchAsync("fair"));
+            await store.Captures.StorePageAsync(ArchiveFixtures.Capture(changed, DateTimeOffset.UnixEpoch.AddDays(1)), changed);
+            Assert.Empty(await store.Search.SearchAsync("hosts"));
+            Assert.Single(await store.Search.SearchAsync("fair"));
         }
 
         using var reference = new SqliteConnection("Data Source=:memory:");

@@ -1,6 +1,6 @@
 using Scraper.Archive;
-using Scraper.Tests.Support;
 using Scraper.Extraction;
+using Scraper.Tests.Support;
 using static Scraper.Tests.Archive.ArchiveFixtures;
 
 namespace Scraper.Tests.Archive;
@@ -22,16 +22,16 @@ public class ArchiveStoreTests : IDisposable
         var article = WuxiArticle() with { Subtitle = "Deals worth billions", Pages = 2 };
         await using (var store = await OpenAsync(Db))
         {
-            var result = await store.StorePageAsync(Capture(article, T0), article);
+            var result = await store.Captures.StorePageAsync(Capture(article, T0), article);
             Assert.True(result.PageAdded && result.CaptureAdded && result.BodyAdded && result.RevisionAdded);
             Assert.Equal(1, result.RevisionNumber);
             Assert.Equal("http://en.wuxi.gov.cn/2023-11/23/c_941797.htm", result.Url);
         }
 
         await using var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly);
-        var page = await reader.FindPageAsync("HTTP://en.wuxi.gov.cn:80/2023-11/23/c_941797.htm?utm_source=x");
+        var page = await reader.Reader.FindPageAsync("HTTP://en.wuxi.gov.cn:80/2023-11/23/c_941797.htm?utm_source=x");
         Assert.NotNull(page);
-        var stored = await reader.GetArticleAsync(page.PageId);
+        var stored = await reader.Reader.GetArticleAsync(page.PageId);
         Assert.NotNull(stored);
         AssertSameArticle(article, stored.Article);
         Assert.Equal(1, stored.Revision);
@@ -41,11 +41,11 @@ public class ArchiveStoreTests : IDisposable
         Assert.Equal(T0, stored.LastChanged);
         Assert.True(stored.IsLatest);
 
-        var body = await reader.LoadLatestBodyAsync(new Uri(article.Url!));
+        var body = await reader.Reader.LoadLatestBodyAsync(new Uri(article.Url!));
         Assert.NotNull(body);
         Assert.Equal(Html(article), body.Value.Body);
         Assert.Equal("text/html; charset=utf-8", body.Value.ContentType);
-        var validators = await reader.GetValidatorsAsync(new Uri(article.Url!));
+        var validators = await reader.Reader.GetValidatorsAsync(new Uri(article.Url!));
         Assert.Equal(Capture(article, T0).ETag, validators!.ETag);
     }
 
@@ -54,8 +54,8 @@ public class ArchiveStoreTests : IDisposable
     {
         var article = WuxiArticle();
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(article, T0, origin: CaptureOrigin.Import), article);
-        var again = await store.StorePageAsync(Capture(article, T0.AddDays(1), origin: CaptureOrigin.Import), article);
+        await store.Captures.StorePageAsync(Capture(article, T0, origin: CaptureOrigin.Import), article);
+        var again = await store.Captures.StorePageAsync(Capture(article, T0.AddDays(1), origin: CaptureOrigin.Import), article);
         Assert.False(again.PageAdded || again.CaptureAdded || again.BodyAdded || again.RevisionAdded);
         Assert.Equal(1, again.RevisionNumber);
         await store.DisposeAsync();
@@ -71,12 +71,12 @@ public class ArchiveStoreTests : IDisposable
     {
         var article = WuxiArticle();
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(article, T0), article);
-        var again = await store.StorePageAsync(Capture(article, T0.AddDays(1)), article);
+        await store.Captures.StorePageAsync(Capture(article, T0), article);
+        var again = await store.Captures.StorePageAsync(Capture(article, T0.AddDays(1)), article);
         Assert.True(again.CaptureAdded);
         Assert.False(again.PageAdded || again.BodyAdded || again.RevisionAdded);
         Assert.Equal(1, again.RevisionNumber);
-        var latest = await store.GetArticleAsync(again.PageId);
+        var latest = await store.Reader.GetArticleAsync(again.PageId);
         // The content was first seen at T0 and has not changed since.
         Assert.Equal(T0, latest!.LastChanged);
         await store.DisposeAsync();
@@ -92,26 +92,26 @@ public class ArchiveStoreTests : IDisposable
     {
         var article = WuxiArticle();
         await using var store = await OpenAsync(Db);
-        var first = await store.StorePageAsync(Capture(article, T0), article);
-        var validators = await store.GetValidatorsAsync(new Uri(article.Url!));
-        var confirmed = await store.StoreNotModifiedAsync(new Uri(article.Url!), T0.AddDays(3), etag: null, lastModified: null, runId: null);
+        var first = await store.Captures.StorePageAsync(Capture(article, T0), article);
+        var validators = await store.Reader.GetValidatorsAsync(new Uri(article.Url!));
+        var confirmed = await store.Captures.StoreNotModifiedAsync(new Uri(article.Url!), T0.AddDays(3), etag: null, lastModified: null, runId: null);
         Assert.Equal(first.PageId, confirmed.PageId);
         Assert.Equal(1, confirmed.RevisionNumber);
         Assert.False(confirmed.RevisionAdded || confirmed.BodyAdded);
         // A 304 that leaves out its validators keeps the earlier ones for the next conditional GET.
-        Assert.Equal(validators, await store.GetValidatorsAsync(new Uri(article.Url!)));
-        await store.StoreNotModifiedAsync(new Uri(article.Url!), T0.AddDays(4), etag: "\"v2\"", lastModified: null, runId: null);
-        Assert.Equal("\"v2\"", (await store.GetValidatorsAsync(new Uri(article.Url!)))!.ETag);
-        Assert.Equal(T0, (await store.GetArticleAsync(first.PageId))!.LastChanged);
+        Assert.Equal(validators, await store.Reader.GetValidatorsAsync(new Uri(article.Url!)));
+        await store.Captures.StoreNotModifiedAsync(new Uri(article.Url!), T0.AddDays(4), etag: "\"v2\"", lastModified: null, runId: null);
+        Assert.Equal("\"v2\"", (await store.Reader.GetValidatorsAsync(new Uri(article.Url!)))!.ETag);
+        Assert.Equal(T0, (await store.Reader.GetArticleAsync(first.PageId))!.LastChanged);
         await Assert.ThrowsAsync<ArchiveException>(() =>
-            store.StoreNotModifiedAsync(new Uri("https://en.wuxi.gov.cn/never-seen.htm"), T0, null, null, null));
+            store.Captures.StoreNotModifiedAsync(new Uri("https://en.wuxi.gov.cn/never-seen.htm"), T0, null, null, null));
         await store.DisposeAsync();
 
         Assert.Equal(3, Count(Db, "SELECT count(*) FROM captures"));
         Assert.Equal(2, Count(Db, "SELECT count(*) FROM captures WHERE http_status = 304"));
         Assert.Equal(1, Count(Db, "SELECT count(DISTINCT body_sha256) FROM captures"));
         Assert.Equal(1, Count(Db, "SELECT count(DISTINCT revision_id) FROM captures"));
-        Assert.Equal(1, Count(Db, $"SELECT count(*) FROM pages WHERE last_checked_at = '{ArchiveStore.FormatTime(T0.AddDays(4))}'"));
+        Assert.Equal(1, Count(Db, $"SELECT count(*) FROM pages WHERE last_checked_at = '{ArchiveTime.Format(T0.AddDays(4))}'"));
     }
 
     [Fact]
@@ -119,18 +119,18 @@ public class ArchiveStoreTests : IDisposable
     {
         var article = WuxiArticle();
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(article, T0, boilerplate: "8.03K"), article);
+        await store.Captures.StorePageAsync(Capture(article, T0, boilerplate: "8.03K"), article);
         // Same article, the view counter moved: the extractor returns an equal article from a different body.
-        var result = await store.StorePageAsync(Capture(article, T0.AddHours(6), boilerplate: "8.41K"), article with { Extractor = "site:en.wuxi.gov.cn" });
+        var result = await store.Captures.StorePageAsync(Capture(article, T0.AddHours(6), boilerplate: "8.41K"), article with { Extractor = "site:en.wuxi.gov.cn" });
         Assert.True(result.CaptureAdded);
         Assert.True(result.BodyAdded);
         Assert.False(result.RevisionAdded);
         Assert.Equal(1, result.RevisionNumber);
 
-        var history = await store.GetHistoryAsync(result.PageId);
+        var history = await store.Reader.GetHistoryAsync(result.PageId);
         var only = Assert.Single(history);
         Assert.Equal(2, only.Captures);
-        var latest = await store.GetArticleAsync(result.PageId);
+        var latest = await store.Reader.GetArticleAsync(result.PageId);
         Assert.Equal(T0, latest!.LastChanged);
         await store.DisposeAsync();
         Assert.Equal(2, Count(Db, "SELECT count(*) FROM captures"));
@@ -143,29 +143,29 @@ public class ArchiveStoreTests : IDisposable
         var first = WuxiArticle();
         var second = first with { Paragraphs = [.. first.Paragraphs, "Correction: the forum was held in Xinwu district."] };
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(first, T0), first);
-        var result = await store.StorePageAsync(Capture(second, T0.AddDays(2)), second);
+        await store.Captures.StorePageAsync(Capture(first, T0), first);
+        var result = await store.Captures.StorePageAsync(Capture(second, T0.AddDays(2)), second);
         Assert.True(result.RevisionAdded);
         Assert.Equal(2, result.RevisionNumber);
         // Seeing the new content again adds a capture of it, and no revision.
-        var repeat = await store.StorePageAsync(Capture(second, T0.AddDays(3)), second);
+        var repeat = await store.Captures.StorePageAsync(Capture(second, T0.AddDays(3)), second);
         Assert.False(repeat.BodyAdded || repeat.RevisionAdded);
 
-        var history = await store.GetHistoryAsync(result.PageId);
+        var history = await store.Reader.GetHistoryAsync(result.PageId);
         Assert.Equal([1, 2], history.Select(h => h.Number));
         Assert.Equal([T0, T0.AddDays(2)], history.Select(h => h.FirstSeen));
         Assert.Equal([false, true], history.Select(h => h.IsLatest));
         Assert.Equal(ArticleContentHash.Compute(second), history[1].ContentSha256);
 
-        var old = await store.GetArticleAsync(result.PageId, revision: 1);
+        var old = await store.Reader.GetArticleAsync(result.PageId, revision: 1);
         AssertSameArticle(first, old!.Article);
         Assert.False(old.IsLatest);
-        var latest = await store.GetArticleAsync(result.PageId);
+        var latest = await store.Reader.GetArticleAsync(result.PageId);
         AssertSameArticle(second, latest!.Article);
         Assert.Equal(T0.AddDays(2), latest.LastChanged);
         Assert.Equal(T0, latest.FirstSeen);
 
-        var hits = await store.SearchAsync("Xinwu");
+        var hits = await store.Search.SearchAsync("Xinwu");
         Assert.Equal(result.PageId, Assert.Single(hits).PageId);
         Assert.Contains("**Xinwu**", hits[0].Snippet);
         await store.DisposeAsync();
@@ -189,10 +189,10 @@ public class ArchiveStoreTests : IDisposable
         var actual = new List<StoreResult>();
         await using (var store = await OpenAsync(unprepared))
             foreach (var (capture, article) in steps)
-                expected.Add(await store.StorePageAsync(capture, article));
+                expected.Add(await store.Captures.StorePageAsync(capture, article));
         await using (var store = await OpenAsync(Db))
             foreach (var (capture, article) in steps)
-                actual.Add(await store.StorePreparedAsync(capture, ArchiveStore.Prepare(capture.Body, article)));
+                actual.Add(await store.Captures.StorePreparedAsync(capture, CaptureWriter.Prepare(capture.Body, article)));
 
         Assert.Equal(expected, actual);
         foreach (var sql in new[]
@@ -205,7 +205,7 @@ public class ArchiveStoreTests : IDisposable
         })
             Assert.Equal(Rows(unprepared, sql), Rows(Db, sql));
         await using var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly);
-        Assert.Single(await reader.SearchAsync("Xinwu"));
+        Assert.Single(await reader.Search.SearchAsync("Xinwu"));
         AssertIntegrity(unprepared);
     }
 
@@ -214,9 +214,9 @@ public class ArchiveStoreTests : IDisposable
     {
         var article = WuxiArticle();
         await using var store = await OpenAsync(Db);
-        var prepared = ArchiveStore.Prepare(Html(article, boilerplate: "9K"), article);
-        await Assert.ThrowsAsync<ArgumentException>(() => store.StorePreparedAsync(Capture(article, T0), prepared));
-        Assert.Equal(0, (await store.GetStatsAsync()).Captures);
+        var prepared = CaptureWriter.Prepare(Html(article, boilerplate: "9K"), article);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.Captures.StorePreparedAsync(Capture(article, T0), prepared));
+        Assert.Equal(0, (await store.Reader.GetStatsAsync()).Captures);
     }
 
     private static List<string> Rows(string dbPath, string sql)
@@ -238,16 +238,16 @@ public class ArchiveStoreTests : IDisposable
         var a = WuxiArticle();
         var b = a with { Title = "Wuxi hosts international innovation forum (updated)" };
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(a, T0), a);
-        await store.StorePageAsync(Capture(b, T0.AddDays(1)), b);
-        var back = await store.StorePageAsync(Capture(a, T0.AddDays(2), boilerplate: "9K"), a);
+        await store.Captures.StorePageAsync(Capture(a, T0), a);
+        await store.Captures.StorePageAsync(Capture(b, T0.AddDays(1)), b);
+        var back = await store.Captures.StorePageAsync(Capture(a, T0.AddDays(2), boilerplate: "9K"), a);
         Assert.False(back.RevisionAdded);
         Assert.Equal(1, back.RevisionNumber);
-        var latest = await store.GetArticleAsync(back.PageId);
+        var latest = await store.Reader.GetArticleAsync(back.PageId);
         Assert.Equal(1, latest!.Revision);
         Assert.Equal(T0.AddDays(2), latest.LastChanged);
-        Assert.Empty(await store.SearchAsync("updated"));
-        Assert.Single(await store.SearchAsync("innovation"));
+        Assert.Empty(await store.Search.SearchAsync("updated"));
+        Assert.Single(await store.Search.SearchAsync("innovation"));
     }
 
     [Fact]
@@ -257,11 +257,11 @@ public class ArchiveStoreTests : IDisposable
         var a = WuxiArticle("http://en.wuxi.gov.cn/2023-11/23/c_1.htm");
         var b = a with { Url = "http://bizwnd.gov.cn/2023-11/23/c_1.htm" };
         await using var store = await OpenAsync(Db);
-        var first = await store.StorePageAsync(Capture(a, T0), a);
-        var second = await store.StorePageAsync(Capture(b, T0), b);
+        var first = await store.Captures.StorePageAsync(Capture(a, T0), a);
+        var second = await store.Captures.StorePageAsync(Capture(b, T0), b);
         Assert.True(first.BodyAdded);
         Assert.True(second.PageAdded && second.CaptureAdded && !second.BodyAdded);
-        var stats = await store.GetStatsAsync();
+        var stats = await store.Reader.GetStatsAsync();
         Assert.Equal(2, stats.Pages);
         Assert.Equal(2, stats.Captures);
         Assert.Equal(1, stats.Bodies);
@@ -273,13 +273,13 @@ public class ArchiveStoreTests : IDisposable
     {
         var listPage = new PageCapture(new Uri("http://en.wuxi.gov.cn/bizupdates_18.html"), T0, "<html>list</html>"u8.ToArray(), CaptureOrigin.Fetch);
         await using var store = await OpenAsync(Db);
-        var result = await store.StorePageAsync(listPage, null);
+        var result = await store.Captures.StorePageAsync(listPage, null);
         Assert.True(result.CaptureAdded);
         Assert.Null(result.RevisionNumber);
-        var page = await store.FindPageAsync(result.Url);
+        var page = await store.Reader.FindPageAsync(result.Url);
         Assert.False(page!.HasArticle);
-        Assert.Null(await store.GetArticleAsync(result.PageId));
-        Assert.Empty(await ToListAsync(store.ListPagesAsync()));
+        Assert.Null(await store.Reader.GetArticleAsync(result.PageId));
+        Assert.Empty(await ToListAsync(store.Reader.ListPagesAsync()));
     }
 
     [Fact]
@@ -289,17 +289,17 @@ public class ArchiveStoreTests : IDisposable
         var second = first with { Url = "http://en.wuxi.gov.cn/2019-06/04/content_37477000_2.htm", Paragraphs = ["Page two text."] };
         await using var store = await OpenAsync(Db);
         // Page 2 may be stored before page 1.
-        var continuation = await store.StorePageAsync(Capture(second, T0) with { ContinuationOf = new Uri(first.Url!) }, second);
+        var continuation = await store.Captures.StorePageAsync(Capture(second, T0) with { ContinuationOf = new Uri(first.Url!) }, second);
         Assert.True(continuation.CaptureAdded);
         Assert.Null(continuation.RevisionNumber);
-        await store.StorePageAsync(Capture(first, T0), first);
+        await store.Captures.StorePageAsync(Capture(first, T0), first);
 
-        var page2 = await store.FindPageAsync(second.Url!);
+        var page2 = await store.Reader.FindPageAsync(second.Url!);
         Assert.Equal(first.Url, page2!.ContinuationOf);
         Assert.False(page2.HasArticle);
-        var pages = await ToListAsync(store.ListPagesAsync());
+        var pages = await ToListAsync(store.Reader.ListPagesAsync());
         Assert.Equal(first.Url, Assert.Single(pages).Url);
-        var stats = await store.GetStatsAsync();
+        var stats = await store.Reader.GetStatsAsync();
         Assert.Equal(1, stats.ContinuationPages);
         Assert.Equal(2, stats.Captures);
     }
@@ -310,34 +310,34 @@ public class ArchiveStoreTests : IDisposable
         var changed = WuxiArticle("http://en.wuxi.gov.cn/2023-11/23/c_1.htm");
         var same = WuxiArticle("http://en.wuxi.gov.cn/2023-11/23/c_2.htm");
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(changed, T0), changed with { Extractor = "generic", Title = "Home > Latest Wuxi hosts international innovation forum" });
-        await store.StorePageAsync(Capture(same, T0), same);
+        await store.Captures.StorePageAsync(Capture(changed, T0), changed with { Extractor = "generic", Title = "Home > Latest Wuxi hosts international innovation forum" });
+        await store.Captures.StorePageAsync(Capture(same, T0), same);
 
         // A better extractor now cleans the first title; the second page comes out the same.
         var results = new List<ReextractResult>();
-        foreach (var capture in await store.ListCapturesAsync())
+        foreach (var capture in await store.Reader.ListCapturesAsync())
         {
             var article = capture.Url == changed.Url ? changed : same with { Extractor = "site:en.wuxi.gov.cn" };
-            Assert.Equal(Html(capture.Url == changed.Url ? changed : same), await store.LoadBodyAsync(capture.CaptureId));
-            results.Add(await store.ApplyExtractionAsync(capture.CaptureId, article));
+            Assert.Equal(Html(capture.Url == changed.Url ? changed : same), await store.Reader.LoadBodyAsync(capture.CaptureId));
+            results.Add(await store.Captures.ApplyExtractionAsync(capture.CaptureId, article));
         }
         Assert.Equal([true, false], results.Select(r => r.RevisionAdded));
         Assert.Equal([true, false], results.Select(r => r.LatestChanged));
 
-        var page = await store.FindPageAsync(changed.Url!);
-        var history = await store.GetHistoryAsync(page!.PageId);
+        var page = await store.Reader.FindPageAsync(changed.Url!);
+        var history = await store.Reader.GetHistoryAsync(page!.PageId);
         Assert.Equal(["generic", "site:en.wuxi.gov.cn"], history.Select(h => h.Extractor));
         Assert.Equal([0, 1], history.Select(h => h.Captures));
         // The re-extracted revision's content dates from the capture, not from the re-extraction.
         Assert.Equal(T0, history[1].FirstSeen);
-        var latest = await store.GetArticleAsync(page.PageId);
+        var latest = await store.Reader.GetArticleAsync(page.PageId);
         Assert.Equal(changed.Title, latest!.Article.Title);
-        var forumHits = await store.SearchAsync("\"innovation forum\"");
+        var forumHits = await store.Search.SearchAsync("\"innovation forum\"");
         Assert.Equal(changed.Title, forumHits.Single(h => h.PageId == page.PageId).Title);
 
         // Running it again changes nothing.
-        foreach (var capture in await store.ListCapturesAsync())
-            Assert.False((await store.ApplyExtractionAsync(capture.CaptureId, capture.Url == changed.Url ? changed : same)).RevisionAdded);
+        foreach (var capture in await store.Reader.ListCapturesAsync())
+            Assert.False((await store.Captures.ApplyExtractionAsync(capture.CaptureId, capture.Url == changed.Url ? changed : same)).RevisionAdded);
         await store.DisposeAsync();
         Assert.Equal(3, Count(Db, "SELECT count(*) FROM revisions"));
     }
@@ -353,8 +353,8 @@ public class ArchiveStoreTests : IDisposable
     {
         var article = WuxiArticle();
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(article, T0), article);
-        var hit = Assert.Single(await store.SearchAsync(query));
+        await store.Captures.StorePageAsync(Capture(article, T0), article);
+        var hit = Assert.Single(await store.Search.SearchAsync(query));
         Assert.Equal(article.Url, hit.Url);
         Assert.Equal(article.Title, hit.Title);
     }
@@ -373,9 +373,9 @@ public class ArchiveStoreTests : IDisposable
     {
         var article = WuxiArticle();
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(article, T0), article);
-        Assert.Equal(hits, (await store.SearchAsync(query)).Count);
-        Assert.Equal(1, (await store.GetStatsAsync()).Pages);
+        await store.Captures.StorePageAsync(Capture(article, T0), article);
+        Assert.Equal(hits, (await store.Search.SearchAsync(query)).Count);
+        Assert.Equal(1, (await store.Reader.GetStatsAsync()).Pages);
         Assert.Empty(await store.CheckIntegrityAsync());
     }
 
@@ -396,19 +396,19 @@ public class ArchiveStoreTests : IDisposable
                     Title = i % 3 == 0 ? $"Forum number {i}" : $"Meeting number {i}",
                     Paragraphs = [string.Join(' ', Enumerable.Repeat("forum", i % 7).Concat(Enumerable.Repeat("words", 5 + i)))],
                 };
-                await store.StorePageAsync(Capture(article, T0.AddMinutes(i)), article);
+                await store.Captures.StorePageAsync(Capture(article, T0.AddMinutes(i)), article);
             }
         }
 
         await using var reader = await ArchiveStore.OpenAsync(Db, ArchiveAccess.ReadOnly,
             new ArchiveOptions(SearchParallelism: parallelism, PagesPerSearchPartition: pagesPerPartition));
-        var best = await reader.SearchAsync("forum", limit: 7);
+        var best = await reader.Search.SearchAsync("forum", limit: 7);
         Assert.Equal(7, best.Count);
         Assert.Equal(Rowids("SELECT rowid FROM search_index WHERE search_index MATCH 'forum' ORDER BY rank LIMIT 7"), best.Select(h => h.PageId));
         Assert.All(best, hit => Assert.Contains("**forum**", hit.Snippet, StringComparison.OrdinalIgnoreCase));
         Assert.True(best.Zip(best.Skip(1)).All(pair => pair.First.Score <= pair.Second.Score));
 
-        var wnd = await reader.SearchAsync("forum", limit: 4, site: "wnd.gov.cn");
+        var wnd = await reader.Search.SearchAsync("forum", limit: 4, site: "wnd.gov.cn");
         Assert.Equal(Rowids(
             """
             SELECT s.rowid FROM search_index s JOIN pages p ON p.id = s.rowid
@@ -417,7 +417,7 @@ public class ArchiveStoreTests : IDisposable
         Assert.Equal(4, wnd.Count);
         Assert.All(wnd, hit => Assert.StartsWith("http://www.wndonline.cn/", hit.Url));
         // A query FTS5 rejects fails in every range and is searched again as plain words.
-        var retried = await reader.SearchAsync("forum)", limit: 7);
+        var retried = await reader.Search.SearchAsync("forum)", limit: 7);
         Assert.Equal(7, retried.Count);
         Assert.Equal(Rowids("SELECT rowid FROM search_index WHERE search_index MATCH '\"forum)\"' ORDER BY rank LIMIT 7"), retried.Select(h => h.PageId));
 
@@ -433,32 +433,32 @@ public class ArchiveStoreTests : IDisposable
         var store = await ArchiveStore.OpenAsync(Db, ArchiveAccess.ReadWrite, new ArchiveOptions(Clock: clock));
         try
         {
-            for (var i = 0; i < ArchiveStore.SearchIndexBatch - 1; i++)
+            for (var i = 0; i < ArchiveSearch.SearchIndexBatch - 1; i++)
                 await StoreNumbered(store, i);
-            Assert.Equal(ArchiveStore.SearchIndexBatch - 1, Count(Db, "SELECT count(*) FROM search_queue"));
+            Assert.Equal(ArchiveSearch.SearchIndexBatch - 1, Count(Db, "SELECT count(*) FROM search_queue"));
             Assert.Equal(0, Count(Db, Indexed));
-            await StoreNumbered(store, ArchiveStore.SearchIndexBatch - 1);
+            await StoreNumbered(store, ArchiveSearch.SearchIndexBatch - 1);
             Assert.Equal(0, Count(Db, "SELECT count(*) FROM search_queue"));
-            Assert.Equal(ArchiveStore.SearchIndexBatch, Count(Db, Indexed));
+            Assert.Equal(ArchiveSearch.SearchIndexBatch, Count(Db, Indexed));
 
             // Fewer pages, but the first has waited long enough by the time another is stored.
             await StoreNumbered(store, 1000);
-            clock.Advance(ArchiveStore.SearchIndexDelay);
+            clock.Advance(ArchiveSearch.SearchIndexDelay);
             Assert.Equal(1, Count(Db, "SELECT count(*) FROM search_queue"));
             await StoreNumbered(store, 1001);
             Assert.Equal(0, Count(Db, "SELECT count(*) FROM search_queue"));
 
             // A changed page waits with the text the index holds for it, and a search through the writer sees it at once.
             var changed = WuxiArticle("http://en.wuxi.gov.cn/2024-01/01/c_1000.htm") with { Title = "Renamed report" };
-            await store.StorePageAsync(Capture(changed, T0.AddDays(1)), changed);
+            await store.Captures.StorePageAsync(Capture(changed, T0.AddDays(1)), changed);
             Assert.Equal(1, Count(Db, "SELECT count(*) FROM search_queue WHERE indexed_revision_id IS NOT NULL"));
-            Assert.Single(await store.SearchAsync("renamed"));
+            Assert.Single(await store.Search.SearchAsync("renamed"));
             Assert.Equal(0, Count(Db, "SELECT count(*) FROM search_queue"));
 
             await StoreNumbered(store, 2000);
             await store.DisposeAsync();
             Assert.Equal(0, Count(Db, "SELECT count(*) FROM search_queue"));
-            Assert.Equal(ArchiveStore.SearchIndexBatch + 3, Count(Db, Indexed));
+            Assert.Equal(ArchiveSearch.SearchIndexBatch + 3, Count(Db, Indexed));
         }
         finally
         {
@@ -468,7 +468,7 @@ public class ArchiveStoreTests : IDisposable
         static Task StoreNumbered(ArchiveStore store, int i)
         {
             var article = WuxiArticle($"http://en.wuxi.gov.cn/2024-01/01/c_{i}.htm") with { Title = $"Report number {i}" };
-            return store.StorePageAsync(Capture(article, T0), article);
+            return store.Captures.StorePageAsync(Capture(article, T0), article);
         }
     }
 
@@ -478,19 +478,19 @@ public class ArchiveStoreTests : IDisposable
         var first = WuxiArticle("http://en.wuxi.gov.cn/2024-01/01/c_1.htm");
         var second = WuxiArticle("http://en.wuxi.gov.cn/2024-01/01/c_2.htm") with { Title = "Second report" };
         await using var writer = await OpenAsync(Db);
-        await writer.StorePageAsync(Capture(first, T0), first);
-        await writer.StorePageAsync(Capture(second, T0), second);
+        await writer.Captures.StorePageAsync(Capture(first, T0), first);
+        await writer.Captures.StorePageAsync(Capture(second, T0), second);
 
         // Another process reading meanwhile sees the pages but not yet in the index.
         await using var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly);
-        Assert.Equal(2, (await reader.GetStatsAsync()).Pages);
-        Assert.Empty(await reader.SearchAsync("forum"));
+        Assert.Equal(2, (await reader.Reader.GetStatsAsync()).Pages);
+        Assert.Empty(await reader.Search.SearchAsync("forum"));
 
         // As if the writer had been killed: the next writer takes its queue in.
         await using (var next = await OpenAsync(Db))
             Assert.Equal(0, Count(Db, "SELECT count(*) FROM search_queue"));
-        Assert.Equal(2, (await reader.SearchAsync("forum")).Count);
-        Assert.Single(await reader.SearchAsync("second"));
+        Assert.Equal(2, (await reader.Search.SearchAsync("forum")).Count);
+        Assert.Single(await reader.Search.SearchAsync("second"));
     }
 
     /// <summary>A clock that moves only when told to.</summary>
@@ -515,7 +515,7 @@ public class ArchiveStoreTests : IDisposable
             using var pragma = store.Connection.CreateCommand();
             pragma.CommandText = "PRAGMA synchronous";
             Assert.Equal(synchronous, (long)pragma.ExecuteScalar()!);
-            await store.StorePageAsync(Capture(article, T0), article);
+            await store.Captures.StorePageAsync(Capture(article, T0), article);
             store.MakeDurable();
         }
         // SQLite checkpoints the WAL into the file when its last connection closes.
@@ -527,7 +527,7 @@ public class ArchiveStoreTests : IDisposable
     public async Task An_empty_query_is_refused()
     {
         await using var store = await OpenAsync(Db);
-        var error = await Assert.ThrowsAsync<ArchiveException>(() => store.SearchAsync("  "));
+        var error = await Assert.ThrowsAsync<ArchiveException>(() => store.Search.SearchAsync("  "));
         Assert.Equal(ArchiveFailure.InvalidQuery, error.Failure);
     }
 
@@ -538,9 +538,9 @@ public class ArchiveStoreTests : IDisposable
     {
         var article = WuxiArticle() with { Paragraphs = ["O'Brien wrote: '; DROP TABLE pages; -- and nothing happened."] };
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(article, T0), article);
-        Assert.Single(await store.SearchAsync(query));
-        Assert.Equal(1, (await store.GetStatsAsync()).Pages);
+        await store.Captures.StorePageAsync(Capture(article, T0), article);
+        Assert.Single(await store.Search.SearchAsync(query));
+        Assert.Equal(1, (await store.Reader.GetStatsAsync()).Pages);
     }
 
     [Fact]
@@ -550,20 +550,20 @@ public class ArchiveStoreTests : IDisposable
         var wnd = WuxiArticle("http://www.wndonline.cn/2022-03/10/c_773019.htm") with { Site = "wnd.gov.cn", Extractor = "site:wnd.gov.cn" };
         var wnd2 = wnd with { Byline = "By Zhang" };
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(wuxi, T0), wuxi);
-        await store.StorePageAsync(Capture(wnd, T0), wnd);
-        await store.StorePageAsync(Capture(wnd2, T0.AddDays(5)), wnd2);
+        await store.Captures.StorePageAsync(Capture(wuxi, T0), wuxi);
+        await store.Captures.StorePageAsync(Capture(wnd, T0), wnd);
+        await store.Captures.StorePageAsync(Capture(wnd2, T0.AddDays(5)), wnd2);
 
-        Assert.Equal(2, (await ToListAsync(store.ListPagesAsync())).Count);
-        var wndPages = await ToListAsync(store.ListPagesAsync(new PageFilter(Site: "wnd.gov.cn")));
+        Assert.Equal(2, (await ToListAsync(store.Reader.ListPagesAsync())).Count);
+        var wndPages = await ToListAsync(store.Reader.ListPagesAsync(new PageFilter(Site: "wnd.gov.cn")));
         Assert.Equal(wnd.Url, Assert.Single(wndPages).Url);
         Assert.Equal(2, wndPages[0].Revisions);
-        var recent = await ToListAsync(store.ListPagesAsync(new PageFilter(ChangedSince: T0.AddDays(1))));
+        var recent = await ToListAsync(store.Reader.ListPagesAsync(new PageFilter(ChangedSince: T0.AddDays(1))));
         Assert.Equal(wnd.Url, Assert.Single(recent).Url);
 
-        var latest = await ToListAsync(store.ReadArticlesAsync());
+        var latest = await ToListAsync(store.Reader.ReadArticlesAsync());
         Assert.Equal([wuxi.Url, wnd.Url], latest.Select(a => a.Article.Url));
-        var all = await ToListAsync(store.ReadArticlesAsync(new PageFilter(AllRevisions: true)));
+        var all = await ToListAsync(store.Reader.ReadArticlesAsync(new PageFilter(AllRevisions: true)));
         Assert.Equal([(wuxi.Url, 1), (wnd.Url, 1), (wnd.Url, 2)], all.Select(a => (a.Article.Url, a.Revision)));
         Assert.Equal("By Zhang", all[2].Article.Byline);
     }
@@ -574,9 +574,9 @@ public class ArchiveStoreTests : IDisposable
         var old = WuxiArticle();
         var current = old with { Title = "Newer title" };
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(current, T0.AddDays(1)), current);
-        await store.StorePageAsync(Capture(old, T0), old);
-        var latest = await store.GetArticleAsync((await store.FindPageAsync(old.Url!))!.PageId);
+        await store.Captures.StorePageAsync(Capture(current, T0.AddDays(1)), current);
+        await store.Captures.StorePageAsync(Capture(old, T0), old);
+        var latest = await store.Reader.GetArticleAsync((await store.Reader.FindPageAsync(old.Url!))!.PageId);
         Assert.Equal("Newer title", latest!.Article.Title);
         Assert.Equal(T0, latest.FirstSeen);
     }
@@ -615,5 +615,5 @@ public sealed class PlainWordsTests
     [InlineData("Wuxi's GDP", "\"Wuxi's\" \"GDP\"")]
     [InlineData("  say \"hi\"\tR&D ", "\"say\" \"\"\"hi\"\"\" \"R&D\"")]
     public void Plain_words_are_each_an_fts5_string(string query, string expected) =>
-        Assert.Equal(expected, ArchiveStore.AsPlainWords(query));
+        Assert.Equal(expected, Scraper.Archive.Sqlite.Fts5Search.AsPlainWords(query));
 }

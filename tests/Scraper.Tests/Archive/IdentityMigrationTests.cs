@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Archive.Sqlite;
 using Scraper.Cli;
 using Scraper.Extraction;
 using Scraper.Tests.Support;
@@ -62,28 +63,28 @@ public sealed class IdentityMigrationTests : IDisposable
         };
         await using (var store = await OpenAsync(Db))
         {
-            await store.StorePageAsync(Fetched("http://d1.test" + Path, A, T0) with { ContentType = "text/html" }, A);
-            await store.StorePageAsync(Fetched("http://d1.test" + Path, B, T0.AddDays(3)), B);
-            await store.StorePageAsync(Fetched("http://d2.test" + Path, A, T0.AddDays(1), "9K"), A);
-            await store.StorePageAsync(Fetched("http://d2.test" + Path, C, T0.AddDays(2)), C);
-            await store.StorePageAsync(Fetched("http://d3.test" + Path, B, T0.AddDays(4), "7K"), B);
-            await store.StoreNotModifiedAsync(new Uri("http://d3.test" + Path), T0.AddDays(5), null, null, null);
-            await store.StorePageAsync(Fetched("http://d4.test" + Path, D, T0.AddDays(6)), D);
+            await store.Captures.StorePageAsync(Fetched("http://d1.test" + Path, A, T0) with { ContentType = "text/html" }, A);
+            await store.Captures.StorePageAsync(Fetched("http://d1.test" + Path, B, T0.AddDays(3)), B);
+            await store.Captures.StorePageAsync(Fetched("http://d2.test" + Path, A, T0.AddDays(1), "9K"), A);
+            await store.Captures.StorePageAsync(Fetched("http://d2.test" + Path, C, T0.AddDays(2)), C);
+            await store.Captures.StorePageAsync(Fetched("http://d3.test" + Path, B, T0.AddDays(4), "7K"), B);
+            await store.Captures.StoreNotModifiedAsync(new Uri("http://d3.test" + Path), T0.AddDays(5), null, null, null);
+            await store.Captures.StorePageAsync(Fetched("http://d4.test" + Path, D, T0.AddDays(6)), D);
             foreach (var (host, at) in new[] { ("d1.test", T0), ("d3.test", T0.AddDays(4)) })
             {
                 var page2 = new PageCapture(new Uri($"http://{host}/2023-11/23/c_941797_2.htm"), at, "<html><p>page two</p></html>"u8.ToArray(), CaptureOrigin.Fetch)
                 {
                     HttpStatus = 200, ContinuationOf = new Uri($"http://{host}{Path}"),
                 };
-                await store.StorePageAsync(page2, null);
+                await store.Captures.StorePageAsync(page2, null);
             }
             var single = WuxiArticle("http://d5.test/2023-02/01/c_2.htm") with { Title = "A page only on the mirror host" };
-            await store.StorePageAsync(Capture(single, T0), single);
+            await store.Captures.StorePageAsync(Capture(single, T0), single);
             foreach (var host in new[] { "d6.test", "d7.test" })
-                await store.StorePageAsync(new PageCapture(new Uri($"http://{host}/bizupdates.html"), T0, "<html>list</html>"u8.ToArray(), CaptureOrigin.Fetch)
+                await store.Captures.StorePageAsync(new PageCapture(new Uri($"http://{host}/bizupdates.html"), T0, "<html>list</html>"u8.ToArray(), CaptureOrigin.Fetch)
                 { Kind = PageKind.List }, null);
             foreach (var host in new[] { "en.wuxi.gov.cn", "www.wuxinews.com.cn" })
-                await store.StorePageAsync(new PageCapture(new Uri($"http://{host}/robots.txt"), T0, "User-agent: *\n"u8.ToArray(), CaptureOrigin.Fetch)
+                await store.Captures.StorePageAsync(new PageCapture(new Uri($"http://{host}/robots.txt"), T0, "User-agent: *\n"u8.ToArray(), CaptureOrigin.Fetch)
                 { Kind = PageKind.Robots }, null);
         }
 
@@ -194,8 +195,8 @@ public sealed class IdentityMigrationTests : IDisposable
         AssertIntegrity(Db);
         await using (var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly))
         {
-            Assert.Equal(article, Assert.Single(await reader.SearchAsync("delta")).PageId);
-            Assert.Empty(await reader.SearchAsync("alpha"));
+            Assert.Equal(article, Assert.Single(await reader.Search.SearchAsync("delta")).PageId);
+            Assert.Empty(await reader.Search.SearchAsync("alpha"));
         }
 
         // From the command line: one article, found under every URL, its history whole.
@@ -224,7 +225,7 @@ public sealed class IdentityMigrationTests : IDisposable
         await using (var store = await OpenAsync(Db))
         {
             var article = WuxiArticle("https://en.wuxi.gov.cn/2023-11/23/c_941797.htm");
-            await store.StorePageAsync(Capture(article, T0), article);
+            await store.Captures.StorePageAsync(Capture(article, T0), article);
         }
         using (var connection = new SqliteConnection($"Data Source={Db};Pooling=False"))
         {
@@ -250,21 +251,21 @@ public sealed class IdentityMigrationTests : IDisposable
         var ungrouped = new ArchiveOptions(Identity: new PageIdentity(null));
         await using (var store = await ArchiveStore.OpenAsync(Db, ArchiveAccess.ReadWrite, ungrouped))
         {
-            await store.StorePageAsync(Fetched("http://www.wuxinews.com.cn" + Path, A, T0), A);
-            await store.StorePageAsync(Fetched("https://en.wuxi.gov.cn" + Path, B, T0.AddDays(1)), B);
+            await store.Captures.StorePageAsync(Fetched("http://www.wuxinews.com.cn" + Path, A, T0), A);
+            await store.Captures.StorePageAsync(Fetched("https://en.wuxi.gov.cn" + Path, B, T0.AddDays(1)), B);
             // Without host groups, http and https of one host are still one page.
-            await store.StorePageAsync(Fetched("https://www.wuxinews.com.cn" + Path, A, T0.AddDays(2), "2K"), A);
-            Assert.Equal(2, (await store.GetStatsAsync()).ArticlePages);
+            await store.Captures.StorePageAsync(Fetched("https://www.wuxinews.com.cn" + Path, A, T0.AddDays(2), "2K"), A);
+            Assert.Equal(2, (await store.Reader.GetStatsAsync()).ArticlePages);
         }
         // A reader sees the archive as it is keyed.
         await using (var reader = await OpenAsync(Db, ArchiveAccess.ReadOnly))
-            Assert.Equal(2, (await reader.GetStatsAsync()).ArticlePages);
+            Assert.Equal(2, (await reader.Reader.GetStatsAsync()).ArticlePages);
         await using (var store = await OpenAsync(Db))
         {
-            Assert.Equal(1, (await store.GetStatsAsync()).ArticlePages);
-            var page = (await store.FindPageAsync("http://www.wuxinews.com.cn" + Path))!;
-            Assert.Equal(2, (await store.GetHistoryAsync(page.PageId)).Count);
-            Assert.Equal(3, (await store.GetStatsAsync()).Captures);
+            Assert.Equal(1, (await store.Reader.GetStatsAsync()).ArticlePages);
+            var page = (await store.Reader.FindPageAsync("http://www.wuxinews.com.cn" + Path))!;
+            Assert.Equal(2, (await store.Reader.GetHistoryAsync(page.PageId)).Count);
+            Assert.Equal(3, (await store.Reader.GetStatsAsync()).Captures);
         }
         AssertIntegrity(Db);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Crawling;
 using Scraper.Tests.Support;
 
 namespace Scraper.Tests.Archive;
@@ -76,16 +77,16 @@ public sealed class KilledRunTests : IDisposable
         var clock = new ManualClock();
         await using (var store = await ArchiveStore.OpenAsync(Db, ArchiveAccess.ReadWrite, new ArchiveOptions(Clock: clock)))
         {
-            await store.BeginCrawlAsync();                                  // run 1 at 0:00, killed at once
+            await store.Frontier.BeginCrawlAsync();                                  // run 1 at 0:00, killed at once
             clock.Advance(TimeSpan.FromMinutes(1));
-            var second = await store.BeginCrawlAsync();                     // run 2 at 1:00
+            var second = await store.Frontier.BeginCrawlAsync();                     // run 2 at 1:00
             clock.Advance(TimeSpan.FromSeconds(10));
-            await store.RecordErrorAsync(second.RunId, "https://en.wuxi.gov.cn/a.htm", new CrawlError("http", "404 Not Found", 404));
+            await store.Runs.RecordErrorAsync(second.RunId, "https://en.wuxi.gov.cn/a.htm", new CrawlError("http", "404 Not Found", 404));
             clock.Advance(TimeSpan.FromSeconds(5));
-            await store.QueueAsync([new FrontierEntry("https://en.wuxi.gov.cn/b.htm", FrontierKind.Page, "en.wuxi.gov.cn", null)],
+            await store.Frontier.QueueAsync([new FrontierEntry("https://en.wuxi.gov.cn/b.htm", FrontierKind.Page, "en.wuxi.gov.cn", null)],
                 second.Pass, QueueMode.Again, second.RunId);               // its last sign of life at 1:15
             clock.Advance(TimeSpan.FromHours(1));
-            await store.BeginCrawlAsync();                                  // run 3 at 2:01:15
+            await store.Frontier.BeginCrawlAsync();                                  // run 3 at 2:01:15
         }
         var rows = Rows("SELECT status, started_at, ended_at FROM runs ORDER BY id");
         Assert.Equal(["interrupted", "interrupted", "running"], rows.Select(r => (string)r[0]!));

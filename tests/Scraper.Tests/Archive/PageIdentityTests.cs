@@ -115,10 +115,10 @@ public sealed class PageIdentityTests : IDisposable
         await using (var store = await OpenAsync(Db))
         {
             // Four imports under the four URLs, each body a little different (the view counter): four captures, one revision.
-            var first = await store.StorePageAsync(Import(article, "http://en.wuxi.gov.cn/2023-11/23/c_941797.htm", T0, "1K"), article);
-            var second = await store.StorePageAsync(Import(article, "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm", T0.AddHours(1), "2K"), article);
-            var third = await store.StorePageAsync(Import(article, "http://www.wuxinews.com.cn/2023-11/23/c_941797.htm", T0.AddHours(2), "3K"), article);
-            var fourth = await store.StorePageAsync(Import(article, "https://www.wuxinews.com.cn/2023-11/23/c_941797.htm", T0.AddHours(3), "4K"), article);
+            var first = await store.Captures.StorePageAsync(Import(article, "http://en.wuxi.gov.cn/2023-11/23/c_941797.htm", T0, "1K"), article);
+            var second = await store.Captures.StorePageAsync(Import(article, "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm", T0.AddHours(1), "2K"), article);
+            var third = await store.Captures.StorePageAsync(Import(article, "http://www.wuxinews.com.cn/2023-11/23/c_941797.htm", T0.AddHours(2), "3K"), article);
+            var fourth = await store.Captures.StorePageAsync(Import(article, "https://www.wuxinews.com.cn/2023-11/23/c_941797.htm", T0.AddHours(3), "4K"), article);
             Assert.True(first.PageAdded);
             Assert.All(new[] { second, third, fourth }, r =>
             {
@@ -133,22 +133,22 @@ public sealed class PageIdentityTests : IDisposable
 
             // A differing article under an alias is the page's next revision.
             var corrected = article with { Title = "Wuxi hosts international innovation forum (corrected)" };
-            var fifth = await store.StorePageAsync(Import(corrected, "https://www.wuxinews.com.cn/2023-11/23/c_941797.htm", T0.AddHours(4)), corrected);
+            var fifth = await store.Captures.StorePageAsync(Import(corrected, "https://www.wuxinews.com.cn/2023-11/23/c_941797.htm", T0.AddHours(4)), corrected);
             Assert.Equal((first.PageId, true, 2), (fifth.PageId, fifth.RevisionAdded, fifth.RevisionNumber!.Value));
 
-            var aliases = await store.ListAliasesAsync(first.PageId);
+            var aliases = await store.Pages.ListAliasesAsync(first.PageId);
             Assert.Equal(["https://en.wuxi.gov.cn/2023-11/23/c_941797.htm", "http://www.wuxinews.com.cn/2023-11/23/c_941797.htm",
                 "https://www.wuxinews.com.cn/2023-11/23/c_941797.htm"], aliases.Select(a => a.Url));
             Assert.Equal([1, 1, 2], aliases.Select(a => a.Captures));
             // Any spelling finds it.
             foreach (var url in new[] { "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm", "http://wuxinews.com.cn/2023-11/23/c_941797.htm" })
-                Assert.Equal(first.PageId, (await store.FindPageAsync(url))!.PageId);
+                Assert.Equal(first.PageId, (await store.Reader.FindPageAsync(url))!.PageId);
             // Counted once everywhere.
-            Assert.Single(await ToListAsync(store.ListPagesAsync()));
-            Assert.Single(await store.SearchAsync("corrected"));
-            Assert.Equal(2, (await ToListAsync(store.ReadArticlesAsync(new PageFilter(AllRevisions: true)))).Count);
-            Assert.Single(await store.ListChangesAsync(T0.AddDays(-1)));
-            Assert.Equal(5, (await store.GetStatsAsync()).Captures);
+            Assert.Single(await ToListAsync(store.Reader.ListPagesAsync()));
+            Assert.Single(await store.Search.SearchAsync("corrected"));
+            Assert.Equal(2, (await ToListAsync(store.Reader.ReadArticlesAsync(new PageFilter(AllRevisions: true)))).Count);
+            Assert.Single(await store.Runs.ListChangesAsync(T0.AddDays(-1)));
+            Assert.Equal(5, (await store.Reader.GetStatsAsync()).Captures);
         }
         // Each capture keeps the URL it came from (null: the page's own).
         Assert.Equal(2, Count(Db, "SELECT count(*) FROM captures WHERE url = 'https://www.wuxinews.com.cn/2023-11/23/c_941797.htm'"));
@@ -165,22 +165,22 @@ public sealed class PageIdentityTests : IDisposable
         await using (var store = await OpenAsync(Db))
         {
             // Stored apart first: no page says they are one.
-            var onMirror = await store.StorePageAsync(Import(article, mirror, T0), article);
-            var onPortal = await store.StorePageAsync(Import(article, portal, T0.AddHours(1), "2K"), article);
+            var onMirror = await store.Captures.StorePageAsync(Import(article, mirror, T0), article);
+            var onPortal = await store.Captures.StorePageAsync(Import(article, portal, T0.AddHours(1), "2K"), article);
             Assert.NotEqual(onMirror.PageId, onPortal.PageId);
             Assert.Equal("http://www.chinadaily.com.cn/m/jiangsu/wuxi/2015-01/22/content_23809679.htm", onMirror.Url);
 
             // Then the mirror's page declares the portal's URL canonical: one page, both histories in it.
             var html = Encoding.UTF8.GetString(Html(article, "3K")).Replace("<head>", $"<head><link rel=\"canonical\" href=\"{portal}\">");
-            var declared = await store.StorePageAsync(new PageCapture(new Uri(mirror), T0.AddHours(2), Encoding.UTF8.GetBytes(html), CaptureOrigin.Import), article);
+            var declared = await store.Captures.StorePageAsync(new PageCapture(new Uri(mirror), T0.AddHours(2), Encoding.UTF8.GetBytes(html), CaptureOrigin.Import), article);
             Assert.Equal(onPortal.PageId, declared.PageId);
             Assert.Equal(portal, declared.Url);
-            Assert.Equal(3, (await store.GetStatsAsync()).Captures);
-            Assert.Single(await ToListAsync(store.ListPagesAsync()));
-            Assert.Contains(mirror, (await store.ListAliasesAsync(declared.PageId)).Select(a => a.Url));
+            Assert.Equal(3, (await store.Reader.GetStatsAsync()).Captures);
+            Assert.Single(await ToListAsync(store.Reader.ListPagesAsync()));
+            Assert.Contains(mirror, (await store.Pages.ListAliasesAsync(declared.PageId)).Select(a => a.Url));
             // The mirror's other hosts now find the portal's page too.
-            Assert.Equal(onPortal.PageId, (await store.FindPageAsync("https://covid-19.chinadaily.com.cn/m/jiangsu/wuxi/2015-01/22/content_23809679.htm"))!.PageId);
-            Assert.Single(await store.GetHistoryAsync(declared.PageId));
+            Assert.Equal(onPortal.PageId, (await store.Reader.FindPageAsync("https://covid-19.chinadaily.com.cn/m/jiangsu/wuxi/2015-01/22/content_23809679.htm"))!.PageId);
+            Assert.Single(await store.Reader.GetHistoryAsync(declared.PageId));
         }
         AssertIntegrity(Db);
     }
@@ -193,9 +193,9 @@ public sealed class PageIdentityTests : IDisposable
         {
             var article = WuxiArticle(url) with { Title = title };
             var html = Encoding.UTF8.GetString(Html(article)).Replace("<head>", "<head><link rel=\"canonical\" href=\"http://en.wuxi.gov.cn/\">");
-            await store.StorePageAsync(new PageCapture(new Uri(url), T0, Encoding.UTF8.GetBytes(html), CaptureOrigin.Fetch), article);
+            await store.Captures.StorePageAsync(new PageCapture(new Uri(url), T0, Encoding.UTF8.GetBytes(html), CaptureOrigin.Fetch), article);
         }
-        Assert.Equal(2, (await ToListAsync(store.ListPagesAsync())).Count);
+        Assert.Equal(2, (await ToListAsync(store.Reader.ListPagesAsync())).Count);
     }
 
     [Fact]
@@ -203,8 +203,8 @@ public sealed class PageIdentityTests : IDisposable
     {
         await using var store = await OpenAsync(Db);
         foreach (var url in new[] { "http://en.wuxi.gov.cn/robots.txt", "https://en.wuxi.gov.cn/robots.txt", "http://www.wuxinews.com.cn/robots.txt" })
-            await store.StorePageAsync(new PageCapture(new Uri(url), T0, "User-agent: *\n"u8.ToArray(), CaptureOrigin.Fetch) { Kind = PageKind.Robots }, null);
-        Assert.Equal(3, (await store.GetStatsAsync()).Pages);
+            await store.Captures.StorePageAsync(new PageCapture(new Uri(url), T0, "User-agent: *\n"u8.ToArray(), CaptureOrigin.Fetch) { Kind = PageKind.Robots }, null);
+        Assert.Equal(3, (await store.Reader.GetStatsAsync()).Pages);
     }
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Archive.Sqlite;
 using Scraper.Tests.Support;
 
 namespace Scraper.Tests.Archive;
@@ -34,12 +35,12 @@ public sealed class PageKindTests : IDisposable
     {
         var article = ArchiveFixtures.WuxiArticle();
         await using (var store = await ArchiveFixtures.OpenAsync(Db))
-            await store.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0), article);
+            await store.Captures.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0), article);
         ArchiveFixtures.DowngradeToVersion3(Db);
 
         await using (var store = await ArchiveFixtures.OpenAsync(Db))
         {
-            Assert.Single(await store.SearchAsync("forum"));
+            Assert.Single(await store.Search.SearchAsync("forum"));
             // A list page stored after the upgrade is a list page.
             var body = ArchiveFixtures.Html(article);
             var list = new PageCapture(new Uri("http://en.wuxi.gov.cn/bizupdates.html"), ArchiveFixtures.T0.AddHours(1), body, CaptureOrigin.Fetch)
@@ -47,7 +48,7 @@ public sealed class PageKindTests : IDisposable
                 HttpStatus = 200,
                 Kind = PageKind.List,
             };
-            await store.StorePageAsync(list, article);
+            await store.Captures.StorePageAsync(list, article);
         }
         Assert.Equal((long)ArchiveSchema.Version, Scalar("PRAGMA user_version"));
         Assert.Equal("article", Scalar("SELECT kind FROM pages WHERE url LIKE '%c_941797.htm'"));
@@ -62,18 +63,18 @@ public sealed class PageKindTests : IDisposable
         await using (var store = await ArchiveFixtures.OpenAsync(Db))
         {
             var list = ArchiveFixtures.Capture(article, ArchiveFixtures.T0) with { Kind = PageKind.List };
-            var stored = await store.StorePageAsync(list, article);
+            var stored = await store.Captures.StorePageAsync(list, article);
             Assert.Null(stored.RevisionNumber);
             Assert.True(stored.CaptureAdded);
             // reextract does not read list pages; and an extractor that reads one as an article (a drifted template) is
             // not listened to.
-            Assert.Empty(await store.ListCapturesAsync());
+            Assert.Empty(await store.Reader.ListCapturesAsync());
             var captureId = (long)Scalar("SELECT id FROM captures")!;
-            var reextracted = await store.ApplyExtractionAsync(captureId, article);
+            var reextracted = await store.Captures.ApplyExtractionAsync(captureId, article);
             Assert.Null(reextracted.RevisionNumber);
-            var stats = await store.GetStatsAsync();
+            var stats = await store.Reader.GetStatsAsync();
             Assert.Equal(0, stats.ArticlePages);
-            Assert.Empty(await store.SearchAsync("forum"));
+            Assert.Empty(await store.Search.SearchAsync("forum"));
         }
         Assert.Equal(0L, Scalar("SELECT count(*) FROM revisions"));
         Assert.Equal(1L, Scalar("SELECT count(*) FROM captures"));

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Archive.Sqlite;
 using Scraper.Cli;
 using Scraper.Tests.Support;
 using static Scraper.Tests.Archive.ArchiveFixtures;

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
+using Scraper.Archive.Sqlite;
+using Scraper.Crawling;
 using Scraper.Extraction;
 using Scraper.Tests.Support;
 
@@ -20,8 +22,8 @@ public sealed class SchemaVersion4Tests
         var article = ArchiveFixtures.WuxiArticle();
         await using (var store = await ArchiveFixtures.OpenAsync(path))
         {
-            await store.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0), article);
-            await store.StoreImageAsync(article.Figures[0].Src, [1, 2, 3], "image/jpeg");
+            await store.Captures.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0), article);
+            await store.Images.StoreImageAsync(article.Figures[0].Src, [1, 2, 3], "image/jpeg");
         }
         ArchiveFixtures.DowngradeToVersion3(path);
 
@@ -31,11 +33,11 @@ public sealed class SchemaVersion4Tests
         await using (var store = await ArchiveFixtures.OpenAsync(path))
         {
             var pages = 0;
-            await foreach (var _ in store.ListPagesAsync()) pages++;
+            await foreach (var _ in store.Reader.ListPagesAsync()) pages++;
             Assert.Equal(1, pages);
-            var stored = await store.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0.AddHours(1)) with { RequestHead = request }, article);
-            await store.StoreNotModifiedAsync(new Uri(article.Url!), ArchiveFixtures.T0.AddHours(2), null, null, null, requestHead: request.Replace("\r\n\r\n", "\r\nIf-None-Match: \"1\"\r\n\r\n"));
-            await store.StoreImageAsync(article.Figures[1].Src, [4, 5], "image/png", CancellationToken.None,
+            var stored = await store.Captures.StorePageAsync(ArchiveFixtures.Capture(article, ArchiveFixtures.T0.AddHours(1)) with { RequestHead = request }, article);
+            await store.Captures.StoreNotModifiedAsync(new Uri(article.Url!), ArchiveFixtures.T0.AddHours(2), null, null, null, requestHead: request.Replace("\r\n\r\n", "\r\nIf-None-Match: \"1\"\r\n\r\n"));
+            await store.Images.StoreImageAsync(article.Figures[1].Src, [4, 5], "image/png", CancellationToken.None,
                 new ImageFetch(ArchiveFixtures.T0.AddHours(3), 200, "GET /x.png HTTP/1.1\r\nHost: en.wuxi.gov.cn\r\n\r\n"));
             Assert.True(stored.CaptureAdded);
         }
@@ -67,20 +69,20 @@ public sealed class SchemaVersion4Tests
         long runId;
         await using (var store = await ArchiveFixtures.OpenAsync(path))
         {
-            await store.StorePageAsync(ArchiveFixtures.Capture(article, DateTimeOffset.UnixEpoch), article);
-            runId = (await store.BeginCrawlAsync()).RunId;
-            await store.EndRunAsync(runId, "ok");
+            await store.Captures.StorePageAsync(ArchiveFixtures.Capture(article, DateTimeOffset.UnixEpoch), article);
+            runId = (await store.Frontier.BeginCrawlAsync()).RunId;
+            await store.Frontier.EndRunAsync(runId, "ok");
         }
         ArchiveFixtures.DowngradeToVersion3(path);
 
         await using (var store = await ArchiveFixtures.OpenAsync(path))
         {
             // What version 3 stored reads as before, with nothing known of its provenance.
-            var old = (await store.GetArticleAsync(1))!.Article;
+            var old = (await store.Reader.GetArticleAsync(1))!.Article;
             Assert.Equal(article.Paragraphs, old.Paragraphs);
             Assert.Null(old.PublishedFrom);
             Assert.Equal(FieldProvenance.None, old.Provenance);
-            Assert.Equal(0, (await store.GetRunAsync(runId))!.Counts.SelectorMisses);
+            Assert.Equal(0, (await store.Runs.GetRunAsync(runId))!.Counts.SelectorMisses);
 
             // What version 4 stores is kept whole.
             var changed = article with
@@ -89,8 +91,8 @@ public sealed class SchemaVersion4Tests
                 PublishedFrom = "page",
                 Provenance = new FieldProvenance { Title = "anatomy", Published = "selector", Body = "generic" },
             };
-            await store.StorePageAsync(ArchiveFixtures.Capture(changed, DateTimeOffset.UnixEpoch.AddDays(1)), changed);
-            var stored = (await store.GetArticleAsync(1))!.Article;
+            await store.Captures.StorePageAsync(ArchiveFixtures.Capture(changed, DateTimeOffset.UnixEpoch.AddDays(1)), changed);
+            var stored = (await store.Reader.GetArticleAsync(1))!.Article;
             Assert.Equal("page", stored.PublishedFrom);
             Assert.Equal(changed.Provenance, stored.Provenance);
         }

@@ -44,12 +44,28 @@ public sealed class CiScriptTests : IDisposable
         Assert.Equal(0, result.ExitCode);
     }
 
-    /// <summary>Runs a copy of .ci/run whose <c>dotnet test</c> prints <paramref name="testOutput"/> and exits <paramref name="exitCode"/>.</summary>
-    private async Task<CliResult> RunCiAsync(int exitCode, params string[] testOutput)
+    [Fact]
+    public async Task Code_that_dotnet_format_would_change_counts_as_one_failure()
+    {
+        var result = await RunCiAsync(exitCode: 0, formatExitCode: 2,
+            "Passed!  - Failed:     0, Passed:   114, Skipped:     0, Total:   114, Duration: 3 s - Scraper.Tests.dll (net10.0)");
+        Assert.Equal("114 passed, 1 failed", result.Out.TrimEnd('\n').Split('\n')[^1]);
+        Assert.Contains("dotnet format", result.Out);
+        Assert.Equal(1, result.ExitCode);
+    }
+
+    private Task<CliResult> RunCiAsync(int exitCode, params string[] testOutput) => RunCiAsync(exitCode, 0, testOutput);
+
+    /// <summary>
+    /// Runs a copy of .ci/run whose <c>dotnet test</c> prints <paramref name="testOutput"/> and exits <paramref name="exitCode"/>,
+    /// and whose <c>dotnet format</c> exits <paramref name="formatExitCode"/>.
+    /// </summary>
+    private async Task<CliResult> RunCiAsync(int exitCode, int formatExitCode, params string[] testOutput)
     {
         var script = folder.Write(".ci/run", await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, ".ci", "run")));
         var bin = folder.File("bin");
-        Executable(folder.Write("bin/dotnet", "#!/bin/sh\ncat <<'EOF'\n" + string.Join('\n', testOutput) + "\nEOF\nexit " + exitCode + "\n"));
+        Executable(folder.Write("bin/dotnet", "#!/bin/sh\nif [ \"$1\" = format ]; then exit " + formatExitCode + "; fi\ncat <<'EOF'\n"
+            + string.Join('\n', testOutput) + "\nEOF\nexit " + exitCode + "\n"));
         Executable(folder.Write("bin/chromium", "#!/bin/sh\nexit 0\n"));
         Executable(folder.Write(".ci/node_modules/.bin/warcio", "#!/bin/sh\nexit 0\n"));
         Executable(script);

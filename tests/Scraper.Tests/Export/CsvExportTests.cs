@@ -38,7 +38,7 @@ public sealed class CsvExportTests : ExportTestFolder
     {
         await using var store = await OpenAsync(Db, ArchiveAccess.ReadOnly);
         var articles = new List<ArchivedArticle>();
-        await foreach (var article in store.ReadArticlesAsync())
+        await foreach (var article in store.Reader.ReadArticlesAsync())
             articles.Add(article);
         return articles;
     }
@@ -173,11 +173,11 @@ public sealed class CsvExportTests : ExportTestFolder
         var second = first with { Title = "Corrected title" };
         await using (var store = await OpenAsync(Db))
         {
-            await store.StorePageAsync(Capture(first, T0), first);
-            await store.StorePageAsync(Capture(first, T0.AddHours(1), boilerplate: "9.99K"), first);
-            await store.StorePageAsync(Capture(second, T0.AddHours(2)), second);
-            await store.StoreNotModifiedAsync(new Uri(first.Url!), T0.AddHours(3), "\"x\"", null, null);
-            await store.StorePageAsync(Capture(first, T0.AddHours(4)), first);
+            await store.Captures.StorePageAsync(Capture(first, T0), first);
+            await store.Captures.StorePageAsync(Capture(first, T0.AddHours(1), boilerplate: "9.99K"), first);
+            await store.Captures.StorePageAsync(Capture(second, T0.AddHours(2)), second);
+            await store.Captures.StoreNotModifiedAsync(new Uri(first.Url!), T0.AddHours(3), "\"x\"", null, null);
+            await store.Captures.StorePageAsync(Capture(first, T0.AddHours(4)), first);
         }
 
         var csv = ParseCsv(await ExportAsync("--all-revisions"));

@@ -30,7 +30,7 @@ public sealed class ExportFilterTests : ExportTestFolder
                      (WuxiArticle(A) with { Published = "2023-11-23" }, T0), (Wnd(B, "2024-01-10"), T0), (Wnd(C, null), T0),
                      (d1, T0), (d2, T0.AddDays(1)),
                  })
-            store.StorePageAsync(Capture(article, at), article).GetAwaiter().GetResult();
+            store.Captures.StorePageAsync(Capture(article, at), article).GetAwaiter().GetResult();
     }
 
     /// <summary>The exported (url, revision) rows, in order.</summary>

@@ -79,7 +79,7 @@ public static class ExportFixtures
         var at = T0;
         foreach (var article in articles)
         {
-            await store.StorePageAsync(Capture(article, at), article);
+            await store.Captures.StorePageAsync(Capture(article, at), article);
             at = at.AddHours(1);
         }
     }

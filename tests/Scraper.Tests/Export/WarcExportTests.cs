@@ -110,8 +110,8 @@ public sealed class WarcExportTests : ExportTestFolder
             Assert.Equal(WarcTestReader.Sha1Base32(record.Block), record["WARC-Block-Digest"]);
 
             // The header block holds what the archive stored, and nothing it did not.
-            var validators = (await store.GetValidatorsAsync(new Uri(url)))!;
-            var stored = await store.LoadLatestBodyAsync(new Uri(url));
+            var validators = (await store.Reader.GetValidatorsAsync(new Uri(url)))!;
+            var stored = await store.Reader.LoadLatestBodyAsync(new Uri(url));
             var lines = head.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal("HTTP/1.1 200 OK", lines[0]);
             Assert.Equal(
@@ -130,7 +130,7 @@ public sealed class WarcExportTests : ExportTestFolder
             var fields = Encoding.UTF8.GetString(metadata.Block).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(": ", 2)).ToList();
             string? Field(string name) => fields.FirstOrDefault(f => f[0] == name)?[1];
             Assert.Equal("1", Field("crawl-run"));
-            var reference = (await store.FindPageAsync(url))!;
+            var reference = (await store.Reader.FindPageAsync(url))!;
             if (reference.ContinuationOf is { } first)
             {
                 // Fetched with its page 1, not queued by the crawl.
@@ -153,7 +153,7 @@ public sealed class WarcExportTests : ExportTestFolder
             else
             {
                 Assert.Equal("page", Field("crawled-as"));
-                var article = (await store.GetArticleAsync(reference.PageId))!;
+                var article = (await store.Reader.GetArticleAsync(reference.PageId))!;
                 Assert.Equal((article.Revision.ToString(), article.Article.Extractor, article.ContentSha256),
                     (Field("revision"), Field("extractor"), Field("article-sha256")));
             }
@@ -194,11 +194,11 @@ public sealed class WarcExportTests : ExportTestFolder
         var article = WuxiArticle();
         await using (var store = await OpenAsync(Db))
         {
-            await store.StorePageAsync(Capture(article, T0), article);
+            await store.Captures.StorePageAsync(Capture(article, T0), article);
             // A sidebar change: a new capture, no new revision; then a corrected article: a new revision.
-            await store.StorePageAsync(Capture(article, T0.AddHours(1), boilerplate: "9.12K"), article);
+            await store.Captures.StorePageAsync(Capture(article, T0.AddHours(1), boilerplate: "9.12K"), article);
             var corrected = article with { Title = "Corrected title" };
-            await store.StorePageAsync(Capture(corrected, T0.AddHours(2)) with { HttpStatus = 404 }, corrected);
+            await store.Captures.StorePageAsync(Capture(corrected, T0.AddHours(2)) with { HttpStatus = 404 }, corrected);
         }
 
         var (_, latestRecords) = await ExportAsync();
@@ -257,7 +257,7 @@ public sealed class WarcExportTests : ExportTestFolder
         Assert.True(recheck.ExitCode == ExitCodes.Ok, recheck.Error);
         await using (var store = await OpenAsync(Db))
         {
-            var stored = await store.LoadLatestBodyAsync(new Uri(Seed));
+            var stored = await store.Reader.LoadLatestBodyAsync(new Uri(Seed));
             var refetch = new PageCapture(new Uri(Seed), DateTimeOffset.UtcNow.AddMinutes(1), stored!.Value.Body, CaptureOrigin.Fetch)
             {
                 HttpStatus = 200, ContentType = stored.Value.ContentType,

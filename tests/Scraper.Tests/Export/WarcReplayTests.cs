@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
 using Scraper.Cli;
+using Scraper.Crawling;
 using Scraper.Export;
 using Scraper.Fetching;
 using Scraper.Tests.Support;
@@ -200,19 +201,19 @@ public sealed class WarcReplayTests : IAsyncLifetime
     private async Task StoreOtherCapturesAsync()
     {
         await using var store = await OpenAsync(Db);
-        var run = await store.BeginCrawlAsync();
-        await store.QueueAsync([new FrontierEntry(WuxiList, FrontierKind.List, "en.wuxi.gov.cn", null)], run.Pass, QueueMode.Again, run.RunId);
+        var run = await store.Frontier.BeginCrawlAsync();
+        await store.Frontier.QueueAsync([new FrontierEntry(WuxiList, FrontierKind.List, "en.wuxi.gov.cn", null)], run.Pass, QueueMode.Again, run.RunId);
         var article = WuxiArticle("https://en.wuxi.gov.cn/2024-03/15/c_1000001.htm");
-        await store.StorePageAsync(Capture(article, T0), article);
-        await store.StorePageAsync(Other(WuxiList, T0.AddMinutes(1), ListHtml(), "text/html; charset=utf-8"), null);
-        await store.StorePageAsync(Other(WuxiRobots, T0, "User-agent: *\nDisallow: /private/\n"u8.ToArray(), "text/plain"), null);
-        await store.StorePageAsync(Other(WndRobots, T0, "User-agent: *\nAllow: /\n"u8.ToArray(), "text/plain"), null);
-        await store.StorePageAsync(Other(WuxiList, T0.AddMinutes(30), ListHtml(), "text/html; charset=utf-8"), null);
-        await store.StorePageAsync(Other(WuxiList, T0.AddHours(1), ListHtml("<li><a href=\"/2024-03/15/c_1000001.htm\">new</a></li>"), "text/html; charset=utf-8"), null);
-        await store.StoreImageAsync(article.Figures[0].Src, Jpeg, "image/jpeg", CancellationToken.None,
+        await store.Captures.StorePageAsync(Capture(article, T0), article);
+        await store.Captures.StorePageAsync(Other(WuxiList, T0.AddMinutes(1), ListHtml(), "text/html; charset=utf-8"), null);
+        await store.Captures.StorePageAsync(Other(WuxiRobots, T0, "User-agent: *\nDisallow: /private/\n"u8.ToArray(), "text/plain"), null);
+        await store.Captures.StorePageAsync(Other(WndRobots, T0, "User-agent: *\nAllow: /\n"u8.ToArray(), "text/plain"), null);
+        await store.Captures.StorePageAsync(Other(WuxiList, T0.AddMinutes(30), ListHtml(), "text/html; charset=utf-8"), null);
+        await store.Captures.StorePageAsync(Other(WuxiList, T0.AddHours(1), ListHtml("<li><a href=\"/2024-03/15/c_1000001.htm\">new</a></li>"), "text/html; charset=utf-8"), null);
+        await store.Images.StoreImageAsync(article.Figures[0].Src, Jpeg, "image/jpeg", CancellationToken.None,
             new ImageFetch(T0.AddMinutes(2), 200, "GET /images/x.jpg HTTP/1.1\r\nHost: en.wuxi.gov.cn\r\n\r\n"));
-        await store.StoreImageAsync(article.Figures[1].Src, [1, 2, 3], "image/png");
-        await store.EndRunAsync(run.RunId, "ok");
+        await store.Images.StoreImageAsync(article.Figures[1].Src, [1, 2, 3], "image/png");
+        await store.Frontier.EndRunAsync(run.RunId, "ok");
     }
 
     [Fact]

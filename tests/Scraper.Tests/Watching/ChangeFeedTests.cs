@@ -39,11 +39,11 @@ public sealed class ChangeFeedTests : ExportTestFolder
     private async Task BuildArchiveAsync()
     {
         await using var store = await OpenAsync(Db);
-        await store.StorePageAsync(Capture(Original, T0), Original);
-        await store.StorePageAsync(Capture(Original, T0.AddHours(1), boilerplate: "9.99K"), Original);
-        await store.StorePageAsync(Capture(Corrected, T0.AddHours(2)), Corrected);
-        await store.StorePageAsync(Capture(WndArticle, T0.AddHours(2.5)), WndArticle);
-        await store.StorePageAsync(Capture(Original, T0.AddHours(3)), Original);
+        await store.Captures.StorePageAsync(Capture(Original, T0), Original);
+        await store.Captures.StorePageAsync(Capture(Original, T0.AddHours(1), boilerplate: "9.99K"), Original);
+        await store.Captures.StorePageAsync(Capture(Corrected, T0.AddHours(2)), Corrected);
+        await store.Captures.StorePageAsync(Capture(WndArticle, T0.AddHours(2.5)), WndArticle);
+        await store.Captures.StorePageAsync(Capture(Original, T0.AddHours(3)), Original);
     }
 
     private async Task<(CliResult Result, byte[] Feed)> FeedAsync(DateTimeOffset since, params string[] more)
@@ -126,7 +126,7 @@ public sealed class ChangeFeedTests : ExportTestFolder
         await using (var store = await OpenAsync(Db))
         {
             var edited = WndArticle with { Paragraphs = ["Eighteen projects were signed on Friday.", "They are worth 5 billion yuan."] };
-            await store.StorePageAsync(Capture(edited, T0.AddHours(4)), edited);
+            await store.Captures.StorePageAsync(Capture(edited, T0.AddHours(4)), edited);
         }
         var (_, later) = await FeedAsync(T0.AddHours(2).AddMinutes(30));
         Assert.Equal(3, AtomChecks.Entries(AtomChecks.Validate(later)).Count);
@@ -171,7 +171,7 @@ public sealed class ChangeFeedTests : ExportTestFolder
         await using (var store = await OpenAsync(Db))
         {
             var odd = WndArticle with { Title = "Control\u0001 characters \u001b[31m and 🎉 stay out of the XML" };
-            await store.StorePageAsync(Capture(odd, T0.AddHours(6)), odd);
+            await store.Captures.StorePageAsync(Capture(odd, T0.AddHours(6)), odd);
         }
         var (result, bytes) = await FeedAsync(T0, "--site", "wnd.gov.cn", "--feed-url", "https://example.org/wnd.atom");
         Assert.True(result.ExitCode == 0, result.Error);

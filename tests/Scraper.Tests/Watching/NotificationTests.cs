@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Scraper.Archive;
 using Scraper.Cli;
+using Scraper.Crawling;
 using Scraper.Extraction;
 using Scraper.Tests.Support;
 using Scraper.Watching;
@@ -159,17 +160,17 @@ public sealed class NotificationTests : IAsyncLifetime
     {
         await using var store = await OpenAsync(Db);
         var original = WuxiArticle();
-        await store.StorePageAsync(Capture(original, T0), original);
-        var run = await store.BeginCrawlAsync();
+        await store.Captures.StorePageAsync(Capture(original, T0), original);
+        var run = await store.Frontier.BeginCrawlAsync();
         var at = T0.AddHours(1);
         var corrected = original with { Title = "Wuxi hosts <international> innovation forum & fair | 2024" };
-        await store.StorePageAsync(Capture(corrected, at) with { RunId = run.RunId }, corrected);
+        await store.Captures.StorePageAsync(Capture(corrected, at) with { RunId = run.RunId }, corrected);
         foreach (var article in articles)
         {
             at = at.AddMinutes(1);
-            await store.StorePageAsync(Capture(article, at) with { RunId = run.RunId }, article);
+            await store.Captures.StorePageAsync(Capture(article, at) with { RunId = run.RunId }, article);
         }
-        await store.EndRunAsync(run.RunId, "ok");
+        await store.Frontier.EndRunAsync(run.RunId, "ok");
         return run.RunId;
     }
 
@@ -216,7 +217,7 @@ public sealed class NotificationTests : IAsyncLifetime
             Assert.All(outcomes, o => Assert.False(o.Delivered));
             Assert.Contains("failed after 1 attempt: HTTP 400 Bad Request", outcomes[0].Error);
             Assert.Matches("^notification \\(slack\\) to http://127\\.0\\.0\\.1:\\d+/… failed after 3 attempts: .*[Cc]onnection refused", outcomes[1].Error);
-            var run = (await store.GetRunAsync(runId))!;
+            var run = (await store.Runs.GetRunAsync(runId))!;
             Assert.Equal("ok", run.Status);
             Assert.Equal(2, run.Counts.Errors);
         }

@@ -3,6 +3,7 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Scraper.Archive;
 using Scraper.Cli;
+using Scraper.Crawling;
 using Scraper.Extraction;
 using Scraper.Tests.Support;
 using Scraper.Watching;
@@ -62,13 +63,13 @@ public sealed class ReportTests : IDisposable
         async Task RunAsync(int day, int errors, int generic, string status, params Article[] articles)
         {
             clock.Now = May1.AddDays(day - 1);
-            var run = await store.BeginCrawlAsync();
+            var run = await store.Frontier.BeginCrawlAsync();
             foreach (var article in articles)
-                await store.StorePageAsync(Capture(article, clock.Now) with { RunId = run.RunId }, article);
-            await store.CompleteAsync("https://en.wuxi.gov.cn/none", new FrontierOutcome("done"), run.RunId,
+                await store.Captures.StorePageAsync(Capture(article, clock.Now) with { RunId = run.RunId }, article);
+            await store.Frontier.CompleteAsync("https://en.wuxi.gov.cn/none", new FrontierOutcome("done"), run.RunId,
                 new RunCounts(Fetched: articles.Length + 2, NewPages: articles.Length, Errors: errors, GenericFallbacks: generic));
             clock.Now = clock.Now.AddMinutes(3);
-            await store.EndRunAsync(run.RunId, status);
+            await store.Frontier.EndRunAsync(run.RunId, status);
         }
         await RunAsync(1, 0, 0, "ok", [.. first]);
         await RunAsync(2, 2, 0, "partial", first[0] with { Title = "Wuxi article 1, corrected" });

@@ -27,8 +27,12 @@ public sealed record ArticleChange(
 }
 
 /// <summary>The queries of the watching stage (feed, notifications, report): read-only.</summary>
-public sealed partial class ArchiveStore
+public sealed class ChangeReader : ArchiveRole
 {
+    internal ChangeReader(ArchiveDatabase database) : base(database)
+    {
+    }
+
     /// <summary>
     /// The capture that showed each change, with the revision it showed and the one its page's previous capture with an
     /// article showed (captures compared in time order; a capture without an article, such as a continuation page's, is
@@ -76,19 +80,8 @@ public sealed partial class ArchiveStore
                 reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetInt64(8));
     }
-}
+    // The archive report's reads (scraper report): few, and each over a table once.
 
-/// <summary>One revision as the archive report counts it: which page, which number, and the fields it groups by.</summary>
-/// <param name="IsLatest">Whether it is its page's current revision (the article as the report counts it).</param>
-/// <param name="FirstSeen">When its content was first captured, as stored (ISO 8601 UTC text, which sorts as time).</param>
-public sealed record RevisionFact(long PageId, int Number, bool IsLatest, string? Site, string? Published, string? Source, string? Section, string FirstSeen);
-
-/// <summary>How many captures a window holds, and the first and last of them.</summary>
-public sealed record CaptureSpan(long Captures, DateTimeOffset? First, DateTimeOffset? Last);
-
-/// <summary>The archive report's reads (<c>scraper report</c>): few, and each over a table once.</summary>
-public sealed partial class ArchiveStore
-{
     /// <summary>
     /// Every revision with its page's site, one site family or all, in storage order: one pass over the revisions, from
     /// which the report makes all its article and revision counts (each a separate aggregate query would read the
@@ -126,9 +119,12 @@ public sealed partial class ArchiveStore
             return new CaptureSpan(reader.GetInt64(0), ParseTimeOrNull(reader, 1), ParseTimeOrNull(reader, 2));
         });
 
-    /// <summary>Every crawl run started in the window, oldest first.</summary>
-    public async Task<IReadOnlyList<RunRecord>> ListRunsSinceAsync(DateTimeOffset? since, CancellationToken cancellationToken = default) =>
-        since is { } from
-            ? await ReadRunsAsync("WHERE started_at >= $since ORDER BY id", cancellationToken, ("$since", FormatTime(from)))
-            : await ReadRunsAsync("ORDER BY id", cancellationToken);
 }
+
+/// <summary>One revision as the archive report counts it: which page, which number, and the fields it groups by.</summary>
+/// <param name="IsLatest">Whether it is its page's current revision (the article as the report counts it).</param>
+/// <param name="FirstSeen">When its content was first captured, as stored (ISO 8601 UTC text, which sorts as time).</param>
+public sealed record RevisionFact(long PageId, int Number, bool IsLatest, string? Site, string? Published, string? Source, string? Section, string FirstSeen);
+
+/// <summary>How many captures a window holds, and the first and last of them.</summary>
+public sealed record CaptureSpan(long Captures, DateTimeOffset? First, DateTimeOffset? Last);

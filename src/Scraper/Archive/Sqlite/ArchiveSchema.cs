@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Scraper.Archive;
+namespace Scraper.Archive.Sqlite;
 
 /// <summary>
 /// The schema embedded from <c>archive-schema.sql</c> and the steps that bring older archives up to it.
@@ -74,7 +74,7 @@ public static partial class ArchiveSchema
         // 4 → 5: each article once. A page is keyed by its URL without the scheme on its host group's canonical host
         // (PageIdentity); the other URLs are its aliases, a capture notes the URL it came from, list pages note their
         // links (sections), a figure may be a video. The keys are filled, and the pages that turn out to be one merged, by the store in the same
-        // transaction (ArchiveStore.ApplyIdentityAsync), since the host groups are data of the site rules.
+        // transaction (PageRows.ApplyIdentityInTransactionAsync), since the host groups are data of the site rules.
         [4] = """
               ALTER TABLE pages ADD COLUMN key TEXT;
               CREATE UNIQUE INDEX pages_key ON pages (key);

@@ -1,5 +1,18 @@
 namespace Scraper.Archive;
 
+/// <summary>The counters of a crawl run; the store adds deltas to the run's row.</summary>
+/// <param name="SelectorMisses">Pages of a known site whose selectors missed a field the page shows (template drift).</param>
+public sealed record RunCounts(int Discovered = 0, int Fetched = 0, int Unchanged = 0, int NewPages = 0, int NewRevisions = 0, int Errors = 0, int GenericFallbacks = 0,
+    int SelectorMisses = 0)
+{
+    public static RunCounts operator +(RunCounts a, RunCounts b) => new(
+        a.Discovered + b.Discovered, a.Fetched + b.Fetched, a.Unchanged + b.Unchanged, a.NewPages + b.NewPages,
+        a.NewRevisions + b.NewRevisions, a.Errors + b.Errors, a.GenericFallbacks + b.GenericFallbacks, a.SelectorMisses + b.SelectorMisses);
+}
+
+/// <summary>An error a crawl met, as the archive records it.</summary>
+public sealed record CrawlError(string Kind, string Message, int? HttpStatus = null);
+
 /// <summary>One crawl run as <c>scraper runs</c> shows it.</summary>
 /// <param name="Status">running, ok, partial, failed or interrupted. A run killed outright (kill -9, power cut) still
 /// says running until the next crawl starts and marks it interrupted, ended at its last recorded activity.</param>
@@ -17,15 +30,19 @@ public sealed record PageChange(long PageId, string Url, string? Site, string? T
     public bool IsNew => BaselineRevision is null;
 }
 
-/// <summary>The schedule's half of the store: run history, errors, and what changed in a window. Read-only queries.</summary>
-public sealed partial class ArchiveStore
+/// <summary>The archive's record of crawl runs: their counters and status, the errors they met, and what changed in a window.</summary>
+public sealed class RunLog : ArchiveRole
 {
+    internal RunLog(ArchiveDatabase database) : base(database)
+    {
+    }
+
     /// <summary>
     /// In the transaction that starts a crawl, which holds the crawl lock, so no crawl is at work: every run still marked
     /// running was killed outright (kill -9, a power cut) and becomes interrupted. Its end is the time of its last
     /// recorded activity, not the time someone noticed: its newest capture, error, or URL it discovered, else its start.
     /// </summary>
-    private async Task EndKilledRunsAsync(CancellationToken ct)
+    internal async Task EndKilledRunsAsync(CancellationToken ct)
     {
         var killed = new List<(long Id, string StartedAt)>();
         var select = Command("SELECT id, started_at FROM runs WHERE status = 'running' ORDER BY id");
@@ -135,4 +152,24 @@ public sealed partial class ArchiveStore
                     reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.GetInt32(5)));
             return (IReadOnlyList<PageChange>)changes;
         });
+
+    /// <summary>Every crawl run started in the window, oldest first.</summary>
+    public async Task<IReadOnlyList<RunRecord>> ListRunsSinceAsync(DateTimeOffset? since, CancellationToken cancellationToken = default) =>
+        since is { } from
+            ? await ReadRunsAsync("WHERE started_at >= $since ORDER BY id", cancellationToken, ("$since", FormatTime(from)))
+            : await ReadRunsAsync("ORDER BY id", cancellationToken);
+
+    /// <summary>An error outside the frontier (an image), counted in the run.</summary>
+    public async Task RecordErrorAsync(long runId, string url, CrawlError error, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        await GuardAsync(() => InTransactionAsync(async ct =>
+        {
+            await ExecuteAsync("""
+                INSERT INTO errors (run_id, url, occurred_at, kind, http_status, message) VALUES ($run, $url, $now, $kind, $status, $message)
+                """, ct, ("$run", runId), ("$url", url), ("$now", Now()), ("$kind", error.Kind), ("$status", error.HttpStatus), ("$message", error.Message));
+            await ExecuteAsync("UPDATE runs SET errors = errors + 1 WHERE id = $id", ct, ("$id", runId));
+            return 0;
+        }, cancellationToken));
+    }
 }

@@ -4,8 +4,12 @@ using System.Runtime.CompilerServices;
 namespace Scraper.Archive;
 
 /// <summary>The readers behind <c>scraper export</c>: figures and raw captures, streamed in archive order.</summary>
-public sealed partial class ArchiveStore
+public sealed class ExportReader : ArchiveRole
 {
+    private readonly ArchiveReader reader;
+
+    internal ExportReader(ArchiveDatabase database, ArchiveReader reader) : base(database) => this.reader = reader;
+
     /// <summary>
     /// The figures of the selected revisions (see <see cref="PageFilter"/>): pages in archive order, revisions
     /// oldest first, figures in document order.
@@ -15,12 +19,12 @@ public sealed partial class ArchiveStore
 
     private async IAsyncEnumerable<ArchivedFigure> ReadFiguresCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (selected, parameters) = SelectedPages(filter);
+        var (selected, parameters) = PageFilterSql.SelectedPages(filter);
         await using var command = NewCommand(
             $"""
             SELECT p.url, r.number, f.ordinal, f.src, f.alt, f.caption, f.credit, f.position, f.image_sha256, f.media
             FROM pages p JOIN revisions r ON r.page_id = p.id JOIN figures f ON f.revision_id = r.id
-            WHERE {SelectedRevisions(filter)} AND {selected}
+            WHERE {PageFilterSql.SelectedRevisions(filter)} AND {selected}
             ORDER BY p.id, r.number, f.ordinal
             """, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -40,7 +44,7 @@ public sealed partial class ArchiveStore
     public IAsyncEnumerable<ArchivedCapture> ReadCapturesAsync(PageFilter? filter = null, CancellationToken cancellationToken = default)
     {
         filter ??= new PageFilter();
-        var (selected, parameters) = SelectedPages(filter);
+        var (selected, parameters) = PageFilterSql.SelectedPages(filter);
         return Guarded(ReadCapturesCoreAsync(
             $"""
             FROM pages cp
@@ -117,7 +121,7 @@ public sealed partial class ArchiveStore
                 reader.GetString(3) == "import" ? CaptureOrigin.Import : CaptureOrigin.Fetch,
                 reader.IsDBNull(4) ? null : reader.GetInt32(4), StringOrNull(reader, 5), StringOrNull(reader, 6),
                 StringOrNull(reader, 7), reader.GetString(8), reader.GetInt64(9),
-                async ct => await LoadBodyWhereAsync("c.id = $key", captureId, ct)
+                async ct => await this.reader.LoadBodyWhereAsync("c.id = $key", captureId, ct)
                     ?? throw new ArchiveException(ArchiveFailure.Corrupt, $"capture {captureId} has no stored body"))
             {
                 RequestHead = StringOrNull(reader, 10),
@@ -140,12 +144,12 @@ public sealed partial class ArchiveStore
 
     private async IAsyncEnumerable<ArchivedImage> ReadImagesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (selected, parameters) = SelectedPages(filter);
+        var (selected, parameters) = PageFilterSql.SelectedPages(filter);
         await using var command = NewCommand(
             $"""
             WITH shown AS (
                 SELECT fig.src, fig.image_sha256 AS sha256, min(r.first_seen) AS first_shown
-                FROM pages p JOIN revisions r ON {SelectedRevisions(filter)} JOIN figures fig ON fig.revision_id = r.id
+                FROM pages p JOIN revisions r ON {PageFilterSql.SelectedRevisions(filter)} JOIN figures fig ON fig.revision_id = r.id
                 WHERE {selected} AND fig.image_sha256 IS NOT NULL
                 GROUP BY fig.src, fig.image_sha256)
             SELECT s.src, s.sha256, coalesce(f.content_type, i.content_type), i.size, coalesce(f.fetched_at, s.first_shown), f.http_status, f.request
@@ -170,40 +174,4 @@ public sealed partial class ArchiveStore
             ?? throw new ArchiveException(ArchiveFailure.Corrupt, $"image {sha256} has no stored data");
     }
 
-    /// <summary>
-    /// The SQL condition on the article page <c>p</c> that <paramref name="filter"/> selects, and its parameters.
-    /// Only the conditions that apply are written, so SQLite plans each query for what it really asks.
-    /// </summary>
-    private static (string Sql, (string Name, object? Value)[] Parameters) SelectedPages(PageFilter filter)
-    {
-        var conditions = new List<string> { "p.latest_revision_id IS NOT NULL" };
-        var parameters = new List<(string, object?)>();
-        if (filter.Site is not null)
-        {
-            conditions.Add("p.site = $site");
-            parameters.Add(("$site", filter.Site));
-        }
-        if (filter.ChangedSince is { } changedSince)
-        {
-            conditions.Add("p.last_changed_at >= $changedSince");
-            parameters.Add(("$changedSince", FormatTime(changedSince)));
-        }
-        // Published dates are ISO dates ('2023-11-23'), so they compare as text; a missing date compares as NULL: left out.
-        const string published = "(SELECT substr(published, 1, 10) FROM revisions WHERE id = p.latest_revision_id)";
-        if (filter.PublishedSince is { } since)
-        {
-            conditions.Add($"{published} >= $publishedSince");
-            parameters.Add(("$publishedSince", since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        }
-        if (filter.PublishedUntil is { } until)
-        {
-            conditions.Add($"{published} <= $publishedUntil");
-            parameters.Add(("$publishedUntil", until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        }
-        return (string.Join(" AND ", conditions), parameters.ToArray());
-    }
-
-    /// <summary>The join condition of revisions <c>r</c> to page <c>p</c>: the current revision, or all of them.</summary>
-    private static string SelectedRevisions(PageFilter filter) =>
-        filter.AllRevisions ? "r.page_id = p.id" : "r.id = p.latest_revision_id";
 }

@@ -15,12 +15,18 @@ public sealed record ListPageState(
 /// <param name="PageId">The archived page with an article, or null.</param>
 public sealed record ListedArticle(string Key, string Url, long? PageId, string? Title, string? Published);
 
-/// <summary>The list pages' half of the store: what `scraper sections` reads. Plain SQL.</summary>
-public sealed partial class ArchiveStore
+/// <summary>The section list pages: the article links each offered when last read; what `scraper sections` reads. Plain SQL.</summary>
+public sealed class SectionLists : ArchiveRole
 {
-    /// <summary>In a list page's transaction: the article links it offers now replace those of its previous read.</summary>
-    public async Task SetListEntriesInTransactionAsync(long listPageId, IReadOnlyCollection<string> urls, CancellationToken cancellationToken)
+    internal SectionLists(ArchiveDatabase database) : base(database)
     {
+    }
+
+    /// <summary>In a list page's transaction: the article links it offers now replace those of its previous read.</summary>
+    public async Task SetListEntriesAsync(ArchiveTransaction transaction, long listPageId, IReadOnlyCollection<string> urls)
+    {
+        Database.EnsureCurrent(transaction);
+        var cancellationToken = transaction.CancellationToken;
         await ExecuteAsync("DELETE FROM list_entries WHERE list_page_id = $page", cancellationToken, ("$page", listPageId));
         foreach (var url in urls.Distinct(StringComparer.Ordinal))
             await ExecuteAsync("INSERT INTO list_entries (list_page_id, url) VALUES ($page, $url) ON CONFLICT DO NOTHING", cancellationToken, ("$page", listPageId), ("$url", url));

@@ -1,4 +1,6 @@
-namespace Scraper.Archive;
+using Scraper.Archive;
+
+namespace Scraper.Crawling;
 
 /// <summary>What a frontier row stands for: a section list page, a page to archive, or a sitemap.</summary>
 public enum FrontierKind { List, Page, Sitemap }
@@ -34,30 +36,30 @@ public sealed record FrontierItem(string Url, FrontierKind Kind, string? Site, i
 /// <param name="Note">Why the row ended so, kept in the row (as an error's message is) but not recorded as an error.</param>
 public sealed record FrontierOutcome(string State, DateTimeOffset? NextCheckAt = null, int UnchangedCount = 0, CrawlError? Error = null, string? Note = null);
 
-public sealed record CrawlError(string Kind, string Message, int? HttpStatus = null);
-
-/// <summary>How an image was fetched: when, the answer's status and the request as sent (null from a mirror).</summary>
-public sealed record ImageFetch(DateTimeOffset FetchedAt, int HttpStatus, string? RequestHead);
-
-/// <summary>The counters of a crawl run; the store adds deltas to the run's row.</summary>
-/// <param name="SelectorMisses">Pages of a known site whose selectors missed a field the page shows (template drift).</param>
-public sealed record RunCounts(int Discovered = 0, int Fetched = 0, int Unchanged = 0, int NewPages = 0, int NewRevisions = 0, int Errors = 0, int GenericFallbacks = 0,
-    int SelectorMisses = 0)
-{
-    public static RunCounts operator +(RunCounts a, RunCounts b) => new(
-        a.Discovered + b.Discovered, a.Fetched + b.Fetched, a.Unchanged + b.Unchanged, a.NewPages + b.NewPages,
-        a.NewRevisions + b.NewRevisions, a.Errors + b.Errors, a.GenericFallbacks + b.GenericFallbacks, a.SelectorMisses + b.SelectorMisses);
-}
-
 /// <summary>The crawl's start: its run, the pass it works on, and whether it resumes a killed crawl's pass.</summary>
 public sealed record CrawlStart(long RunId, int Pass, bool Resumed, int Pending);
 
-/// <summary>The crawler's half of the store: runs, the frontier, errors and images. Plain SQL, one transaction per change.</summary>
-public sealed partial class ArchiveStore
+/// <summary>
+/// The crawl's frontier in the archive: the URLs of each pass and how each ended, and the start and end of a crawl run.
+/// Plain SQL over the archive's database, one transaction per change (or the page's, see <see cref="CompleteAsync(ArchiveTransaction, string, FrontierOutcome, long, RunCounts)"/>).
+/// Stateless: <see cref="CrawlArchive.Frontier"/> makes one for a store.
+/// </summary>
+public sealed class CrawlFrontier : ArchiveRole
 {
+    private readonly PageRows pageRows;
+    private readonly RunLog runs;
+    private readonly ArchiveSearch search;
+
+    internal CrawlFrontier(ArchiveStore store) : base(store.Database)
+    {
+        pageRows = store.Pages;
+        runs = store.Runs;
+        search = store.Search;
+    }
+
     /// <summary>
     /// Starts a run: runs still marked running were killed and become interrupted (ended at their last recorded
-    /// activity, see <see cref="EndKilledRunsAsync"/>), rows a killed crawl left
+    /// activity, see <see cref="RunLog.EndKilledRunsAsync"/>), rows a killed crawl left
     /// fetching are pending again, and the pass is the unfinished one if rows are pending, else a new one.
     /// </summary>
     public async Task<CrawlStart> BeginCrawlAsync(CancellationToken cancellationToken = default)
@@ -66,7 +68,7 @@ public sealed partial class ArchiveStore
         return await GuardAsync(() => InTransactionAsync(async ct =>
         {
             var now = Now();
-            await EndKilledRunsAsync(ct);
+            await runs.EndKilledRunsAsync(ct);
             await ExecuteAsync("UPDATE frontier SET state = 'pending' WHERE state = 'fetching'", ct);
             var pending = await ScalarAsync<long>("SELECT count(*) FROM frontier WHERE state = 'pending'", ct);
             var lastPass = await ScalarAsync<long>("SELECT coalesce(max(pass), 0) FROM frontier", ct);
@@ -87,9 +89,9 @@ public sealed partial class ArchiveStore
             return 0;
         }, cancellationToken));
         // A finished run's pages are all searchable and on disk, also while a watch-mode crawl waits for its next run.
-        if (searchQueued > 0)
-            await UpdateSearchIndexAsync(cancellationToken);
-        MakeDurable();
+        if (search.HasQueued)
+            await search.UpdateSearchIndexAsync(cancellationToken);
+        Database.MakeDurable();
     }
 
     /// <summary>Adds URLs to this pass of the frontier; returns how many were queued (new or queued again).</summary>
@@ -108,12 +110,13 @@ public sealed partial class ArchiveStore
                 // is fetched once, under the spelling met first; this one is kept as an alias. A sitemap, as robots.txt,
                 // is a file of its own origin.
                 var entry = given;
+                var spellings = pageRows.SpellingsIn(given.Url);
                 var held = given.Kind == FrontierKind.Sitemap ? null : await ScalarAsync<string?>(
-                    "SELECT url FROM frontier WHERE url IN (SELECT value FROM json_each($spellings)) AND kind <> 'sitemap' ORDER BY url <> $url LIMIT 1", ct,
-                    ("$spellings", SpellingsJson(given.Url)), ("$url", given.Url));
+                    $"SELECT url FROM frontier WHERE url IN {spellings.List} AND kind <> 'sitemap' ORDER BY url <> $url LIMIT 1", ct,
+                    [.. spellings.Parameters, ("$url", given.Url)]);
                 if (held is not null && held != given.Url)
                 {
-                    await AddFrontierAliasAsync(given.Url, now, ct);
+                    await pageRows.AddFrontierAliasAsync(given.Url, now, ct);
                     entry = given with { Url = held };
                 }
                 var changed = await ScalarAsync<long>("""
@@ -198,9 +201,12 @@ public sealed partial class ArchiveStore
         }, cancellationToken));
     }
 
-    /// <summary>The same, inside the transaction that stores the page (pass to <see cref="StorePageAsync"/>).</summary>
-    public Task CompleteInTransactionAsync(string url, FrontierOutcome outcome, long runId, RunCounts delta, CancellationToken cancellationToken) =>
-        WriteCompletionAsync(url, outcome, runId, delta, cancellationToken);
+    /// <summary>The same, inside the transaction that stores the page (see <see cref="CaptureWriter.StorePageAsync"/>).</summary>
+    public Task CompleteAsync(ArchiveTransaction transaction, string url, FrontierOutcome outcome, long runId, RunCounts delta)
+    {
+        Database.EnsureCurrent(transaction);
+        return WriteCompletionAsync(url, outcome, runId, delta, transaction.CancellationToken);
+    }
 
     private async Task WriteCompletionAsync(string url, FrontierOutcome outcome, long runId, RunCounts delta, CancellationToken ct)
     {
@@ -217,7 +223,7 @@ public sealed partial class ArchiveStore
                 """, ct, ("$run", runId), ("$url", url), ("$now", now), ("$kind", error.Kind), ("$status", error.HttpStatus), ("$message", error.Message));
         }
         if ((delta.Unchanged > 0 || delta.Fetched > 0) && CanonicalUrl.TryNormalize(url, out var normalized))
-            await ExecuteAsync($"UPDATE pages SET last_checked_at = max(coalesce(last_checked_at, ''), $now) WHERE id = {PageOfKey}", ct,
+            await ExecuteAsync($"UPDATE pages SET last_checked_at = CASE WHEN last_checked_at >= $now THEN last_checked_at ELSE $now END WHERE id = {PageRows.PageOfKey}", ct,
                 ("$now", now), ("$key", Identity.Key(normalized)));
         await ExecuteAsync("""
             UPDATE runs SET discovered = discovered + $discovered, fetched = fetched + $fetched, unchanged = unchanged + $unchanged,
@@ -236,95 +242,24 @@ public sealed partial class ArchiveStore
     /// <summary>The publication date of a page's latest revision, for its revisit schedule.</summary>
     public async Task<DateOnly?> GetPublishedAsync(string url, CancellationToken cancellationToken = default)
     {
-        var text = await GuardAsync(async () => await FindPageIdAsync(CanonicalUrl.Normalize(new Uri(url)), cancellationToken) is { } pageId
+        var text = await GuardAsync(async () => await pageRows.FindPageIdAsync(CanonicalUrl.Normalize(new Uri(url)), cancellationToken) is { } pageId
             ? await ScalarAsync<string?>(
                 "SELECT r.published FROM pages p JOIN revisions r ON r.id = p.latest_revision_id WHERE p.id = $id", cancellationToken, ("$id", pageId))
             : null);
         return DateOnly.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var date) ? date : null;
     }
 
-    /// <summary>Distinct image addresses of figures (of these sites' pages) that have no stored image yet.</summary>
-    public async Task<IReadOnlyList<string>> ListFiguresWithoutImageAsync(IReadOnlyCollection<string> sites, CancellationToken cancellationToken = default) =>
-        await GuardAsync(async () =>
-        {
-            var sources = new List<string>();
-            foreach (var site in sites)
-            {
-                var command = Command("""
-                    SELECT DISTINCT f.src FROM figures f
-                    JOIN revisions r ON r.id = f.revision_id JOIN pages p ON p.id = r.page_id
-                    WHERE f.image_sha256 IS NULL AND p.site = $site AND NOT EXISTS
-                        (SELECT 1 FROM figures g WHERE g.src = f.src AND g.image_sha256 IS NOT NULL)
-                    ORDER BY f.src
-                    """, ("$site", site));
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken)) sources.Add(reader.GetString(0));
-            }
-            return sources;
-        });
-
-    /// <summary>An error outside the frontier (an image), counted in the run.</summary>
-    public async Task RecordErrorAsync(long runId, string url, CrawlError error, CancellationToken cancellationToken = default)
-    {
-        EnsureWritable();
-        await GuardAsync(() => InTransactionAsync(async ct =>
-        {
-            await ExecuteAsync("""
-                INSERT INTO errors (run_id, url, occurred_at, kind, http_status, message) VALUES ($run, $url, $now, $kind, $status, $message)
-                """, ct, ("$run", runId), ("$url", url), ("$now", Now()), ("$kind", error.Kind), ("$status", error.HttpStatus), ("$message", error.Message));
-            await ExecuteAsync("UPDATE runs SET errors = errors + 1 WHERE id = $id", ct, ("$id", runId));
-            return 0;
-        }, cancellationToken));
-    }
-
     /// <summary>
     /// Whether the archive holds an article for the URL's page (under any of its spellings), or the frontier has fetched it.
     /// </summary>
-    public async Task<bool> IsArchivedAsync(string url, CancellationToken cancellationToken = default) =>
-        await GuardAsync(async () => await ScalarAsync<long>(
+    public async Task<bool> IsArchivedAsync(string url, CancellationToken cancellationToken = default)
+    {
+        var spellings = pageRows.SpellingsIn(url);
+        return await GuardAsync(async () => await ScalarAsync<long>(
             $"""
-            SELECT EXISTS (SELECT 1 FROM pages WHERE id = {PageOfKey} AND latest_revision_id IS NOT NULL)
-                OR EXISTS (SELECT 1 FROM frontier WHERE url IN (SELECT value FROM json_each($spellings)) AND state = 'done')
-            """, cancellationToken, ("$key", Identity.Key(url)), ("$spellings", SpellingsJson(url))) == 1);
-
-    /// <summary>The sha256 of an image already stored for <paramref name="src"/>, if any.</summary>
-    public async Task<string?> FindImageAsync(string src, CancellationToken cancellationToken = default) =>
-        await GuardAsync(() => ScalarAsync<string?>(
-            "SELECT image_sha256 FROM figures WHERE src = $src AND image_sha256 IS NOT NULL LIMIT 1", cancellationToken, ("$src", src)));
-
-    /// <summary>Stores an image once by its sha256 and links every figure showing <paramref name="src"/> to it.</summary>
-    /// <param name="fetch">How <paramref name="src"/> was fetched, kept for the WARC export (schema version 4).</param>
-    public async Task<string> StoreImageAsync(string src, byte[] data, string? contentType, CancellationToken cancellationToken = default,
-        ImageFetch? fetch = null)
-    {
-        EnsureWritable();
-        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data));
-        await GuardAsync(() => InTransactionAsync(async ct =>
-        {
-            await ExecuteAsync("INSERT OR IGNORE INTO images (sha256, content_type, size, data) VALUES ($sha, $type, $size, $data)", ct,
-                ("$sha", sha), ("$type", contentType), ("$size", data.Length), ("$data", data));
-            await ExecuteAsync("UPDATE figures SET image_sha256 = $sha WHERE src = $src AND image_sha256 IS NULL", ct, ("$sha", sha), ("$src", src));
-            if (fetch is not null)
-                await ExecuteAsync(
-                    """
-                    INSERT OR REPLACE INTO image_fetches (url, sha256, fetched_at, http_status, content_type, request)
-                    VALUES ($src, $sha, $at, $status, $type, $request)
-                    """, ct, ("$src", src), ("$sha", sha), ("$at", FormatTime(fetch.FetchedAt)), ("$status", fetch.HttpStatus),
-                    ("$type", contentType), ("$request", fetch.RequestHead));
-            return 0;
-        }, cancellationToken));
-        return sha;
-    }
-
-    /// <summary>Links figures showing <paramref name="src"/> to an image already stored.</summary>
-    public async Task LinkImageAsync(string src, string sha256, CancellationToken cancellationToken = default)
-    {
-        EnsureWritable();
-        await GuardAsync(() => InTransactionAsync(async ct =>
-        {
-            await ExecuteAsync("UPDATE figures SET image_sha256 = $sha WHERE src = $src AND image_sha256 IS NULL", ct, ("$sha", sha256), ("$src", src));
-            return 0;
-        }, cancellationToken));
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM pages WHERE id = {PageRows.PageOfKey} AND latest_revision_id IS NOT NULL)
+                OR EXISTS (SELECT 1 FROM frontier WHERE url IN {spellings.List} AND state = 'done') THEN 1 ELSE 0 END
+            """, cancellationToken, [("$key", Identity.Key(url)), .. spellings.Parameters]) == 1);
     }
 
     /// <summary>Sitemaps and lists first: they discover the pages.</summary>
@@ -355,4 +290,14 @@ public sealed partial class ArchiveStore
         "sitemap" => FrontierKind.Sitemap,
         _ => FrontierKind.Page,
     };
+}
+
+/// <summary>The crawl's view of an archive.</summary>
+public static class CrawlArchive
+{
+    extension(ArchiveStore store)
+    {
+        /// <summary>The store's crawl frontier (a view over its database: as cheap to make as to keep).</summary>
+        public CrawlFrontier Frontier => new(store);
+    }
 }

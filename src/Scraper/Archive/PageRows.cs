@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Scraper.Archive;
 
@@ -9,12 +8,21 @@ namespace Scraper.Archive;
 /// merged, whole: every capture, every revision in time order, figures, the search index, continuation pages and the
 /// crawl frontier. Plain SQL, all of it inside the caller's transaction.
 /// </summary>
-public sealed partial class ArchiveStore
+public sealed class PageRows : ArchiveRole
 {
-    private const string PageSelect = "SELECT id, site, first_seen, continuation_of, latest_revision_id, last_changed_at, last_checked_at, kind, url, key FROM pages";
+    private readonly RevisionWriter revisions;
+    private readonly ArchiveSearch search;
+
+    internal PageRows(ArchiveDatabase database, RevisionWriter revisions, ArchiveSearch search) : base(database)
+    {
+        this.revisions = revisions;
+        this.search = search;
+    }
+
+    internal const string PageSelect = "SELECT id, site, first_seen, continuation_of, latest_revision_id, last_changed_at, last_checked_at, kind, url, key FROM pages";
 
     /// <summary>The page row <paramref name="select"/> finds (a <see cref="PageSelect"/>), or null.</summary>
-    private static async Task<PageRow?> ReadPageAsync(SqliteCommand select, CancellationToken ct)
+    internal static async Task<PageRow?> ReadPageAsync(DbCommand select, CancellationToken ct)
     {
         await using var reader = await select.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
@@ -31,15 +39,15 @@ public sealed partial class ArchiveStore
     }
 
     /// <summary>The page a URL (in <see cref="CanonicalUrl"/> form) is, by its key or an alias a canonical link made; null if none.</summary>
-    private async Task<PageRow?> FindPageRowAsync(string normalized, CancellationToken ct) =>
+    internal async Task<PageRow?> FindPageRowAsync(string normalized, CancellationToken ct) =>
         await ReadPageAsync(Command(PageSelect + " WHERE id = " + PageOfKey, ("$key", Identity.Key(normalized))), ct);
 
     /// <summary>The id of the page with key <c>$key</c>, or of the page an alias with that key belongs to: one statement, two index lookups.</summary>
-    private const string PageOfKey =
+    internal const string PageOfKey =
         "coalesce((SELECT id FROM pages WHERE key = $key), (SELECT page_id FROM page_aliases WHERE key = $key AND page_id IS NOT NULL LIMIT 1))";
 
     /// <summary>The id of the page a URL is (any spelling), or null.</summary>
-    private async Task<long?> FindPageIdAsync(string normalized, CancellationToken ct) => (await FindPageRowAsync(normalized, ct))?.Id;
+    internal async Task<long?> FindPageIdAsync(string normalized, CancellationToken ct) => (await FindPageRowAsync(normalized, ct))?.Id;
 
     /// <summary>
     /// The page <paramref name="url"/> (in <see cref="CanonicalUrl"/> form) is, added if new, with <paramref name="url"/> kept as
@@ -47,7 +55,7 @@ public sealed partial class ArchiveStore
     /// <c>&lt;link rel="canonical"&gt;</c>), that page; a page the URL was archived as until now becomes part of it.
     /// A robots.txt is a page of its own origin: its exact URL.
     /// </summary>
-    private async Task<PageRow> GetOrAddPageAsync(string url, string? site, string seenAt, CancellationToken ct, PageKind kind = PageKind.Article,
+    internal async Task<PageRow> GetOrAddPageAsync(string url, string? site, string seenAt, CancellationToken ct, PageKind kind = PageKind.Article,
         string? declared = null)
     {
         var kindName = KindName(kind);
@@ -98,7 +106,7 @@ public sealed partial class ArchiveStore
             // Most stores change neither: no write for them.
             if (site is not null && page.Site is null || string.CompareOrdinal(seenAt, page.FirstSeen) < 0)
                 await ExecuteAsync(
-                    "UPDATE pages SET site = coalesce(site, $site), first_seen = min(first_seen, $at) WHERE id = $id", ct,
+                    "UPDATE pages SET site = coalesce(site, $site), first_seen = CASE WHEN $at < first_seen THEN $at ELSE first_seen END WHERE id = $id", ct,
                     ("$site", site), ("$at", seenAt), ("$id", page.Id));
         }
         if (url != page.Url)
@@ -113,8 +121,9 @@ public sealed partial class ArchiveStore
         await ExecuteAsync(
             """
             INSERT INTO page_aliases (url, key, page_id, first_seen)
-            SELECT $url, $key, CASE WHEN p.key IS $key THEN NULL ELSE p.id END, $at FROM pages p WHERE p.id = $page AND p.url <> $url
-            ON CONFLICT (url) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), page_id = coalesce(excluded.page_id, page_id)
+            SELECT $url, $key, CASE WHEN p.key IS NOT DISTINCT FROM $key THEN NULL ELSE p.id END, $at FROM pages p WHERE p.id = $page AND p.url <> $url
+            ON CONFLICT (url) DO UPDATE SET first_seen = CASE WHEN excluded.first_seen < page_aliases.first_seen THEN excluded.first_seen ELSE page_aliases.first_seen END,
+                page_id = coalesce(excluded.page_id, page_aliases.page_id)
             """, ct, ("$url", url), ("$key", key), ("$page", pageId), ("$at", seenAt));
     }
 
@@ -172,14 +181,7 @@ public sealed partial class ArchiveStore
         {
             (string, object?) D = ("$dup", duplicate.Id);
             // The duplicate's search entry goes, removed with exactly the text it was indexed with.
-            await ExecuteAsync(
-                """
-                INSERT INTO search_index (search_index, rowid, title, text)
-                SELECT 'delete', $dup, t.title, t.text FROM revision_text t
-                WHERE t.revision_id = CASE WHEN EXISTS (SELECT 1 FROM search_queue WHERE page_id = $dup)
-                                           THEN (SELECT indexed_revision_id FROM search_queue WHERE page_id = $dup)
-                                           ELSE (SELECT latest_revision_id FROM pages WHERE id = $dup) END
-                """, ct, D);
+            await search.RemoveEntryAsync(duplicate.Id, ct);
             await ExecuteAsync("DELETE FROM search_queue WHERE page_id = $dup", ct, D);
             await ExecuteAsync("UPDATE pages SET latest_revision_id = NULL WHERE id = $dup", ct, D);
             // Every capture is kept, with the URL it was made from.
@@ -209,11 +211,11 @@ public sealed partial class ArchiveStore
             await ExecuteAsync(
                 """
                 UPDATE page_aliases SET page_id = $keep
-                WHERE page_id IS NULL AND key = (SELECT key FROM pages WHERE id = $dup) AND key IS NOT (SELECT key FROM pages WHERE id = $keep)
+                WHERE page_id IS NULL AND key = (SELECT key FROM pages WHERE id = $dup) AND key IS DISTINCT FROM (SELECT key FROM pages WHERE id = $keep)
                 """, ct, K, D);
             await ExecuteAsync(
                 """
-                UPDATE pages AS k SET first_seen = min(k.first_seen, d.first_seen),
+                UPDATE pages AS k SET first_seen = CASE WHEN d.first_seen < k.first_seen THEN d.first_seen ELSE k.first_seen END,
                     last_checked_at = CASE WHEN d.last_checked_at > coalesce(k.last_checked_at, '') THEN d.last_checked_at ELSE k.last_checked_at END,
                     site = coalesce(k.site, d.site),
                     continuation_of = coalesce(k.continuation_of, d.continuation_of)
@@ -233,11 +235,11 @@ public sealed partial class ArchiveStore
             """, ct, K);
         var merged = await ReadPageAsync(Command(PageSelect + " WHERE id = $keep", K), ct)
             ?? throw new ArchiveException(ArchiveFailure.Corrupt, $"page {keep.Id} vanished while merging");
-        await RefreshLatestAsync(merged, null, ct);
+        await revisions.RefreshLatestAsync(merged, null, ct);
     }
 
     /// <summary>On a writer's open: the pages keyed again when the host groups differ from those they were keyed by.</summary>
-    private async Task ApplyIdentityIfChangedAsync(CancellationToken cancellationToken)
+    internal async Task ApplyIdentityIfChangedAsync(CancellationToken cancellationToken)
     {
         if (await ScalarAsync<string?>("SELECT hosts FROM page_identity WHERE id = 1", cancellationToken) == Identity.Description)
             return;
@@ -251,7 +253,7 @@ public sealed partial class ArchiveStore
                 return 0;
             }, cancellationToken);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        catch (DbException e) when (Database.Engine.IsBusy(e))
         {
             // Another writer is at work: the pages stay keyed as they are until a writer opens the archive alone.
         }
@@ -263,7 +265,7 @@ public sealed partial class ArchiveStore
     /// The page kept is the oldest (its id stays valid); its URL the oldest canonical spelling among them. The frontier
     /// keeps one row per page. Inside the caller's transaction.
     /// </summary>
-    private async Task ApplyIdentityInTransactionAsync(CancellationToken ct)
+    internal async Task ApplyIdentityInTransactionAsync(CancellationToken ct)
     {
         var pages = new List<PageRow>();
         var select = Command(PageSelect + " ORDER BY id");
@@ -378,9 +380,10 @@ public sealed partial class ArchiveStore
             {
                 await ExecuteAsync(
                     """
-                    UPDATE frontier AS k SET discovered_at = min(k.discovered_at, o.discovered_at),
+                    UPDATE frontier AS k SET discovered_at = CASE WHEN o.discovered_at < k.discovered_at THEN o.discovered_at ELSE k.discovered_at END,
                         next_check_at = CASE WHEN o.next_check_at < coalesce(k.next_check_at, '9999') THEN o.next_check_at ELSE k.next_check_at END,
-                        attempts = max(k.attempts, o.attempts), pass = max(k.pass, o.pass)
+                        attempts = CASE WHEN o.attempts > k.attempts THEN o.attempts ELSE k.attempts END,
+                        pass = CASE WHEN o.pass > k.pass THEN o.pass ELSE k.pass END
                     FROM frontier o WHERE k.url = $keep AND o.url = $other
                     """, ct, ("$keep", keep.Url), ("$other", other.Url));
                 await ExecuteAsync("DELETE FROM frontier WHERE url = $other", ct, ("$other", other.Url));
@@ -390,16 +393,20 @@ public sealed partial class ArchiveStore
     }
 
     /// <summary>A spelling the crawl met for a page it knows under another: an alias (by key) for when the page is archived.</summary>
-    private Task AddFrontierAliasAsync(string url, string seenAt, CancellationToken ct) =>
+    internal Task AddFrontierAliasAsync(string url, string seenAt, CancellationToken ct) =>
         ExecuteAsync(
             """
             INSERT INTO page_aliases (url, key, page_id, first_seen) SELECT $url, $key, NULL, $at WHERE NOT EXISTS (SELECT 1 FROM pages WHERE url = $url)
-            ON CONFLICT (url) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen)
+            ON CONFLICT (url) DO UPDATE SET first_seen = CASE WHEN excluded.first_seen < page_aliases.first_seen THEN excluded.first_seen ELSE page_aliases.first_seen END
             """, ct, ("$url", url), ("$key", Identity.Key(url)), ("$at", seenAt));
 
-    /// <summary>The spellings of a URL as a JSON array, for <c>IN (SELECT value FROM json_each($spellings))</c>.</summary>
-    private string SpellingsJson(string normalized) =>
-        JsonSerializer.Serialize(Identity.Spellings(normalized), ScraperJsonContext.Default.IReadOnlyListString);
+    /// <summary>The spellings of a URL as an SQL list of parameters, <c>($spelling0, $spelling1, …)</c>, for <c>url IN …</c>.</summary>
+    internal (string List, (string Name, object? Value)[] Parameters) SpellingsIn(string normalized)
+    {
+        var spellings = Identity.Spellings(normalized);
+        var parameters = spellings.Select((spelling, i) => ($"$spelling{i}", (object?)spelling)).ToArray();
+        return ("(" + string.Join(", ", parameters.Select(p => p.Item1)) + ")", parameters);
+    }
 
     private static string KindName(PageKind kind) => kind switch { PageKind.List => "list", PageKind.Robots => "robots", _ => "article" };
 }
@@ -407,3 +414,17 @@ public sealed partial class ArchiveStore
 /// <summary>Another URL of a page: where it was also fetched, imported or linked.</summary>
 /// <param name="Captures">How many of the page's captures were made from this URL.</param>
 public sealed record PageAlias(string Url, DateTimeOffset FirstSeen, int Captures);
+
+/// <summary>What the store knows of a page row at the start of a write (read once, not again per statement).</summary>
+/// <param name="Added">Inserted by this transaction: it has no captures or revisions yet.</param>
+internal sealed record PageRow(long Id, bool Added, long? ContinuationOf, long? LatestRevisionId, string? LastChangedAt, string? LastCheckedAt)
+{
+    public string? Site { get; init; }
+    /// <summary>'article', 'list' or 'robots' (see <see cref="PageKind"/>).</summary>
+    public string Kind { get; init; } = "article";
+    public required string FirstSeen { get; init; }
+    /// <summary>The page's canonical URL.</summary>
+    public required string Url { get; init; }
+    /// <summary>What makes it one page (see <see cref="PageIdentity.Key(string)"/>); null for robots.txt pages.</summary>
+    public string? Key { get; init; }
+}

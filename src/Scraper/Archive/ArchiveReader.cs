@@ -1,12 +1,17 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Scraper.Extraction;
 
 namespace Scraper.Archive;
 
-public sealed partial class ArchiveStore
+/// <summary>Reading the archive: pages, articles and their history, captures and bodies, validators, statistics.</summary>
+public sealed class ArchiveReader : ArchiveRole
 {
+    private readonly PageRows pages;
+
+    internal ArchiveReader(ArchiveDatabase database, PageRows pages) : base(database) => this.pages = pages;
+
     /// <summary>
     /// Finds a page by its id (digits) or by any URL of it (see <see cref="PageIdentity"/>): either scheme, any host of its
     /// group, an alias. A robots.txt is found by its exact URL.
@@ -20,7 +25,7 @@ public sealed partial class ArchiveStore
         if (!CanonicalUrl.TryNormalize(urlOrId, out var url))
             return null;
         return await GuardAsync(async () =>
-            await FindPageIdAsync(url, cancellationToken) is { } pageId
+            await pages.FindPageIdAsync(url, cancellationToken) is { } pageId
                 ? await FindPageWhereAsync("p.id = $key", pageId, cancellationToken)
                 : await FindPageWhereAsync("p.url = $key", url, cancellationToken));
     }
@@ -80,7 +85,7 @@ public sealed partial class ArchiveStore
 
     private async IAsyncEnumerable<ArchivedPage> ListPagesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (selected, parameters) = SelectedPages(filter);
+        var (selected, parameters) = PageFilterSql.SelectedPages(filter);
         await using var command = NewCommand(
             $"""
             SELECT p.id, p.url, p.site, r.title, r.published, r.extractor,
@@ -107,179 +112,13 @@ public sealed partial class ArchiveStore
 
     private async IAsyncEnumerable<ArchivedArticle> ReadArticlesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (selected, parameters) = SelectedPages(filter);
+        var (selected, parameters) = PageFilterSql.SelectedPages(filter);
         await using var command = NewCommand(
-            ArticleSelect + $" WHERE {SelectedRevisions(filter)} AND {selected} ORDER BY p.id, r.number", parameters);
+            ArticleSelect + $" WHERE {PageFilterSql.SelectedRevisions(filter)} AND {selected} ORDER BY p.id, r.number", parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             yield return await ReadArticleAsync(reader, cancellationToken);
     }
-
-    /// <summary>
-    /// Full-text search (FTS5 query syntax) over the title and text of each page's current revision, best first.
-    /// A query FTS5 accepts keeps its meaning (AND, OR, NOT, "phrases", prefix*, NEAR, title: filters); one it rejects
-    /// (<c>Wuxi's</c>, <c>1.49</c>, <c>R&amp;D</c>, <c>"unbalanced</c>, <c>Video: metro</c>) is searched again as plain
-    /// words (<see cref="AsPlainWords"/>), so plain text always searches. The query is bound as a parameter, never
-    /// spliced into SQL; only a query rejected in both forms is <see cref="ArchiveFailure.InvalidQuery"/>.
-    /// </summary>
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(
-        string query, int limit = 20, string? site = null, string highlightStart = "**", string highlightEnd = "**",
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        if (string.IsNullOrWhiteSpace(query))
-            throw new ArchiveException(ArchiveFailure.InvalidQuery, "the search query is empty");
-        if (Access == ArchiveAccess.ReadWrite && searchQueued > 0)
-            await UpdateSearchIndexAsync(cancellationToken);
-        try
-        {
-            try
-            {
-                return await MatchAsync(query, limit, site, highlightStart, highlightEnd, cancellationToken);
-            }
-            // SQLITE_ERROR from a MATCH is FTS5 refusing the query: "fts5: syntax error near …", "unterminated string",
-            // "no such column: …" (a word followed by a colon reads as a column filter).
-            catch (SqliteException rejected) when (rejected.SqliteErrorCode == 1)
-            {
-                try
-                {
-                    return await MatchAsync(AsPlainWords(query), limit, site, highlightStart, highlightEnd, cancellationToken);
-                }
-                catch (SqliteException e) when (e.SqliteErrorCode == 1)
-                {
-                    // The error worth showing is the one about the query as the user wrote it.
-                    throw InvalidQuery(rejected);
-                }
-            }
-        }
-        catch (SqliteException e)
-        {
-            throw ArchiveException.From(e, displayPath);
-        }
-    }
-
-    private static ArchiveException InvalidQuery(SqliteException e)
-    {
-        var reason = e.Message.Replace("SQLite Error 1: ", "").Trim('\'', '.', ' ');
-        return new ArchiveException(ArchiveFailure.InvalidQuery,
-            $"invalid search query ({reason}); put words in double quotes to search for them literally", e);
-    }
-
-    private async Task<IReadOnlyList<SearchHit>> MatchAsync(
-        string query, int limit, string? site, string highlightStart, string highlightEnd, CancellationToken cancellationToken)
-    {
-        var ranked = await RankAsync(query, limit, site, cancellationToken);
-
-        // Snippets read and tokenize an article's whole text, so they are made for the hits shown and no others.
-        var details = Command(
-            """
-            SELECT p.url, s.title, snippet(search_index, -1, $open, $close, '…', 16)
-            FROM search_index s JOIN pages p ON p.id = s.rowid
-            WHERE search_index MATCH $query AND s.rowid = $id
-            """,
-            ("$query", query), ("$open", highlightStart), ("$close", highlightEnd), ("$id", 0L));
-        var hits = new List<SearchHit>(ranked.Count);
-        foreach (var (pageId, score) in ranked)
-        {
-            details.Parameters["$id"].Value = pageId;
-            await using var reader = await details.ExecuteReaderAsync(cancellationToken);
-            // A page a writer took out of the index since the ranking is left out.
-            if (await reader.ReadAsync(cancellationToken))
-                hits.Add(new SearchHit(pageId, reader.GetString(0), NullIfEmpty(reader.GetString(1)), reader.GetString(2), score));
-        }
-        return hits;
-    }
-
-    /// <summary>
-    /// The best <paramref name="limit"/> matches, best first. Scoring every match is nearly all the time of a query
-    /// that matches much of a large archive, so the pages are split into id ranges scored at once on separate
-    /// connections; bm25 takes its statistics (document count, average length, each term's document frequency) from
-    /// the whole index whatever the range, so the merged ranges rank exactly as one query would.
-    /// </summary>
-    private async Task<List<(long PageId, double Score)>> RankAsync(string query, int limit, string? site, CancellationToken cancellationToken)
-    {
-        var maxPageId = await ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM pages", cancellationToken);
-        var partitions = (int)Math.Clamp((maxPageId + options.PagesPerSearchPartition - 1) / Math.Max(1, options.PagesPerSearchPartition),
-            1, options.EffectiveSearchParallelism);
-        if (partitions == 1)
-            return await RankRangeAsync(connection, transaction, query, limit, site, long.MinValue, long.MaxValue, cancellationToken);
-
-        var readers = SearchConnections(partitions - 1);
-        var width = (maxPageId + partitions) / partitions;
-        var ranges = Enumerable.Range(0, partitions)
-            .Select(i => (From: i == 0 ? long.MinValue : i * width, To: i == partitions - 1 ? long.MaxValue : (i + 1) * width))
-            .ToArray();
-        // Microsoft.Data.Sqlite runs statements synchronously, so each range needs a thread of its own. WhenAll waits for
-        // every range, failed or not, so no connection is left busy behind the caller's back.
-        var results = await Task.WhenAll(ranges.Select((range, i) => Task.Run(
-            () => RankRangeAsync(i == 0 ? connection : readers[i - 1], i == 0 ? transaction : null, query, limit, site, range.From, range.To, cancellationToken),
-            CancellationToken.None)));
-        var merged = results.SelectMany(ranked => ranked);
-        return merged.OrderBy(hit => hit.Score).ThenBy(hit => hit.PageId).Take(limit).ToList();
-    }
-
-    /// <summary>
-    /// The best matches among pages with ids in [<paramref name="from"/>, <paramref name="to"/>). ORDER BY over bm25()
-    /// lets SQLite keep only the best $limit rows as it scores them (FTS5's own "ORDER BY rank" sorts every match before
-    /// LIMIT applies). The weights are the 'rank' setting of archive-schema.sql: title 4, text 1.
-    /// </summary>
-    private static async Task<List<(long PageId, double Score)>> RankRangeAsync(SqliteConnection on, SqliteTransaction? inTransaction,
-        string query, int limit, string? site, long from, long to, CancellationToken cancellationToken)
-    {
-        await using var command = on.CreateCommand();
-        command.Transaction = inTransaction;
-        command.CommandText = site is null
-            ? """
-              SELECT rowid, bm25(search_index, 4.0, 1.0) AS score FROM search_index
-              WHERE search_index MATCH $query AND rowid >= $from AND rowid < $to
-              ORDER BY score, rowid LIMIT $limit
-              """
-            : """
-              SELECT s.rowid, bm25(search_index, 4.0, 1.0) AS score FROM search_index s JOIN pages p ON p.id = s.rowid
-              WHERE search_index MATCH $query AND s.rowid >= $from AND s.rowid < $to AND p.site = $site
-              ORDER BY score, s.rowid LIMIT $limit
-              """;
-        command.Parameters.AddWithValue("$query", query);
-        command.Parameters.AddWithValue("$from", from);
-        command.Parameters.AddWithValue("$to", to);
-        command.Parameters.AddWithValue("$limit", limit);
-        if (site is not null) command.Parameters.AddWithValue("$site", site);
-        var ranked = new List<(long PageId, double Score)>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            ranked.Add((reader.GetInt64(0), reader.GetDouble(1)));
-        return ranked;
-    }
-
-    /// <summary>The first <paramref name="count"/> extra search connections: read-only, opened as the store's own was.</summary>
-    private List<SqliteConnection> SearchConnections(int count)
-    {
-        while (searchConnections.Count < count)
-        {
-            var reader = new SqliteConnection(new SqliteConnectionStringBuilder(connection.ConnectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString());
-            try
-            {
-                reader.Open();
-                using var setup = reader.CreateCommand();
-                setup.CommandText = $"PRAGMA query_only = ON; PRAGMA busy_timeout = {(int)(options.BusyTimeout ?? ArchiveOptions.DefaultBusyTimeout).TotalMilliseconds}";
-                setup.ExecuteNonQuery();
-            }
-            catch
-            {
-                reader.Dispose();
-                throw;
-            }
-            searchConnections.Add(reader);
-        }
-        return searchConnections;
-    }
-
-    /// <summary>
-    /// The query as plain text for FTS5: each whitespace-separated word an FTS5 string (double quotes doubled inside),
-    /// so <c>Wuxi's GDP</c> becomes <c>"Wuxi's" "GDP"</c>: every word must match, each word's own tokens as a phrase.
-    /// </summary>
-    internal static string AsPlainWords(string query) =>
-        string.Join(' ', query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(word => "\"" + word.Replace("\"", "\"\"") + "\""));
 
     public async Task<ArchiveStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
@@ -298,9 +137,9 @@ public sealed partial class ArchiveStore
             var first = await ScalarAsync<string?>("SELECT min(captured_at) FROM captures", cancellationToken);
             var last = await ScalarAsync<string?>("SELECT max(captured_at) FROM captures", cancellationToken);
             return new ArchiveStats(
-                Path,
-                new FileInfo(Path).Length,
-                (int)await Count("PRAGMA user_version"),
+                Database.Path,
+                Database.Engine.SizeInBytes(Database),
+                (int)await Database.Engine.ReadSchemaVersionAsync(Database, cancellationToken),
                 Pages: await Count("SELECT count(*) FROM pages"),
                 ArticlePages: await Count("SELECT count(*) FROM pages WHERE latest_revision_id IS NOT NULL"),
                 ContinuationPages: await Count("SELECT count(*) FROM pages WHERE continuation_of IS NOT NULL"),
@@ -385,7 +224,7 @@ public sealed partial class ArchiveStore
         var canonical = CanonicalUrl.Normalize(url);
         return await GuardAsync(async () =>
         {
-            if (await FindPageIdAsync(canonical, cancellationToken) is not { } pageId)
+            if (await pages.FindPageIdAsync(canonical, cancellationToken) is not { } pageId)
                 return ((byte[], string?)?)null;
             var command = Command(
                 """
@@ -406,7 +245,7 @@ public sealed partial class ArchiveStore
         var canonical = CanonicalUrl.Normalize(url);
         return await GuardAsync(async () =>
         {
-            if (await FindPageIdAsync(canonical, cancellationToken) is not { } pageId)
+            if (await pages.FindPageIdAsync(canonical, cancellationToken) is not { } pageId)
                 return null;
             var command = Command(
                 """
@@ -432,7 +271,7 @@ public sealed partial class ArchiveStore
         return await GuardAsync(async () =>
         {
             var siblings = new List<(Uri, ConditionalGetValidators)>();
-            if (await FindPageIdAsync(canonical, cancellationToken) is not { } firstId)
+            if (await pages.FindPageIdAsync(canonical, cancellationToken) is not { } firstId)
                 return siblings;
             var command = Command(
                 """
@@ -448,7 +287,7 @@ public sealed partial class ArchiveStore
         });
     }
 
-    private async Task<byte[]?> LoadBodyWhereAsync(string condition, object key, CancellationToken cancellationToken)
+    internal async Task<byte[]?> LoadBodyWhereAsync(string condition, object key, CancellationToken cancellationToken)
     {
         var command = Command(
             $"SELECT b.compression, b.data, b.size FROM captures c JOIN bodies b ON b.sha256 = c.body_sha256 WHERE {condition}",
@@ -470,7 +309,7 @@ public sealed partial class ArchiveStore
         FROM pages p JOIN revisions r ON r.page_id = p.id
         """;
 
-    private async Task<ArchivedArticle> ReadArticleAsync(SqliteDataReader reader, CancellationToken cancellationToken)
+    private async Task<ArchivedArticle> ReadArticleAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         var revisionId = reader.GetInt64(7);
         var figures = new List<Figure>();
@@ -527,26 +366,6 @@ public sealed partial class ArchiveStore
             LastCapturedAt = ParseTimeOrNull(reader, 24),
             Aliases = aliases,
         };
-    }
-
-    private async IAsyncEnumerable<T> Guarded<T>(IAsyncEnumerable<T> source, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var items = source.GetAsyncEnumerator(cancellationToken);
-        while (true)
-        {
-            T item;
-            try
-            {
-                if (!await items.MoveNextAsync())
-                    yield break;
-                item = items.Current;
-            }
-            catch (SqliteException e)
-            {
-                throw ArchiveException.From(e, displayPath);
-            }
-            yield return item;
-        }
     }
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;

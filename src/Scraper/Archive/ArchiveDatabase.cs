@@ -1,0 +1,294 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace Scraper.Archive;
+
+/// <summary>
+/// The one connection every part of an open archive works through: commands prepared once and reused, the transaction
+/// in flight (<see cref="ArchiveTransaction"/>), and the engine's errors turned into <see cref="ArchiveException"/>.
+/// The roles of the store (<see cref="ArchiveRole"/>) share it. Plain ADO.NET: what belongs to one database engine
+/// (opening, schema, durability, error codes, full-text search) is its <see cref="ArchiveEngine"/>, in the engine's
+/// folder (Sqlite/). Not thread-safe: one pipeline stage owns it.
+/// </summary>
+internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
+{
+    private readonly DbConnection connection;
+    private readonly Dictionary<string, DbCommand> commands = new(StringComparer.Ordinal);
+    private ArchiveTransaction? transaction;
+
+    public ArchiveDatabase(ArchiveEngine engine, DbConnection connection, string path, string displayPath, ArchiveAccess access, ArchiveOptions options)
+    {
+        Engine = engine;
+        this.connection = connection;
+        Path = path;
+        DisplayPath = displayPath;
+        Access = access;
+        Options = options;
+        Clock = options.Clock ?? TimeProvider.System;
+        Identity = options.Identity ?? PageIdentity.Default;
+    }
+
+    public ArchiveEngine Engine { get; }
+
+    public DbConnection Connection => connection;
+
+    /// <summary>The archive file's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>The archive as the user named it, for messages.</summary>
+    public string DisplayPath { get; }
+
+    public ArchiveAccess Access { get; }
+
+    public ArchiveOptions Options { get; }
+
+    public TimeProvider Clock { get; }
+
+    public PageIdentity Identity { get; }
+
+    /// <summary>The transaction in flight, if any.</summary>
+    public ArchiveTransaction? Transaction => transaction;
+
+    /// <summary>
+    /// The command for <paramref name="sql"/>, prepared once per store and reused: preparing costs more than running
+    /// most of these statements. Not to be disposed by the caller, nor used again while its reader is open.
+    /// </summary>
+    public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            commands[sql] = command;
+        }
+        command.Transaction = transaction?.Transaction;
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+            AddParameter(command, name, value);
+        return command;
+    }
+
+    /// <summary>A command of its own, for readers that stay open while the caller uses the store (streams); dispose it.</summary>
+    public DbCommand NewCommand(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction?.Transaction;
+        foreach (var (name, value) in parameters)
+            AddParameter(command, name, value);
+        return command;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    /// <returns>The number of rows changed.</returns>
+    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await Command(sql, parameters).ExecuteNonQueryAsync(cancellationToken);
+
+    public async Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var command = Command(sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction: all of it is stored, or none of it. The work gets the transaction
+    /// as an object, to hand to other roles' writes that must commit with it (the crawler's frontier row and run counts).
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<ArchiveTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (transaction is not null)
+            throw new InvalidOperationException("a transaction is already in flight on this archive");
+        // SQLite's transactions begin IMMEDIATE: the write lock is taken up front, so a busy archive fails before any
+        // work instead of at commit.
+        var begun = await connection.BeginTransactionAsync(cancellationToken);
+        transaction = new ArchiveTransaction(begun, cancellationToken);
+        try
+        {
+            var result = await work(transaction);
+            await begun.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch
+        {
+            // The engine may already have rolled back (SQLITE_FULL); a second rollback must not hide the first error.
+            try { await begun.RollbackAsync(CancellationToken.None); }
+            catch (DbException) { }
+            catch (InvalidOperationException) { }
+            throw;
+        }
+        finally
+        {
+            transaction.Ended = true;
+            transaction = null;
+            await begun.DisposeAsync();
+        }
+    }
+
+    /// <summary>The same, for work that needs only the cancellation token.</summary>
+    public Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        InTransactionAsync(tx => work(tx.CancellationToken), cancellationToken);
+
+    /// <summary>Throws unless <paramref name="given"/> is this archive's transaction in flight.</summary>
+    public void EnsureCurrent(ArchiveTransaction given)
+    {
+        ArgumentNullException.ThrowIfNull(given);
+        if (!ReferenceEquals(given, transaction) || given.Ended)
+            throw new InvalidOperationException("the transaction given is not the one in flight on this archive");
+    }
+
+    public async Task<T> GuardAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (DbException e)
+        {
+            throw Engine.Translate(e, DisplayPath);
+        }
+    }
+
+    /// <summary>A stream whose database errors come out as <see cref="ArchiveException"/>.</summary>
+    public async IAsyncEnumerable<T> Guarded<T>(IAsyncEnumerable<T> source, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var items = source.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            T item;
+            try
+            {
+                if (!await items.MoveNextAsync())
+                    yield break;
+                item = items.Current;
+            }
+            catch (DbException e)
+            {
+                throw Engine.Translate(e, DisplayPath);
+            }
+            yield return item;
+        }
+    }
+
+    public void EnsureWritable()
+    {
+        if (Access != ArchiveAccess.ReadWrite)
+            throw new InvalidOperationException("the archive was opened read-only");
+    }
+
+    public string Now() => ArchiveTime.Format(Clock.GetUtcNow());
+
+    /// <summary>Makes every committed write durable against a power cut (see <see cref="ArchiveStore.MakeDurable"/>).</summary>
+    public void MakeDurable() => Engine.MakeDurable(this);
+
+    public void Dispose()
+    {
+        foreach (var command in commands.Values)
+            command.Dispose();
+        commands.Clear();
+        connection.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in commands.Values)
+            await command.DisposeAsync();
+        commands.Clear();
+        await connection.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// A write in flight: what a role's write hands to another role's that must commit with it (a page's store and the
+/// crawler's frontier row and run counts). Valid only inside the work it was given to.
+/// </summary>
+public sealed class ArchiveTransaction
+{
+    internal ArchiveTransaction(DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        Transaction = transaction;
+        CancellationToken = cancellationToken;
+    }
+
+    internal DbTransaction Transaction { get; }
+
+    internal bool Ended { get; set; }
+
+    /// <summary>The cancellation of the work the transaction belongs to.</summary>
+    public CancellationToken CancellationToken { get; }
+}
+
+/// <summary>Archive times: UTC, millisecond ISO 8601 text, which sorts as it reads.</summary>
+internal static class ArchiveTime
+{
+    public static string Format(DateTimeOffset time) =>
+        time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset Parse(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}
+
+/// <summary>
+/// One role of the archive (pages, captures, revisions, search, runs, images, sections, reads) over the shared
+/// <see cref="ArchiveDatabase"/>: the plumbing every role uses, named as the roles' SQL reads best.
+/// </summary>
+public abstract class ArchiveRole
+{
+    private protected ArchiveRole(ArchiveDatabase database) => Database = database;
+
+    private protected ArchiveDatabase Database { get; }
+
+    /// <summary>Which URLs are one page of this archive.</summary>
+    public PageIdentity Identity => Database.Identity;
+
+    public ArchiveAccess Access => Database.Access;
+
+    private protected TimeProvider Clock => Database.Clock;
+
+    private protected string DisplayPath => Database.DisplayPath;
+
+    private protected ArchiveOptions Options => Database.Options;
+
+    private protected DbCommand Command(string sql, params (string Name, object? Value)[] parameters) => Database.Command(sql, parameters);
+
+    private protected DbCommand NewCommand(string sql, params (string Name, object? Value)[] parameters) => Database.NewCommand(sql, parameters);
+
+    private protected Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        Database.ExecuteAsync(sql, cancellationToken, parameters);
+
+    private protected Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        Database.ScalarAsync<T>(sql, cancellationToken, parameters);
+
+    private protected Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        Database.InTransactionAsync(work, cancellationToken);
+
+    private protected Task<T> InTransactionAsync<T>(Func<ArchiveTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        Database.InTransactionAsync(work, cancellationToken);
+
+    private protected Task<T> GuardAsync<T>(Func<Task<T>> work) => Database.GuardAsync(work);
+
+    private protected IAsyncEnumerable<T> Guarded<T>(IAsyncEnumerable<T> source, CancellationToken cancellationToken) =>
+        Database.Guarded(source, cancellationToken);
+
+    private protected void EnsureWritable() => Database.EnsureWritable();
+
+    private protected string Now() => Database.Now();
+
+    private protected static string FormatTime(DateTimeOffset time) => ArchiveTime.Format(time);
+
+    private protected static DateTimeOffset ParseTime(string text) => ArchiveTime.Parse(text);
+
+    private protected static DateTimeOffset? ParseTimeOrNull(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : ArchiveTime.Parse(reader.GetString(ordinal));
+
+    private protected static string? StringOrNull(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

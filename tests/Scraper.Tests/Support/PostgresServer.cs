@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+
+namespace Scraper.Tests.Support;
+
+/// <summary>
+/// A throwaway PostgreSQL server for a test: <c>initdb</c> in a temporary folder (C locale, UTF-8, trust on 127.0.0.1),
+/// started with <c>pg_ctl</c> on a free port of 127.0.0.1 (its Unix socket in the same folder), stopped and removed on
+/// dispose. PostgreSQL refuses to run as root, so where the tests run as root (these machines, CI) the server runs as
+/// nobody through <c>setpriv</c>, as <see cref="UnprivilegedCli"/> does; the client (<c>psql</c>) runs as the test.
+/// The binaries come from <c>SCRAPER_PG_BIN</c>, else PATH, else Debian's <c>/usr/lib/postgresql/N/bin</c> (newest).
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class PostgresServer : IAsyncDisposable
+{
+    public const string User = "scraper";
+    public const string Install = "apt-get install postgresql, or set SCRAPER_PG_BIN to the folder of initdb and pg_ctl";
+
+    private readonly TempFolder folder;
+    private readonly string bin;
+    private readonly bool asNobody;
+
+    private PostgresServer(TempFolder folder, string bin, bool asNobody, int port)
+    {
+        this.folder = folder;
+        this.bin = bin;
+        this.asNobody = asNobody;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    private string DataFolder => folder.File("data");
+
+    /// <summary>The folder holding initdb, pg_ctl and psql together, or null where PostgreSQL is not installed.</summary>
+    public static string? BinFolder { get; } = FindBinFolder();
+
+    private static string? FindBinFolder()
+    {
+        static bool Has(string? dir) => dir is not null && new[] { "initdb", "pg_ctl", "psql" }.All(p => File.Exists(Path.Combine(dir, p)));
+        var configured = Environment.GetEnvironmentVariable("SCRAPER_PG_BIN");
+        if (!string.IsNullOrEmpty(configured))
+            return Has(configured) ? configured : null;
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(Has);
+        if (onPath is not null)
+            return onPath;
+        const string debian = "/usr/lib/postgresql";
+        return Directory.Exists(debian)
+            ? Directory.GetDirectories(debian).Select(d => Path.Combine(d, "bin")).Where(Has)
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0).FirstOrDefault()
+            : null;
+    }
+
+    /// <summary>Starts a server; fails the test (with the server's log) if it cannot.</summary>
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var bin = BinFolder ?? throw new InvalidOperationException("PostgreSQL is not installed: " + Install);
+        var folder = new TempFolder();
+        var asNobody = UnprivilegedCli.RunningAsRoot;
+        try
+        {
+            File.SetUnixFileMode(folder.Path, UnprivilegedCli.OpenToAll);
+            if (asNobody)
+                await RunAsync("/bin/chown", [$"{UnprivilegedCli.Nobody}:{UnprivilegedCli.Nobody}", folder.Path], asNobody: false);
+            var port = FreePort();
+            var server = new PostgresServer(folder, bin, asNobody, port);
+            await RunAsync(Path.Combine(bin, "initdb"), ["-D", server.DataFolder, "-U", User, "--auth=trust", "--locale=C", "-E", "UTF8", "--no-sync"], asNobody);
+            await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", server.DataFolder, "-l", folder.File("server.log"), "-w", "-t", "120",
+                "-o", $"-p {port} -c listen_addresses=127.0.0.1 -k {folder.Path} -c fsync=off", "start"], asNobody);
+            return server;
+        }
+        catch (Exception e)
+        {
+            var log = File.Exists(folder.File("server.log")) ? await File.ReadAllTextAsync(folder.File("server.log")) : "";
+            folder.Dispose();
+            throw new InvalidOperationException($"could not start a PostgreSQL server from {bin}: {e.Message}\n{log}", e);
+        }
+    }
+
+    /// <summary>Creates a database of its own for a test.</summary>
+    public async Task CreateDatabaseAsync(string name) =>
+        await PsqlAsync("postgres", ["-c", $"CREATE DATABASE \"{name}\""]);
+
+    /// <summary>Runs psql against <paramref name="database"/>, stopping at the first error; returns its output (unaligned, tuples only).</summary>
+    public async Task<string> PsqlAsync(string database, IReadOnlyList<string> arguments) =>
+        await RunAsync(Path.Combine(bin, "psql"),
+            ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", User, "-d", database,
+                "-v", "ON_ERROR_STOP=1", "-X", "-q", "-A", "-t", .. arguments], asNobody: false);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataFolder, "-m", "immediate", "-w", "stop"], asNobody);
+        }
+        catch (InvalidOperationException)
+        {
+            // Not running (never started, or already stopped): nothing to stop.
+        }
+        folder.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<string> RunAsync(string program, IReadOnlyList<string> arguments, bool asNobody)
+    {
+        var start = new ProcessStartInfo(asNobody ? UnprivilegedCli.Setpriv : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asNobody)
+        {
+            foreach (var argument in new[] { $"--reuid={UnprivilegedCli.Nobody}", $"--regid={UnprivilegedCli.Nobody}", "--clear-groups", program })
+                start.ArgumentList.Add(argument);
+        }
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
+        var result = await CliRunner.FinishAsync(process, TimeSpan.FromMinutes(3));
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"{Path.GetFileName(program)} exited with {result.ExitCode}: {result.Error.Trim()}");
+        return result.Out;
+    }
+}
+
+/// <summary>
+/// A fact that needs PostgreSQL's server binaries (see <see cref="PostgresServer"/>): skipped where they are absent,
+/// saying so, except under CI, which installs them (.ci/run): there it runs and fails without them.
+/// </summary>
+public sealed class RequiresPostgresFactAttribute : FactAttribute
+{
+    public RequiresPostgresFactAttribute()
+    {
+        Skip = OperatingSystem.IsWindows()
+            ? "PostgreSQL tests run on Linux"
+            : MachineFiles.SkipReason("PostgreSQL (initdb, pg_ctl)", PostgresServer.BinFolder is not null, failInCi: true,
+                Environment.GetEnvironmentVariable("CI"), PostgresServer.Install);
+    }
+}
