@@ -36,7 +36,10 @@ public sealed class RecordingClock : FakeTimeProvider
     {
         get
         {
-            lock (_gate) return _timers.ToArray();
+            lock (_gate)
+            {
+                return _timers.ToArray();
+            }
         }
     }
 
