@@ -182,7 +182,7 @@ public sealed class DownloaderFaultTests
     public async Task Cancelling_the_caller_throws_instead_of_recording_a_timeout()
     {
         await using var site = await StartSiteAsync();
-        site.On(ArticlePath, LoopbackResponse.Slow(TimeSpan.FromSeconds(10)));
+        site.On(ArticlePath, LoopbackResponse.Slow(TimeSpan.FromMinutes(10)));
         using var source = new HttpPageSource();
         var downloader = new Downloader(source, FastOptions());
         using var cancel = new CancellationTokenSource();
