@@ -20,18 +20,21 @@ internal sealed class CrawlDisplay : IProgress<CrawlEvent>, IDisposable
     private readonly bool _live;
     private readonly StreamWriter? _logFile;
     private readonly TimeProvider _clock;
+    private readonly IAnsiConsole? _console;
     private readonly Lock _gate = new();
     private readonly Queue<string> _latestErrors = new();
     private CrawlEvent? _latest;
 
     /// <param name="live">stderr is a terminal: draw the live display instead of log lines.</param>
+    /// <param name="console">Where the live display is drawn; null for a console on <paramref name="error"/>.</param>
     /// <exception cref="IOException">The log file cannot be opened for appending.</exception>
-    public CrawlDisplay(TextWriter error, bool quiet, bool live, string? logFile, TimeProvider? clock = null)
+    public CrawlDisplay(TextWriter error, bool quiet, bool live, string? logFile, TimeProvider? clock = null, IAnsiConsole? console = null)
     {
         _error = error;
         _quiet = quiet;
         _live = live && !quiet;
         _clock = clock ?? TimeProvider.System;
+        _console = console;
         if (logFile is not null)
             _logFile = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
     }
@@ -77,7 +80,7 @@ internal sealed class CrawlDisplay : IProgress<CrawlEvent>, IDisposable
     public async Task<T> RunAsync<T>(Func<Task<T>> crawl)
     {
         if (!_live) return await crawl();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        var console = _console ?? AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(_error),
             Ansi = AnsiSupport.Detect,

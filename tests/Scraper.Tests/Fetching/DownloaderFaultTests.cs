@@ -116,39 +116,73 @@ public sealed class DownloaderFaultTests
     [Fact]
     public async Task A_slow_response_times_out_and_the_retry_succeeds()
     {
+        var clock = new RecordingClock();
         await using var site = await StartSiteAsync();
-        site.On(ArticlePath, LoopbackResponse.Slow(TimeSpan.FromSeconds(5)), LoopbackResponse.FromFolder);
+        site.On(ArticlePath, LoopbackResponse.Slow(TimeSpan.FromMinutes(10)), LoopbackResponse.FromFolder);
         using var source = new HttpPageSource();
-        var downloader = new Downloader(source, FastOptions(attemptTimeout: TimeSpan.FromMilliseconds(300)));
+        var downloader = new Downloader(source, FastOptions(attemptTimeout: TimeSpan.FromMilliseconds(300)), clock);
 
-        var result = await downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), CancellationToken.None);
+        var fetch = downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), CancellationToken.None);
+        // The server holds the request: 300 ms later on the downloader's clock the attempt gives up.
+        await WaitForRequestsAsync(site, ArticlePath, 1, fetch);
+        clock.Advance(TimeSpan.FromMilliseconds(300));
+        var backoff = await clock.NextTimerAsync(due => due <= TimeSpan.FromMilliseconds(50), fetch);
+        Assert.True(backoff is not null, "no backoff before the retry");
+        clock.Advance(backoff.Due);
 
+        var result = await fetch.WaitAsync(RecordingClock.Patience);
         Assert.True(result.IsSuccess, result.ErrorMessage);
         Assert.Equal(2, result.Attempts);
-        Assert.True(result.Elapsed < TimeSpan.FromSeconds(4), $"took {result.Elapsed}");
+        Assert.Equal(TimeSpan.FromMilliseconds(300) + backoff.Due, result.Elapsed);
     }
 
     [Fact]
     public async Task A_response_slower_than_every_attempt_is_recorded_as_a_timeout()
     {
+        var clock = new RecordingClock();
         await using var site = await StartSiteAsync();
-        site.On(ArticlePath, LoopbackResponse.Slow(TimeSpan.FromSeconds(10)));
+        site.On(ArticlePath, LoopbackResponse.Slow(TimeSpan.FromMinutes(10)));
         using var source = new HttpPageSource();
-        var downloader = new Downloader(source, FastOptions(attemptTimeout: TimeSpan.FromMilliseconds(200), maxAttempts: 2));
+        var downloader = new Downloader(source, FastOptions(attemptTimeout: TimeSpan.FromMilliseconds(200), maxAttempts: 2), clock);
 
-        var result = await downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), CancellationToken.None);
+        var fetch = downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), CancellationToken.None);
+        await WaitForRequestsAsync(site, ArticlePath, 1, fetch);
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        var backoff = await clock.NextTimerAsync(due => due <= TimeSpan.FromMilliseconds(50), fetch);
+        Assert.True(backoff is not null, "no backoff before the retry");
+        clock.Advance(backoff.Due);
+        await WaitForRequestsAsync(site, ArticlePath, 2, fetch);
+        clock.Advance(TimeSpan.FromMilliseconds(200));
 
+        var result = await fetch.WaitAsync(RecordingClock.Patience);
         Assert.Equal(FetchErrorKind.Timeout, result.Error);
         Assert.Equal(2, result.Attempts);
         Assert.Equal("timeout: no complete answer within 0.2 s (after 2 attempts)", result.ErrorMessage);
         Assert.Equal(2, site.RequestsTo(ArticlePath).Count);
+        Assert.Equal(TimeSpan.FromMilliseconds(400) + backoff.Due, result.Elapsed);
     }
+
+    /// <summary>Waits (real time, bounded) until the server has seen <paramref name="count"/> requests to the path.</summary>
+    private static async Task WaitForRequestsAsync(LoopbackSite site, string path, int count, Task fetch)
+    {
+        var waited = Stopwatch.StartNew();
+        while (site.RequestsTo(path).Count < count)
+        {
+            Assert.False(fetch.IsCompleted, $"the fetch ended after {site.RequestsTo(path).Count} of {count} requests to {path}");
+            Assert.True(waited.Elapsed < RecordingClock.Patience, $"{path} was not requested {count} times");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Runs a fetch on a fake clock, moving the clock to each wait it asks for; a request's timeout never fires.</summary>
+    private static Task<T> DriveAsync<T>(RecordingClock clock, Downloader downloader, Task<T> fetch) =>
+        clock.DriveAsync(fetch, ignore: due => due == downloader.Options.AttemptTimeout);
 
     [Fact]
     public async Task Cancelling_the_caller_throws_instead_of_recording_a_timeout()
     {
         await using var site = await StartSiteAsync();
-        site.On(ArticlePath, LoopbackResponse.Slow(TimeSpan.FromSeconds(10)));
+        site.On(ArticlePath, LoopbackResponse.Slow(TimeSpan.FromMinutes(10)));
         using var source = new HttpPageSource();
         var downloader = new Downloader(source, FastOptions());
         using var cancel = new CancellationTokenSource();
@@ -169,56 +203,63 @@ public sealed class DownloaderFaultTests
     [Fact]
     public async Task A_429_waits_for_its_retry_after_before_the_retry()
     {
+        var clock = new RecordingClock();
         await using var site = await StartSiteAsync();
+        site.Clock = clock;
         site.On(ArticlePath, LoopbackResponse.Status(429, retryAfter: "1"), LoopbackResponse.FromFolder);
         using var source = new HttpPageSource();
-        // The computed backoff is capped at 50 ms: a gap near one second can only come from Retry-After.
-        var downloader = new Downloader(source, FastOptions());
+        // The computed backoff is capped at 50 ms: a wait of one second can only come from Retry-After.
+        var downloader = new Downloader(source, FastOptions(), clock);
 
-        var result = await downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), CancellationToken.None);
+        var result = await DriveAsync(clock, downloader,
+            downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), CancellationToken.None));
 
         Assert.True(result.IsSuccess, result.ErrorMessage);
         Assert.Equal(2, result.Attempts);
-        var gap = Assert.Single(Gaps(site.RequestsTo(ArticlePath)));
-        Assert.InRange(gap, TimeSpan.FromMilliseconds(950), TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(Gaps(site.RequestsTo(ArticlePath))));
+        Assert.Equal(TimeSpan.FromSeconds(1), result.Elapsed);
     }
 
     [Fact]
     public async Task A_503_retry_after_as_an_http_date_is_honoured()
     {
+        var clock = new RecordingClock();
         await using var site = await StartSiteAsync();
-        var date = DateTimeOffset.UtcNow.AddSeconds(3).ToString("r");
+        site.Clock = clock;
+        var date = clock.GetUtcNow().AddSeconds(3).ToString("r");
         site.On(ArticlePath, LoopbackResponse.Status(503, retryAfter: date), LoopbackResponse.FromFolder);
         using var source = new HttpPageSource();
-        var downloader = new Downloader(source, FastOptions());
+        var downloader = new Downloader(source, FastOptions(), clock);
 
-        var result = await downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), CancellationToken.None);
+        var result = await DriveAsync(clock, downloader,
+            downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), CancellationToken.None));
 
         Assert.True(result.IsSuccess, result.ErrorMessage);
-        var gap = Assert.Single(Gaps(site.RequestsTo(ArticlePath)));
-        // The date has one-second resolution, so the wait is between two and three seconds less the time taken.
-        Assert.InRange(gap, TimeSpan.FromMilliseconds(1500), TimeSpan.FromSeconds(6));
+        // The clock starts on a whole second and stands still while the request is answered: the date is 3 s away.
+        Assert.Equal(TimeSpan.FromSeconds(3), Assert.Single(Gaps(site.RequestsTo(ArticlePath))));
     }
 
     [Fact]
     public async Task A_retry_after_beyond_the_cap_waits_only_for_the_cap()
     {
+        var clock = new RecordingClock();
         await using var site = await StartSiteAsync();
+        site.Clock = clock;
         site.On(ArticlePath, LoopbackResponse.Status(429, retryAfter: "3600"));
         using var source = new HttpPageSource();
         var options = FastOptions(maxAttempts: 2) with
         {
             Retry = FastOptions().Retry with { MaxAttempts = 2, MaxRetryAfter = TimeSpan.FromMilliseconds(300) },
         };
-        var downloader = new Downloader(source, options);
+        var downloader = new Downloader(source, options, clock);
 
-        var result = await downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), CancellationToken.None);
+        var result = await DriveAsync(clock, downloader,
+            downloader.FetchAsync(new FetchRequest(site.Url(ArticlePath)), CancellationToken.None));
 
         Assert.Equal(FetchErrorKind.HttpStatus, result.Error);
         Assert.Equal(429, result.StatusCode);
         Assert.Equal(TimeSpan.FromHours(1), result.RetryAfter);
-        var gap = Assert.Single(Gaps(site.RequestsTo(ArticlePath)));
-        Assert.InRange(gap, TimeSpan.FromMilliseconds(280), TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), Assert.Single(Gaps(site.RequestsTo(ArticlePath))));
     }
 
     [Fact]
@@ -342,37 +383,44 @@ public sealed class DownloaderFaultTests
     [Fact]
     public async Task Concurrent_fetches_to_one_host_are_spaced_by_the_host_delay()
     {
+        var clock = new RecordingClock();
         await using var site = await StartSiteAsync();
+        site.Clock = clock;
         using var source = new HttpPageSource();
-        var downloader = new Downloader(source, FastOptions() with { HostDelay = TimeSpan.FromMilliseconds(250) });
+        var downloader = new Downloader(source, FastOptions() with { HostDelay = TimeSpan.FromMilliseconds(250) }, clock);
 
         var fetches = Enumerable.Range(1, 4).Select(i =>
             downloader.FetchAsync(new FetchRequest(site.Url($"/index.html?i={i}")), CancellationToken.None));
-        var results = await Task.WhenAll(fetches);
+        var results = await DriveAsync(clock, downloader, Task.WhenAll(fetches));
 
         Assert.All(results, r => Assert.True(r.IsSuccess, r.ErrorMessage));
-        // robots.txt counts as a request to the host too.
+        // robots.txt counts as a request to the host too; each start waits exactly the delay after the one before.
         var gaps = Gaps(site.Requests);
         Assert.Equal(4, gaps.Length);
-        Assert.All(gaps, gap => Assert.True(gap >= TimeSpan.FromMilliseconds(245), $"gap {gap.TotalMilliseconds} ms"));
+        Assert.All(gaps, gap => Assert.Equal(TimeSpan.FromMilliseconds(250), gap));
     }
 
     [Fact]
     public async Task Two_hosts_do_not_wait_for_each_other()
     {
+        var clock = new RecordingClock();
         await using var first = await StartSiteAsync();
         await using var second = await StartSiteAsync();
+        first.Clock = clock;
+        second.Clock = clock;
         using var source = new HttpPageSource();
-        var downloader = new Downloader(source, FastOptions() with { HostDelay = TimeSpan.FromSeconds(1) });
+        var downloader = new Downloader(source, FastOptions() with { HostDelay = TimeSpan.FromSeconds(1) }, clock);
         var scope = new HostScope($"127.0.0.1:{first.Port}", $"127.0.0.1:{second.Port}");
+        var started = clock.GetUtcNow();
 
-        var clock = Stopwatch.StartNew();
-        var results = await Task.WhenAll(
+        var results = await DriveAsync(clock, downloader, Task.WhenAll(
             downloader.FetchAsync(new FetchRequest(first.Url("/index.html")) { Scope = scope }, CancellationToken.None),
-            downloader.FetchAsync(new FetchRequest(second.Url("/index.html")) { Scope = scope }, CancellationToken.None));
+            downloader.FetchAsync(new FetchRequest(second.Url("/index.html")) { Scope = scope }, CancellationToken.None)));
 
         Assert.All(results, r => Assert.True(r.IsSuccess, r.ErrorMessage));
-        // Each host: robots.txt, one second, the page. Hosts sharing one slot would take three seconds.
-        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(950), TimeSpan.FromMilliseconds(2500));
+        // Each host: robots.txt, one second, the page, both at once. Hosts sharing one slot would take three seconds.
+        Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(Gaps(first.Requests)));
+        Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(Gaps(second.Requests)));
+        Assert.Equal(TimeSpan.FromSeconds(1), clock.GetUtcNow() - started);
     }
 }

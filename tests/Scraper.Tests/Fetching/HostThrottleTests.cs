@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Scraper.Fetching;
+using Scraper.Tests.Support;
 
 namespace Scraper.Tests.Fetching;
 
@@ -49,17 +50,21 @@ public sealed class HostThrottleTests
     [Fact]
     public async Task A_wait_cancelled_during_the_interval_gives_its_place_back()
     {
-        var throttle = new HostThrottle();
+        var time = new RecordingClock();
+        var throttle = new HostThrottle(timeProvider: time);
         (await throttle.AcquireAsync("a.test", TimeSpan.FromMilliseconds(300), CancellationToken.None)).Dispose();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        using var cancel = new CancellationTokenSource();
 
         // This waiter holds the host's only slot while it waits out the interval, and is cancelled there.
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            async () => await throttle.AcquireAsync("a.test", TimeSpan.Zero, cancel.Token));
+        var waiting = throttle.AcquireAsync("a.test", TimeSpan.Zero, cancel.Token).AsTask();
+        Assert.NotNull(await time.NextTimerAsync(due => due == TimeSpan.FromMilliseconds(300), waiting));
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
 
-        // A leaked slot would keep the next waiter out for good.
-        var next = throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None).AsTask();
-        (await next.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+        // A leaked slot would keep the next waiter out for good; it waits for the rest of the interval only.
+        var next = time.DriveAsync(throttle.AcquireAsync("a.test", TimeSpan.Zero, CancellationToken.None).AsTask(), ignore: _ => false);
+        (await next.WaitAsync(RecordingClock.Patience)).Dispose();
+        Assert.Equal(TimeSpan.FromMilliseconds(300), time.GetUtcNow() - time.Start);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -13,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Scraper.Tests.Support;
 
-/// <summary>One request as the server saw it; <see cref="At"/> is measured from the server's start.</summary>
+/// <summary>One request as the server saw it; <see cref="At"/> is measured on the server's <see cref="LoopbackSite.Clock"/>.</summary>
 public sealed record LoggedRequest(TimeSpan At, string Method, string Host, string Path, string Query,
     IReadOnlyDictionary<string, string> Headers)
 {
@@ -33,7 +32,8 @@ public sealed record LoggedRequest(TimeSpan At, string Method, string Host, stri
 public sealed class LoopbackSite : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private TimeProvider _clock = TimeProvider.System;
+    private long _clockOrigin = TimeProvider.System.GetTimestamp();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Script> _scripts = new(StringComparer.Ordinal);
     private readonly List<LoggedRequest> _log = [];
@@ -66,6 +66,21 @@ public sealed class LoopbackSite : IAsyncDisposable
     }
 
     public string Root { get; }
+
+    /// <summary>The clock that stamps requests (<see cref="LoggedRequest.At"/>, from when it was set): a test that runs the
+    /// downloader on a fake clock sets the same one here, so gaps between requests are the waits the code asked for.</summary>
+    public TimeProvider Clock
+    {
+        get => _clock;
+        set
+        {
+            lock (_gate)
+            {
+                _clock = value;
+                _clockOrigin = value.GetTimestamp();
+            }
+        }
+    }
 
     public int Port { get; private set; }
 
@@ -140,7 +155,7 @@ public sealed class LoopbackSite : IAsyncDisposable
         LoopbackResponse answer;
         lock (_gate)
         {
-            _log.Add(new LoggedRequest(_clock.Elapsed, request.Method, request.Host.Value ?? "", request.Path.Value ?? "/",
+            _log.Add(new LoggedRequest(_clock.GetElapsedTime(_clockOrigin), request.Method, request.Host.Value ?? "", request.Path.Value ?? "/",
                 request.QueryString.Value ?? "", headers));
             var script = _scripts.GetValueOrDefault(ScriptKey(host, request.Path.Value ?? "/"))
                 ?? _scripts.GetValueOrDefault(ScriptKey(null, request.Path.Value ?? "/"));
