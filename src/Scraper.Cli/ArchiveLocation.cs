@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Scraper.Archive;
+using Scraper.Archive.Postgres;
 
 namespace Scraper.Cli;
 
@@ -13,9 +14,18 @@ public static class ArchiveLocation
 
     public static Option<string?> CreateOption() => new("--db")
     {
-        Description = $"The archive file (default: ${EnvironmentVariable}, else ./{DefaultPath})",
-        HelpName = "PATH",
+        Description = $"The archive: an SQLite file, or postgresql://user@host[:port]/dbname (default: ${EnvironmentVariable}, else ./{DefaultPath})",
+        HelpName = "PATH|URL",
     };
+
+    /// <summary>The archive as messages name it: a file as given; a PostgreSQL address without its password.</summary>
+    public static string Display(string location)
+    {
+        if (!PostgresAddress.IsPostgres(location))
+            return location;
+        try { return PostgresAddress.Parse(location).Display; }
+        catch (ArchiveException) { return "(a PostgreSQL address that does not parse)"; }
+    }
 
     public static string Resolve(string? option) => Resolve(option, Environment.GetEnvironmentVariable(EnvironmentVariable));
 
@@ -67,6 +77,7 @@ public static class ArchiveLocation
     public static Exception ToCommandFailure(ArchiveException e) => e.Failure switch
     {
         ArchiveFailure.BadPath or ArchiveFailure.InvalidQuery => new UsageException(e.Message),
+        // A server that cannot be reached or refuses the login is the archive failing, as a file that cannot be read (4).
         ArchiveFailure.Locked => new CommandFailedException(e.Message, ExitCodes.Locked),
         _ => new CommandFailedException(e.Message, ExitCodes.Failed),
     };

@@ -106,7 +106,8 @@ public sealed class Settings
         if (given is not null)
             return ConfigFile.Read(given);
         var db = OptionValue("--db") ?? OptionValue("-d") ?? _environment(ArchiveLocation.EnvironmentVariable);
-        var folder = string.IsNullOrWhiteSpace(db) ? "." : Path.GetDirectoryName(Path.GetFullPath(db))!;
+        // A PostgreSQL archive has no folder: its config file is the current folder's.
+        var folder = string.IsNullOrWhiteSpace(db) || Scraper.Archive.Postgres.PostgresAddress.IsPostgres(db) ? "." : Path.GetDirectoryName(Path.GetFullPath(db))!;
         foreach (var name in FileNames)
         {
             var path = Path.Combine(folder, name);

@@ -1,3 +1,4 @@
+using Scraper.Archive.Postgres;
 using System.CommandLine;
 
 namespace Scraper.Cli.Commands;
@@ -20,7 +21,7 @@ public static class ConfigCommand
             {
                 var (value, source) = parse.GetValue(flags[setting.Key]) is { } flag ? (flag, "flag " + setting.Option)
                     : settings.FromEnvironmentOrFile(setting) ?? ("-", "built-in: " + setting.BuiltIn);
-                if (setting.Key == "db" && value != "-") value = Path.GetFullPath(value);
+                if (setting.Key == "db" && value != "-") value = PostgresAddress.IsPostgres(value) ? ArchiveLocation.Display(value) : Path.GetFullPath(value);
                 table.Add(setting.Key, value, source);
             }
             context.Out.Write(table.Render());

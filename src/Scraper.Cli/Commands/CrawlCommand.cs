@@ -99,9 +99,10 @@ public static class CrawlCommand
 
         // SIGINT and SIGTERM stop the crawl in any phase: requests in flight are cancelled and the run recorded as interrupted.
         using var stop = new StopSignals(cancellationToken, context.Error);
-        var dbPath = ArchiveLocation.Resolve(settings.Db);
+        var location = ArchiveLocation.Resolve(settings.Db);
+        var dbPath = ArchiveLocation.Display(location);
         CrawlLock crawlLock;
-        try { crawlLock = await CrawlLock.AcquireAsync(dbPath, settings.Wait, stop.Token); }
+        try { crawlLock = await CrawlLock.AcquireAsync(location, options.Sites.Select(s => s.Site).ToList(), settings.Wait, stop.Token); }
         catch (ArchiveLockedException e) { throw new CommandFailedException(e.Message, ExitCodes.Locked); }
         catch (ArchiveException e) { throw ArchiveLocation.ToCommandFailure(e); }
         catch (OperationCanceledException) { return stop.ExitCode; }

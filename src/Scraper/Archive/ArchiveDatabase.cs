@@ -17,6 +17,7 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
     private readonly Dictionary<string, DbCommand> commands = new(StringComparer.Ordinal);
     private ArchiveTransaction? transaction;
 
+    /// <param name="path">The archive file's full path, or the server address (without a password) on a server engine.</param>
     public ArchiveDatabase(ArchiveEngine engine, DbConnection connection, string path, string displayPath, ArchiveAccess access, ArchiveOptions options)
     {
         Engine = engine;
@@ -33,7 +34,7 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
 
     public DbConnection Connection => connection;
 
-    /// <summary>The archive file's full path.</summary>
+    /// <summary>The archive file's full path, or the server and database (never the password).</summary>
     public string Path { get; }
 
     /// <summary>The archive as the user named it, for messages.</summary>
@@ -59,7 +60,7 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
         if (!commands.TryGetValue(sql, out var command))
         {
             command = connection.CreateCommand();
-            command.CommandText = sql;
+            command.CommandText = Engine.Dialect(sql);
             commands[sql] = command;
         }
         command.Transaction = transaction?.Transaction;
@@ -69,21 +70,26 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
         return command;
     }
 
-    /// <summary>A command of its own, for readers that stay open while the caller uses the store (streams); dispose it.</summary>
-    public DbCommand NewCommand(string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>
+    /// A command of its own, for readers that stay open while the caller uses the store (streams); dispose it. On an
+    /// engine whose connection runs one statement at a time (PostgreSQL), it runs on a connection of its own, which
+    /// reads what is committed.
+    /// </summary>
+    public async Task<StreamCommand> NewCommandAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction?.Transaction;
+        var own = await Engine.OpenStreamConnectionAsync(this, cancellationToken);
+        var command = (own ?? connection).CreateCommand();
+        command.CommandText = Engine.Dialect(sql);
+        command.Transaction = own is null ? transaction?.Transaction : null;
         foreach (var (name, value) in parameters)
             AddParameter(command, name, value);
-        return command;
+        return new StreamCommand(command, own);
     }
 
-    private static void AddParameter(DbCommand command, string name, object? value)
+    private void AddParameter(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
+        parameter.ParameterName = Engine.ParameterName(name);
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
     }
@@ -103,16 +109,23 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
     /// Runs <paramref name="work"/> in one transaction: all of it is stored, or none of it. The work gets the transaction
     /// as an object, to hand to other roles' writes that must commit with it (the crawler's frontier row and run counts).
     /// </summary>
-    public async Task<T> InTransactionAsync<T>(Func<ArchiveTransaction, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> InTransactionAsync<T>(Func<ArchiveTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        InTransactionAsync(work, WriteKind.Serialized, cancellationToken);
+
+    /// <param name="kind">Whether the write waits for the archive's other writers (<see cref="WriteKind.Serialized"/>),
+    /// or only locks the rows it changes (<see cref="WriteKind.RowLocked"/>: the crawl's claims of frontier rows).</param>
+    public async Task<T> InTransactionAsync<T>(Func<ArchiveTransaction, Task<T>> work, WriteKind kind, CancellationToken cancellationToken)
     {
         if (transaction is not null)
             throw new InvalidOperationException("a transaction is already in flight on this archive");
-        // SQLite's transactions begin IMMEDIATE: the write lock is taken up front, so a busy archive fails before any
-        // work instead of at commit.
+        // The write lock is taken up front (SQLite: BEGIN IMMEDIATE; PostgreSQL: the archive's advisory lock), so a busy
+        // archive fails before any work instead of at commit, and writers never interleave.
         var begun = await connection.BeginTransactionAsync(cancellationToken);
         transaction = new ArchiveTransaction(begun, cancellationToken);
         try
         {
+            if (Access == ArchiveAccess.ReadWrite)
+                await Engine.BeginWriteAsync(this, kind, cancellationToken);
             var result = await work(transaction);
             await begun.CommitAsync(cancellationToken);
             return result;
@@ -195,6 +208,7 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
             command.Dispose();
         commands.Clear();
         connection.Dispose();
+        Engine.Dispose();
     }
 
     public async ValueTask DisposeAsync()
@@ -203,6 +217,29 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
             await command.DisposeAsync();
         commands.Clear();
         await connection.DisposeAsync();
+        Engine.Dispose();
+    }
+}
+
+/// <summary>How a write transaction stands to the archive's other writers.</summary>
+public enum WriteKind
+{
+    /// <summary>One at a time, as SQLite's one writer: a page's store, a run's start, the schema's upgrade.</summary>
+    Serialized,
+    /// <summary>Only the rows it changes are locked, and rows another writer holds are skipped (frontier claims).</summary>
+    RowLocked,
+}
+
+/// <summary>A stream's command, and the connection of its own it may run on (see <see cref="ArchiveDatabase.NewCommandAsync"/>).</summary>
+internal sealed class StreamCommand(DbCommand command, DbConnection? ownConnection) : IAsyncDisposable
+{
+    public Task<DbDataReader> ExecuteReaderAsync(CancellationToken cancellationToken) => command.ExecuteReaderAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await command.DisposeAsync();
+        if (ownConnection is not null)
+            await ownConnection.DisposeAsync();
     }
 }
 
@@ -259,10 +296,15 @@ public abstract class ArchiveRole
 
     private protected DbCommand Command(string sql, params (string Name, object? Value)[] parameters) => Database.Command(sql, parameters);
 
-    private protected DbCommand NewCommand(string sql, params (string Name, object? Value)[] parameters) => Database.NewCommand(sql, parameters);
+    private protected Task<StreamCommand> NewCommandAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        Database.NewCommandAsync(sql, cancellationToken, parameters);
 
     private protected Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         Database.ExecuteAsync(sql, cancellationToken, parameters);
+
+    /// <summary>Sets a parameter of a command from <see cref="Command"/> again, for the next row of a batch.</summary>
+    private protected void SetParameter(DbCommand command, string name, object? value) =>
+        command.Parameters[Database.Engine.ParameterName(name)].Value = value ?? DBNull.Value;
 
     private protected Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         Database.ScalarAsync<T>(sql, cancellationToken, parameters);
@@ -288,6 +330,12 @@ public abstract class ArchiveRole
 
     private protected static DateTimeOffset? ParseTimeOrNull(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : ArchiveTime.Parse(reader.GetString(ordinal));
+
+    /// <summary>
+    /// A column of 32-bit numbers. Read as 64-bit, which is what both engines hold (every integer column of the
+    /// PostgreSQL schema is a BIGINT, as is count(*); Npgsql reads a BIGINT as an int no more than an INTEGER as a long).
+    /// </summary>
+    private protected static int Int32(DbDataReader reader, int ordinal) => checked((int)reader.GetInt64(ordinal));
 
     private protected static string? StringOrNull(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

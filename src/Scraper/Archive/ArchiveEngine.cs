@@ -7,8 +7,56 @@ namespace Scraper.Archive;
 /// <see cref="ArchiveException"/>s, telling a busy database from a broken one, making commits durable, its schema
 /// version, and full-text search. Each engine is a folder (Sqlite/) holding this, its schema file and its opening.
 /// </summary>
-internal abstract class ArchiveEngine
+internal abstract class ArchiveEngine : IDisposable
 {
+    /// <summary>The roles' SQL as this engine reads it: they write parameters as <c>$name</c>, as SQLite does.</summary>
+    public virtual string Dialect(string sql) => sql;
+
+    /// <summary>A parameter's name as this engine binds it.</summary>
+    public virtual string ParameterName(string name) => name;
+
+    /// <summary>
+    /// At the start of a write transaction: waits for the archive's other writers (<see cref="WriteKind.Serialized"/>),
+    /// up to the busy timeout. SQLite's IMMEDIATE transactions already have, so it does nothing.
+    /// </summary>
+    public virtual Task BeginWriteAsync(ArchiveDatabase database, WriteKind kind, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>What follows a claim's SELECT of frontier rows: lock them, skipping rows another crawler has claimed.</summary>
+    public virtual string SkipLockedRows => "";
+
+    /// <summary>A connection of its own for a stream that stays open while the store runs other statements; null: the store's own.</summary>
+    public virtual Task<System.Data.Common.DbConnection?> OpenStreamConnectionAsync(ArchiveDatabase database, CancellationToken cancellationToken) =>
+        Task.FromResult<System.Data.Common.DbConnection?>(null);
+
+    /// <summary>
+    /// Creates the schema in a new archive or upgrades an older one, in one transaction; <paramref name="applyIdentity"/>
+    /// keys the pages (schema version 5) inside it.
+    /// </summary>
+    public abstract Task CreateOrUpgradeAsync(ArchiveDatabase database, Func<CancellationToken, Task> applyIdentity, CancellationToken cancellationToken);
+
+    /// <summary>The engine's own checks of the archive; returns the problems found (none = healthy).</summary>
+    public abstract Task<IReadOnlyList<string>> CheckIntegrityAsync(ArchiveDatabase database, Func<CancellationToken, Task> indexQueued, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks crawl run <paramref name="runId"/> as this process's, for as long as the store is open or until
+    /// <see cref="ReleaseRunAsync"/>: another crawler starting meanwhile knows it is alive (<see cref="IsRunAliveAsync"/>).
+    /// SQLite needs nothing: one crawl at a time holds the archive's crawl lock.
+    /// </summary>
+    public virtual Task HoldRunAsync(ArchiveDatabase database, long runId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public virtual Task ReleaseRunAsync(ArchiveDatabase database, long runId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Whether a run still marked running belongs to a crawler at work (elsewhere); false when its crawler was killed.
+    /// On SQLite never: the crawl starting holds the archive's only crawl lock.
+    /// </summary>
+    public virtual Task<bool> IsRunAliveAsync(ArchiveDatabase database, long runId, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    /// <summary>What the engine holds beside the connection (a data source).</summary>
+    public virtual void Dispose()
+    {
+    }
+
     /// <summary>The failure the user can act on, in one line naming the archive as <paramref name="displayPath"/>.</summary>
     public abstract ArchiveException Translate(DbException e, string displayPath);
 

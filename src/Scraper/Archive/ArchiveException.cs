@@ -7,7 +7,7 @@ public enum ArchiveFailure
     BadPath,
     /// <summary>A read command was given a path with no archive.</summary>
     Missing,
-    /// <summary>The file is not SQLite, or is another application's SQLite database.</summary>
+    /// <summary>The file is not SQLite, or is another application's SQLite database (or PostgreSQL database).</summary>
     NotAnArchive,
     /// <summary>The archive was written by a newer build (higher schema version).</summary>
     NewerSchema,
@@ -18,10 +18,12 @@ public enum ArchiveFailure
     DiskFull,
     ReadOnly,
     Corrupt,
-    /// <summary>A search query that FTS5 rejects (syntax error, unknown column).</summary>
+    /// <summary>A search query the engine's full-text search rejects (FTS5: syntax error, unknown column).</summary>
     InvalidQuery,
     /// <summary>A page, URL or revision that is not in the archive.</summary>
     NotFound,
+    /// <summary>The database server cannot be reached, refused the login, or has no such database.</summary>
+    Unreachable,
     Other,
 }
 

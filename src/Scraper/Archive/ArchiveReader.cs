@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -52,7 +53,12 @@ public sealed class ArchiveReader : ArchiveRole
             var condition = revision is null ? "r.id = p.latest_revision_id" : "r.number = $number";
             var command = Command(ArticleSelect + $" WHERE p.id = $page AND {condition}", ("$page", pageId), ("$number", revision));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? await ReadArticleAsync(reader, cancellationToken) : null;
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            var row = ReadArticleRow(reader);
+            // Closed before the figures and aliases are read: a PostgreSQL connection runs one statement at a time.
+            await reader.DisposeAsync();
+            return await ReadArticleAsync(row, cancellationToken);
         });
     }
 
@@ -73,8 +79,8 @@ public sealed class ArchiveReader : ArchiveRole
             var history = new List<RevisionSummary>();
             while (await reader.ReadAsync(cancellationToken))
                 history.Add(new RevisionSummary(
-                    reader.GetInt32(0), ParseTime(reader.GetString(1)), ParseTime(reader.GetString(2)), reader.GetString(3),
-                    reader.GetString(4), StringOrNull(reader, 5), reader.GetInt32(6), reader.GetBoolean(7)));
+                    Int32(reader, 0), ParseTime(reader.GetString(1)), ParseTime(reader.GetString(2)), reader.GetString(3),
+                    reader.GetString(4), StringOrNull(reader, 5), Int32(reader, 6), reader.GetBoolean(7)));
             return history;
         });
     }
@@ -86,7 +92,7 @@ public sealed class ArchiveReader : ArchiveRole
     private async IAsyncEnumerable<ArchivedPage> ListPagesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (selected, parameters) = PageFilterSql.SelectedPages(filter);
-        await using var command = NewCommand(
+        await using var command = await NewCommandAsync(
             $"""
             SELECT p.id, p.url, p.site, r.title, r.published, r.extractor,
                    (SELECT count(*) FROM revisions WHERE page_id = p.id),
@@ -95,12 +101,12 @@ public sealed class ArchiveReader : ArchiveRole
             FROM pages p JOIN revisions r ON r.id = p.latest_revision_id
             WHERE {selected}
             ORDER BY p.id
-            """, parameters);
+            """, cancellationToken, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             yield return new ArchivedPage(
                 reader.GetInt64(0), reader.GetString(1), StringOrNull(reader, 2), StringOrNull(reader, 3), StringOrNull(reader, 4),
-                reader.GetString(5), reader.GetInt32(6), reader.GetInt32(7), ParseTime(reader.GetString(8)), ParseTimeOrNull(reader, 9));
+                reader.GetString(5), Int32(reader, 6), Int32(reader, 7), ParseTime(reader.GetString(8)), ParseTimeOrNull(reader, 9));
     }
 
     /// <summary>
@@ -113,11 +119,11 @@ public sealed class ArchiveReader : ArchiveRole
     private async IAsyncEnumerable<ArchivedArticle> ReadArticlesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (selected, parameters) = PageFilterSql.SelectedPages(filter);
-        await using var command = NewCommand(
-            ArticleSelect + $" WHERE {PageFilterSql.SelectedRevisions(filter)} AND {selected} ORDER BY p.id, r.number", parameters);
+        await using var command = await NewCommandAsync(
+            ArticleSelect + $" WHERE {PageFilterSql.SelectedRevisions(filter)} AND {selected} ORDER BY p.id, r.number", cancellationToken, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            yield return await ReadArticleAsync(reader, cancellationToken);
+            yield return await ReadArticleAsync(ReadArticleRow(reader), cancellationToken);
     }
 
     public async Task<ArchiveStats> GetStatsAsync(CancellationToken cancellationToken = default)
@@ -196,7 +202,7 @@ public sealed class ArchiveReader : ArchiveRole
                 """
                 SELECT c.id, c.page_id, p.url, c.captured_at, c.content_type, 0, c.body_sha256, p.site
                 FROM pages p JOIN captures c ON c.id = (SELECT id FROM captures WHERE page_id = p.id ORDER BY captured_at DESC, id DESC LIMIT 1)
-                WHERE p.kind = 'article' AND p.continuation_of IS NULL AND c.captured_at >= $since AND ($site IS NULL OR p.site = $site)
+                WHERE p.kind = 'article' AND p.continuation_of IS NULL AND c.captured_at >= $since AND (CAST($site AS TEXT) IS NULL OR p.site = $site)
                 ORDER BY p.id
                 """, ("$since", FormatTime(since)), ("$site", site));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -231,11 +237,16 @@ public sealed class ArchiveReader : ArchiveRole
                 SELECT c.id, c.content_type FROM captures c
                 WHERE c.page_id = $page ORDER BY c.captured_at DESC, c.id DESC LIMIT 1
                 """, ("$page", pageId));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-                return ((byte[], string?)?)null;
-            var body = await LoadBodyWhereAsync("c.id = $key", reader.GetInt64(0), cancellationToken);
-            return body is null ? null : (body, StringOrNull(reader, 1));
+            long captureId;
+            string? contentType;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                if (!await reader.ReadAsync(cancellationToken))
+                    return ((byte[], string?)?)null;
+                (captureId, contentType) = (reader.GetInt64(0), StringOrNull(reader, 1));
+            }
+            var body = await LoadBodyWhereAsync("c.id = $key", captureId, cancellationToken);
+            return body is null ? null : (body, contentType);
         });
     }
 
@@ -309,9 +320,22 @@ public sealed class ArchiveReader : ArchiveRole
         FROM pages p JOIN revisions r ON r.page_id = p.id
         """;
 
-    private async Task<ArchivedArticle> ReadArticleAsync(DbDataReader reader, CancellationToken cancellationToken)
+    /// <summary>The columns of an <see cref="ArticleSelect"/> row, read before anything else runs on the connection.</summary>
+    private static object?[] ReadArticleRow(DbDataReader reader)
     {
-        var revisionId = reader.GetInt64(7);
+        var row = new object?[reader.FieldCount];
+        for (var i = 0; i < row.Length; i++)
+            row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+        return row;
+    }
+
+    private async Task<ArchivedArticle> ReadArticleAsync(object?[] row, CancellationToken cancellationToken)
+    {
+        // The engines differ in the types they give (SQLite: long for a boolean; PostgreSQL: int for an INTEGER column).
+        long Long(int i) => Convert.ToInt64(row[i], CultureInfo.InvariantCulture);
+        string Text(int i) => (string)row[i]!;
+        string? TextOrNull(int i) => row[i] as string;
+        var revisionId = Long(7);
         var figures = new List<Figure>();
         var command = Command(
             "SELECT src, alt, caption, credit, position, media FROM figures WHERE revision_id = $revision ORDER BY ordinal",
@@ -321,49 +345,49 @@ public sealed class ArchiveReader : ArchiveRole
             while (await figureReader.ReadAsync(cancellationToken))
                 figures.Add(new Figure(
                     figureReader.GetString(0), StringOrNull(figureReader, 1), StringOrNull(figureReader, 2),
-                    StringOrNull(figureReader, 3), figureReader.GetInt32(4))
+                    StringOrNull(figureReader, 3), Int32(figureReader, 4))
                 { Media = StringOrNull(figureReader, 5) });
         }
         var article = new Article
         {
-            Url = reader.GetString(1),
-            Site = StringOrNull(reader, 2),
-            Extractor = reader.GetString(10),
-            Title = StringOrNull(reader, 13),
-            Subtitle = StringOrNull(reader, 14),
-            Section = StringOrNull(reader, 15),
-            Published = StringOrNull(reader, 16),
-            PublishedFrom = StringOrNull(reader, 22),
-            Source = StringOrNull(reader, 17),
-            Byline = StringOrNull(reader, 18),
-            Language = StringOrNull(reader, 19),
-            Paragraphs = JsonSerializer.Deserialize(reader.GetString(20), ScraperJsonContext.Default.ListString) ?? [],
+            Url = Text(1),
+            Site = TextOrNull(2),
+            Extractor = Text(10),
+            Title = TextOrNull(13),
+            Subtitle = TextOrNull(14),
+            Section = TextOrNull(15),
+            Published = TextOrNull(16),
+            PublishedFrom = TextOrNull(22),
+            Source = TextOrNull(17),
+            Byline = TextOrNull(18),
+            Language = TextOrNull(19),
+            Paragraphs = JsonSerializer.Deserialize(Text(20), ScraperJsonContext.Default.ListString) ?? [],
             Figures = figures,
-            Pages = reader.GetInt32(21),
-            Provenance = StringOrNull(reader, 23) is { } provenance ? ProvenanceJson.Read(provenance) : FieldProvenance.None,
+            Pages = checked((int)Long(21)),
+            Provenance = TextOrNull(23) is { } provenance ? ProvenanceJson.Read(provenance) : FieldProvenance.None,
         };
         var aliases = new List<string>();
         var aliasCommand = Command(
             """
             SELECT a.url FROM pages p JOIN page_aliases a ON a.key = p.key OR a.page_id = p.id
             WHERE p.id = $page AND a.url <> p.url ORDER BY a.first_seen, a.url
-            """, ("$page", reader.GetInt64(0)));
+            """, ("$page", Long(0)));
         await using (var aliasReader = await aliasCommand.ExecuteReaderAsync(cancellationToken))
             while (await aliasReader.ReadAsync(cancellationToken))
                 aliases.Add(aliasReader.GetString(0));
         return new ArchivedArticle(
             article,
-            PageId: reader.GetInt64(0),
-            Revision: reader.GetInt32(8),
-            Revisions: reader.GetInt32(6),
-            ContentSha256: reader.GetString(9),
-            CapturedAt: ParseTime(reader.GetString(11)),
-            CreatedAt: ParseTime(reader.GetString(12)),
-            FirstSeen: ParseTime(reader.GetString(3)),
-            LastChanged: ParseTimeOrNull(reader, 4),
-            IsLatest: reader.GetBoolean(5))
+            PageId: Long(0),
+            Revision: checked((int)Long(8)),
+            Revisions: checked((int)Long(6)),
+            ContentSha256: Text(9),
+            CapturedAt: ParseTime(Text(11)),
+            CreatedAt: ParseTime(Text(12)),
+            FirstSeen: ParseTime(Text(3)),
+            LastChanged: TextOrNull(4) is { } changed ? ParseTime(changed) : null,
+            IsLatest: Convert.ToBoolean(row[5], CultureInfo.InvariantCulture))
         {
-            LastCapturedAt = ParseTimeOrNull(reader, 24),
+            LastCapturedAt = TextOrNull(24) is { } captured ? ParseTime(captured) : null,
             Aliases = aliases,
         };
     }

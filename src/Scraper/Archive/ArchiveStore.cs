@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Scraper.Archive.Postgres;
 using Scraper.Archive.Sqlite;
 
 namespace Scraper.Archive;
@@ -100,8 +101,11 @@ public sealed class ArchiveStore : IAsyncDisposable, IDisposable
     /// <summary>Which URLs are one page of this archive.</summary>
     public PageIdentity Identity => Database.Identity;
 
-    /// <summary>The archive file's full path.</summary>
+    /// <summary>The archive file's full path, or its server and database as <c>postgresql://user@host:port/db</c> (no password).</summary>
     public string Path => Database.Path;
+
+    /// <summary>Whether the archive lives on a PostgreSQL server rather than in an SQLite file.</summary>
+    public bool IsPostgres => Database.Engine is PostgresEngine;
 
     public ArchiveAccess Access => Database.Access;
 
@@ -109,19 +113,25 @@ public sealed class ArchiveStore : IAsyncDisposable, IDisposable
     internal SqliteConnection Connection => (SqliteConnection)Database.Connection;
 
     /// <summary>
-    /// Opens (and with <see cref="ArchiveAccess.ReadWrite"/>, creates or upgrades) the archive at <paramref name="path"/>.
-    /// Nothing is written, in the file or beside it, before the file is known to be a scraper archive of a version this
-    /// build understands, or no archive yet (see <see cref="CheckAsync"/>).
+    /// Opens (and with <see cref="ArchiveAccess.ReadWrite"/>, creates or upgrades) the archive at <paramref name="path"/>:
+    /// an SQLite file, or a PostgreSQL database named as <c>postgresql://user[:password]@host[:port]/dbname[?sslmode=…]</c>
+    /// (<see cref="PostgresAddress"/>). Nothing is written before the file or database is known to be a scraper archive
+    /// of a version this build understands, or no archive yet (see <see cref="CheckAsync"/>).
     /// </summary>
-    /// <exception cref="ArchiveException">The path, file or schema is unusable.</exception>
-    public static Task<ArchiveStore> OpenAsync(string path, ArchiveAccess access, ArchiveOptions? options = null, CancellationToken cancellationToken = default) =>
-        SqliteArchiveFile.OpenAsync(path, access, options ?? new ArchiveOptions(), async (database, createOrUpgrade, ct) =>
+    /// <exception cref="ArchiveException">The path, address, file, database or schema is unusable.</exception>
+    public static Task<ArchiveStore> OpenAsync(string path, ArchiveAccess access, ArchiveOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        async Task<ArchiveStore> Ready(ArchiveDatabase database, bool createOrUpgrade, CancellationToken ct)
         {
             var store = new ArchiveStore(database);
             if (access == ArchiveAccess.ReadWrite)
                 await store.PrepareWriterAsync(createOrUpgrade, ct);
             return store;
-        }, cancellationToken);
+        }
+        return PostgresAddress.IsPostgres(path)
+            ? PostgresArchive.OpenAsync(PostgresAddress.Parse(path), access, options ?? new ArchiveOptions(), Ready, cancellationToken)
+            : SqliteArchiveFile.OpenAsync(path, access, options ?? new ArchiveOptions(), Ready, cancellationToken);
+    }
 
     /// <summary>
     /// What <see cref="OpenAsync"/> checks before it opens: throws what it would throw for a file it refuses (a folder
@@ -131,13 +141,15 @@ public sealed class ArchiveStore : IAsyncDisposable, IDisposable
     /// </summary>
     /// <exception cref="ArchiveException">The file would be refused.</exception>
     public static Task CheckAsync(string path, ArchiveAccess access, CancellationToken cancellationToken = default) =>
-        SqliteArchiveFile.CheckAsync(path, access, cancellationToken);
+        PostgresAddress.IsPostgres(path)
+            ? PostgresArchive.CheckAsync(PostgresAddress.Parse(path), access, cancellationToken)
+            : SqliteArchiveFile.CheckAsync(path, access, cancellationToken);
 
     /// <summary>A writer's open: the schema made or upgraded, pages keyed by the current rules, a queue left by a killed writer indexed.</summary>
     private async Task PrepareWriterAsync(bool createOrUpgrade, CancellationToken cancellationToken)
     {
         if (createOrUpgrade)
-            await SqliteArchiveFile.CreateOrUpgradeAsync(Database, Pages.ApplyIdentityInTransactionAsync, cancellationToken);
+            await Database.Engine.CreateOrUpgradeAsync(Database, Pages.ApplyIdentityInTransactionAsync, cancellationToken);
         else
             await Pages.ApplyIdentityIfChangedAsync(cancellationToken);
         try
@@ -150,9 +162,9 @@ public sealed class ArchiveStore : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Runs SQLite's integrity and foreign-key checks; returns the problems found (none = healthy).</summary>
+    /// <summary>Runs the engine's integrity checks (SQLite's integrity and foreign-key checks); returns the problems found (none = healthy).</summary>
     public Task<IReadOnlyList<string>> CheckIntegrityAsync(CancellationToken cancellationToken = default) =>
-        SqliteArchiveFile.CheckIntegrityAsync(Database, Search.IndexQueuedAsync, cancellationToken);
+        Database.Engine.CheckIntegrityAsync(Database, Search.IndexQueuedAsync, cancellationToken);
 
     /// <summary>
     /// Makes every committed page durable against a power cut: an fsync of the WAL, which holds every commit not yet

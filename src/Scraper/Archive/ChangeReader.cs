@@ -57,7 +57,7 @@ public sealed class ChangeReader : ArchiveRole
     /// </summary>
     public IAsyncEnumerable<ArticleChange> ReadArticleChangesAsync(DateTimeOffset since, string? site = null, CancellationToken cancellationToken = default) =>
         Guarded(ReadArticleChangesCoreAsync(
-            "c.captured_at >= $since AND ($site IS NULL OR p.site = $site)",
+            "c.captured_at >= $since AND (CAST($site AS TEXT) IS NULL OR p.site = $site)",
             [("$since", FormatTime(since)), ("$site", site)], cancellationToken), cancellationToken);
 
     /// <summary>The article changes the captures of crawl run <paramref name="runId"/> showed, oldest first.</summary>
@@ -67,17 +67,17 @@ public sealed class ChangeReader : ArchiveRole
     private async IAsyncEnumerable<ArticleChange> ReadArticleChangesCoreAsync(string condition, (string Name, object? Value)[] parameters,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var command = NewCommand(
+        await using var command = await NewCommandAsync(
             ArticleChangeSelect + $"""
 
             WHERE {condition} AND (prev.id IS NULL OR prev.id <> r.id)
             ORDER BY c.captured_at, c.id
-            """, parameters);
+            """, cancellationToken, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             yield return new ArticleChange(
                 reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), StringOrNull(reader, 3), ParseTime(reader.GetString(4)),
-                reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.GetString(7),
+                Int32(reader, 5), reader.IsDBNull(6) ? null : Int32(reader, 6), reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetInt64(8));
     }
     // The archive report's reads (scraper report): few, and each over a table once.
@@ -92,16 +92,16 @@ public sealed class ChangeReader : ArchiveRole
 
     private async IAsyncEnumerable<RevisionFact> ReadRevisionFactsCoreAsync(string? site, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // CROSS JOIN keeps the revisions outside: read in storage order, each page looked up by its key.
-        await using var command = NewCommand(
+        // The revisions read in storage order, each page looked up by its key (an inner join both engines plan so).
+        await using var command = await NewCommandAsync(
             """
             SELECT r.page_id, r.number, r.id = p.latest_revision_id, p.site, r.published, r.source, r.section, r.first_seen
-            FROM revisions r CROSS JOIN pages p ON p.id = r.page_id
-            WHERE $site IS NULL OR p.site = $site
-            """, ("$site", site));
+            FROM revisions r JOIN pages p ON p.id = r.page_id
+            WHERE CAST($site AS TEXT) IS NULL OR p.site = $site
+            """, cancellationToken, ("$site", site));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            yield return new RevisionFact(reader.GetInt64(0), reader.GetInt32(1), reader.GetBoolean(2), StringOrNull(reader, 3),
+            yield return new RevisionFact(reader.GetInt64(0), Int32(reader, 1), reader.GetBoolean(2), StringOrNull(reader, 3),
                 StringOrNull(reader, 4), StringOrNull(reader, 5), StringOrNull(reader, 6), reader.GetString(7));
     }
 
@@ -112,7 +112,7 @@ public sealed class ChangeReader : ArchiveRole
             var command = Command(
                 """
                 SELECT count(*), min(c.captured_at), max(c.captured_at) FROM captures c JOIN pages p ON p.id = c.page_id
-                WHERE ($site IS NULL OR p.site = $site) AND ($since IS NULL OR c.captured_at >= $since)
+                WHERE (CAST($site AS TEXT) IS NULL OR p.site = $site) AND (CAST($since AS TEXT) IS NULL OR c.captured_at >= $since)
                 """, ("$site", site), ("$since", since is { } t ? FormatTime(t) : null));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);

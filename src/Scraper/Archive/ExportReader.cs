@@ -20,18 +20,18 @@ public sealed class ExportReader : ArchiveRole
     private async IAsyncEnumerable<ArchivedFigure> ReadFiguresCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (selected, parameters) = PageFilterSql.SelectedPages(filter);
-        await using var command = NewCommand(
+        await using var command = await NewCommandAsync(
             $"""
             SELECT p.url, r.number, f.ordinal, f.src, f.alt, f.caption, f.credit, f.position, f.image_sha256, f.media
             FROM pages p JOIN revisions r ON r.page_id = p.id JOIN figures f ON f.revision_id = r.id
             WHERE {PageFilterSql.SelectedRevisions(filter)} AND {selected}
             ORDER BY p.id, r.number, f.ordinal
-            """, parameters);
+            """, cancellationToken, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             yield return new ArchivedFigure(
-                reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), StringOrNull(reader, 4),
-                StringOrNull(reader, 5), StringOrNull(reader, 6), reader.GetInt32(7), StringOrNull(reader, 8))
+                reader.GetString(0), Int32(reader, 1), Int32(reader, 2), reader.GetString(3), StringOrNull(reader, 4),
+                StringOrNull(reader, 5), StringOrNull(reader, 6), Int32(reader, 7), StringOrNull(reader, 8))
             { Media = StringOrNull(reader, 9) };
     }
 
@@ -103,12 +103,12 @@ public sealed class ExportReader : ArchiveRole
         Func<string, bool>? include, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The rows to sort carry no body: a body is loaded by key only when the consumer asks, so memory holds one at a time.
-        await using var command = NewCommand(
+        await using var command = await NewCommandAsync(
             $"""
             SELECT c.id, coalesce(c.url, cp.url), c.captured_at, c.origin, c.http_status, c.etag, c.last_modified, c.content_type, c.body_sha256, b.size,
                    q.request, first.url, rv.number, rv.extractor, rv.content_sha256, fr.kind, c.run_id
             {from}
-            """, parameters);
+            """, cancellationToken, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -119,14 +119,14 @@ public sealed class ExportReader : ArchiveRole
             yield return new ArchivedCapture(
                 captureId, url, ParseTime(reader.GetString(2)),
                 reader.GetString(3) == "import" ? CaptureOrigin.Import : CaptureOrigin.Fetch,
-                reader.IsDBNull(4) ? null : reader.GetInt32(4), StringOrNull(reader, 5), StringOrNull(reader, 6),
+                reader.IsDBNull(4) ? null : Int32(reader, 4), StringOrNull(reader, 5), StringOrNull(reader, 6),
                 StringOrNull(reader, 7), reader.GetString(8), reader.GetInt64(9),
                 async ct => await this.reader.LoadBodyWhereAsync("c.id = $key", captureId, ct)
                     ?? throw new ArchiveException(ArchiveFailure.Corrupt, $"capture {captureId} has no stored body"))
             {
                 RequestHead = StringOrNull(reader, 10),
                 ContinuationOf = StringOrNull(reader, 11),
-                Revision = reader.IsDBNull(12) ? null : reader.GetInt32(12),
+                Revision = reader.IsDBNull(12) ? null : Int32(reader, 12),
                 Extractor = StringOrNull(reader, 13),
                 ContentSha256 = StringOrNull(reader, 14),
                 CrawledAs = StringOrNull(reader, 15),
@@ -145,7 +145,7 @@ public sealed class ExportReader : ArchiveRole
     private async IAsyncEnumerable<ArchivedImage> ReadImagesCoreAsync(PageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (selected, parameters) = PageFilterSql.SelectedPages(filter);
-        await using var command = NewCommand(
+        await using var command = await NewCommandAsync(
             $"""
             WITH shown AS (
                 SELECT fig.src, fig.image_sha256 AS sha256, min(r.first_seen) AS first_shown
@@ -155,14 +155,14 @@ public sealed class ExportReader : ArchiveRole
             SELECT s.src, s.sha256, coalesce(f.content_type, i.content_type), i.size, coalesce(f.fetched_at, s.first_shown), f.http_status, f.request
             FROM shown s JOIN images i ON i.sha256 = s.sha256 LEFT JOIN image_fetches f ON f.url = s.src AND f.sha256 = s.sha256
             ORDER BY coalesce(f.fetched_at, s.first_shown), s.src
-            """, parameters);
+            """, cancellationToken, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var sha256 = reader.GetString(1);
             yield return new ArchivedImage(
                 reader.GetString(0), sha256, StringOrNull(reader, 2), reader.GetInt64(3), ParseTime(reader.GetString(4)),
-                reader.IsDBNull(5) ? null : reader.GetInt32(5), StringOrNull(reader, 6),
+                reader.IsDBNull(5) ? null : Int32(reader, 5), StringOrNull(reader, 6),
                 async ct => await LoadImageAsync(sha256, ct));
         }
     }

@@ -160,7 +160,7 @@ public sealed class PageRows : ArchiveRole
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var aliases = new List<PageAlias>();
             while (await reader.ReadAsync(cancellationToken))
-                aliases.Add(new PageAlias(reader.GetString(0), ParseTime(reader.GetString(1)), reader.GetInt32(2)));
+                aliases.Add(new PageAlias(reader.GetString(0), ParseTime(reader.GetString(1)), Int32(reader, 2)));
             return (IReadOnlyList<PageAlias>)aliases;
         });
 

@@ -44,8 +44,8 @@ internal sealed class RevisionWriter : ArchiveRole
             ("$page", page.Id), ("$sha", contentSha256));
         await using var reader = await find.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var known = reader.IsDBNull(0) ? null : new KnownRevision(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2));
-        return new PageRevisions(known, reader.GetInt32(3));
+        var known = reader.IsDBNull(0) ? null : new KnownRevision(reader.GetInt64(0), Int32(reader, 1), reader.GetString(2));
+        return new PageRevisions(known, Int32(reader, 3));
     }
 
     /// <summary>Points the capture at the page's revision with this content, adding the revision if it is new.</summary>
@@ -92,13 +92,13 @@ internal sealed class RevisionWriter : ArchiveRole
             for (var i = 0; i < article.Figures.Count; i++)
             {
                 var f = article.Figures[i];
-                figure.Parameters["$ordinal"].Value = i;
-                figure.Parameters["$src"].Value = f.Src;
-                figure.Parameters["$alt"].Value = (object?)f.Alt ?? DBNull.Value;
-                figure.Parameters["$caption"].Value = (object?)f.Caption ?? DBNull.Value;
-                figure.Parameters["$credit"].Value = (object?)f.Credit ?? DBNull.Value;
-                figure.Parameters["$position"].Value = f.Position;
-                figure.Parameters["$media"].Value = (object?)f.Media ?? DBNull.Value;
+                SetParameter(figure, "$ordinal", i);
+                SetParameter(figure, "$src", f.Src);
+                SetParameter(figure, "$alt", f.Alt);
+                SetParameter(figure, "$caption", f.Caption);
+                SetParameter(figure, "$credit", f.Credit);
+                SetParameter(figure, "$position", f.Position);
+                SetParameter(figure, "$media", f.Media);
                 await figure.ExecuteNonQueryAsync(ct);
             }
         }

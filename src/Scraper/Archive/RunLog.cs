@@ -38,19 +38,22 @@ public sealed class RunLog : ArchiveRole
     }
 
     /// <summary>
-    /// In the transaction that starts a crawl, which holds the crawl lock, so no crawl is at work: every run still marked
-    /// running was killed outright (kill -9, a power cut) and becomes interrupted. Its end is the time of its last
+    /// In the transaction that starts a crawl, which holds the crawl lock: every run still marked running whose crawler
+    /// is gone (on SQLite, every one: the lock is the archive's; on PostgreSQL, one whose session no longer holds its
+    /// run's advisory lock) was killed outright (kill -9, a power cut) and becomes interrupted. Its end is the time of its last
     /// recorded activity, not the time someone noticed: its newest capture, error, or URL it discovered, else its start.
     /// </summary>
     internal async Task EndKilledRunsAsync(CancellationToken ct)
     {
-        var killed = new List<(long Id, string StartedAt)>();
+        var running = new List<(long Id, string StartedAt)>();
         var select = Command("SELECT id, started_at FROM runs WHERE status = 'running' ORDER BY id");
         await using (var reader = await select.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
-                killed.Add((reader.GetInt64(0), reader.GetString(1)));
-        foreach (var (id, startedAt) in killed)
+                running.Add((reader.GetInt64(0), reader.GetString(1)));
+        foreach (var (id, startedAt) in running)
         {
+            if (await Database.Engine.IsRunAliveAsync(Database, id, ct))
+                continue;
             // The run's captures follow one another at the end of the table; reading it backwards stops at the newest
             // of them, or at the first capture made before the run began (then it has none): no scan of the whole table.
             var lastCapture = await ScalarAsync<string?>(
@@ -103,8 +106,8 @@ public sealed class RunLog : ArchiveRole
             while (await reader.ReadAsync(cancellationToken))
                 runs.Add(new RunRecord(
                     reader.GetInt64(0), ParseTime(reader.GetString(1)), ParseTimeOrNull(reader, 2), reader.GetString(3),
-                    new RunCounts(reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7),
-                        reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11))));
+                    new RunCounts(Int32(reader, 4), Int32(reader, 5), Int32(reader, 6), Int32(reader, 7),
+                        Int32(reader, 8), Int32(reader, 9), Int32(reader, 10), Int32(reader, 11))));
             return (IReadOnlyList<RunRecord>)runs;
         });
 
@@ -122,7 +125,7 @@ public sealed class RunLog : ArchiveRole
             while (await reader.ReadAsync(cancellationToken))
                 errors.Add(new ErrorRecord(
                     reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), ParseTime(reader.GetString(3)),
-                    reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.GetString(6)));
+                    reader.GetString(4), reader.IsDBNull(5) ? null : Int32(reader, 5), reader.GetString(6)));
             return (IReadOnlyList<ErrorRecord>)errors;
         });
 
@@ -141,7 +144,7 @@ public sealed class RunLog : ArchiveRole
                         WHERE c.page_id = p.id AND c.captured_at < $since
                         ORDER BY c.captured_at DESC, c.id DESC LIMIT 1)
                 FROM pages p JOIN revisions r ON r.id = p.latest_revision_id
-                WHERE p.last_changed_at >= $since AND ($site IS NULL OR p.site = $site)
+                WHERE p.last_changed_at >= $since AND (CAST($site AS TEXT) IS NULL OR p.site = $site)
                 ORDER BY p.last_changed_at, p.id
                 """, ("$since", FormatTime(since)), ("$site", site));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -149,7 +152,7 @@ public sealed class RunLog : ArchiveRole
             while (await reader.ReadAsync(cancellationToken))
                 changes.Add(new PageChange(
                     reader.GetInt64(0), reader.GetString(1), StringOrNull(reader, 2), StringOrNull(reader, 3), ParseTime(reader.GetString(4)),
-                    reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.GetInt32(5)));
+                    reader.IsDBNull(6) ? null : Int32(reader, 6), Int32(reader, 5)));
             return (IReadOnlyList<PageChange>)changes;
         });
 

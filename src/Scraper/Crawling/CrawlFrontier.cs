@@ -37,7 +37,11 @@ public sealed record FrontierItem(string Url, FrontierKind Kind, string? Site, i
 public sealed record FrontierOutcome(string State, DateTimeOffset? NextCheckAt = null, int UnchangedCount = 0, CrawlError? Error = null, string? Note = null);
 
 /// <summary>The crawl's start: its run, the pass it works on, and whether it resumes a killed crawl's pass.</summary>
-public sealed record CrawlStart(long RunId, int Pass, bool Resumed, int Pending);
+public sealed record CrawlStart(long RunId, int Pass, bool Resumed, int Pending)
+{
+    /// <summary>The sites the crawl works on (its frontier rows are theirs, and rows of no site); null for every site.</summary>
+    public IReadOnlyCollection<string>? Sites { get; init; }
+}
 
 /// <summary>
 /// The crawl's frontier in the archive: the URLs of each pass and how each ended, and the start and end of a crawl run.
@@ -58,25 +62,42 @@ public sealed class CrawlFrontier : ArchiveRole
     }
 
     /// <summary>
-    /// Starts a run: runs still marked running were killed and become interrupted (ended at their last recorded
-    /// activity, see <see cref="RunLog.EndKilledRunsAsync"/>), rows a killed crawl left
-    /// fetching are pending again, and the pass is the unfinished one if rows are pending, else a new one.
+    /// Starts a run over <paramref name="sites"/> (null: every site): runs still marked running whose crawler is gone were
+    /// killed and become interrupted (ended at their last recorded activity, see <see cref="RunLog.EndKilledRunsAsync"/>),
+    /// rows of these sites a killed crawl left fetching are pending again, and the pass is the unfinished one if rows of
+    /// these sites are pending, else a new one. The caller holds the crawl lock of these sites, so no other crawler
+    /// works on their rows; on PostgreSQL, crawlers of other sites may be at work beside it (their runs stay running).
     /// </summary>
-    public async Task<CrawlStart> BeginCrawlAsync(CancellationToken cancellationToken = default)
+    public async Task<CrawlStart> BeginCrawlAsync(IReadOnlyCollection<string>? sites = null, CancellationToken cancellationToken = default)
     {
         EnsureWritable();
+        var scope = Scope(sites);
         return await GuardAsync(() => InTransactionAsync(async ct =>
         {
             var now = Now();
             await runs.EndKilledRunsAsync(ct);
-            await ExecuteAsync("UPDATE frontier SET state = 'pending' WHERE state = 'fetching'", ct);
-            var pending = await ScalarAsync<long>("SELECT count(*) FROM frontier WHERE state = 'pending'", ct);
-            var lastPass = await ScalarAsync<long>("SELECT coalesce(max(pass), 0) FROM frontier", ct);
+            await ExecuteAsync($"UPDATE frontier SET state = 'pending' WHERE state = 'fetching' AND {scope.Sql}", ct, scope.Parameters);
+            var pending = await ScalarAsync<long>($"SELECT count(*) FROM frontier WHERE state = 'pending' AND {scope.Sql}", ct, scope.Parameters);
+            var lastPass = await ScalarAsync<long>(
+                pending > 0 ? $"SELECT coalesce(max(pass), 0) FROM frontier WHERE state = 'pending' AND {scope.Sql}" : "SELECT coalesce(max(pass), 0) FROM frontier",
+                ct, pending > 0 ? scope.Parameters : []);
             var runId = await ScalarAsync<long>("INSERT INTO runs (started_at) VALUES ($now) RETURNING id", ct, ("$now", now));
+            await Database.Engine.HoldRunAsync(Database, runId, ct);
             return pending > 0
-                ? new CrawlStart(runId, (int)lastPass, true, (int)pending)
-                : new CrawlStart(runId, (int)lastPass + 1, false, 0);
+                ? new CrawlStart(runId, (int)lastPass, true, (int)pending) { Sites = sites }
+                : new CrawlStart(runId, (int)lastPass + 1, false, 0) { Sites = sites };
         }, cancellationToken));
+    }
+
+    /// <summary>The frontier rows of a crawl's sites, and rows of no site (which any crawler may claim: SKIP LOCKED keeps them apart).</summary>
+    private static (string Sql, (string Name, object? Value)[] Parameters) Scope(IReadOnlyCollection<string>? sites)
+    {
+        if (sites is null)
+            return ("1 = 1", []);
+        var parameters = sites.Select((site, i) => ($"$site{i}", (object?)site)).ToArray();
+        return parameters.Length == 0
+            ? ("site IS NULL", [])
+            : ($"(site IS NULL OR site IN ({string.Join(", ", parameters.Select(p => p.Item1))}))", parameters);
     }
 
     public async Task EndRunAsync(long runId, string status, CancellationToken cancellationToken = default)
@@ -88,6 +109,11 @@ public sealed class CrawlFrontier : ArchiveRole
                 ("$status", status), ("$now", Now()), ("$id", runId));
             return 0;
         }, cancellationToken));
+        await GuardAsync(async () =>
+        {
+            await Database.Engine.ReleaseRunAsync(Database, runId, cancellationToken);
+            return 0;
+        });
         // A finished run's pages are all searchable and on disk, also while a watch-mode crawl waits for its next run.
         if (search.HasQueued)
             await search.UpdateSearchIndexAsync(cancellationToken);
@@ -160,34 +186,42 @@ public sealed class CrawlFrontier : ArchiveRole
         }, cancellationToken));
     }
 
-    /// <summary>Takes up to <paramref name="max"/> pending rows of the pass (sitemaps and lists first) and marks them fetching.</summary>
-    public async Task<IReadOnlyList<FrontierItem>> ClaimAsync(int pass, int max, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Takes up to <paramref name="max"/> pending rows of the pass among <paramref name="sites"/> (sitemaps and lists
+    /// first) and marks them fetching. The rows are locked as they are read and rows another crawler is claiming are
+    /// skipped (PostgreSQL's FOR UPDATE SKIP LOCKED), so crawlers sharing rows never claim one twice; the claim does not
+    /// wait for the archive's other writers.
+    /// </summary>
+    public async Task<IReadOnlyList<FrontierItem>> ClaimAsync(int pass, int max, CancellationToken cancellationToken = default,
+        IReadOnlyCollection<string>? sites = null)
     {
         EnsureWritable();
-        return await GuardAsync(() => InTransactionAsync(async ct =>
+        var scope = Scope(sites);
+        return await GuardAsync(() => Database.InTransactionAsync(async tx =>
         {
+            var ct = tx.CancellationToken;
             var items = new List<FrontierItem>();
             // One kind at a time, each read in the order of the frontier_claim index: no sort of the whole pass per claim.
             foreach (var kind in ClaimOrder)
             {
                 if (items.Count >= max) break;
-                var select = Command("""
+                var select = Command($"""
                     SELECT url, kind, site, unchanged_count, attempts, discovered_from FROM frontier
-                    WHERE pass = $pass AND state = 'pending' AND kind = $kind
+                    WHERE pass = $pass AND state = 'pending' AND kind = $kind AND {scope.Sql}
                     ORDER BY discovered_at, url
-                    LIMIT $max
-                    """, ("$pass", pass), ("$kind", KindName(kind)), ("$max", max - items.Count));
+                    LIMIT $max {Database.Engine.SkipLockedRows}
+                    """, [("$pass", pass), ("$kind", KindName(kind)), ("$max", max - items.Count), .. scope.Parameters]);
                 await using var reader = await select.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
-                    items.Add(new FrontierItem(reader.GetString(0), kind, StringOrNull(reader, 2), reader.GetInt32(3), reader.GetInt32(4))
+                    items.Add(new FrontierItem(reader.GetString(0), kind, StringOrNull(reader, 2), Int32(reader, 3), Int32(reader, 4))
                     {
                         DiscoveredFrom = StringOrNull(reader, 5),
                     });
             }
             foreach (var item in items)
                 await ExecuteAsync("UPDATE frontier SET state = 'fetching', attempts = attempts + 1 WHERE url = $url", ct, ("$url", item.Url));
-            return items;
-        }, cancellationToken));
+            return (IReadOnlyList<FrontierItem>)items;
+        }, WriteKind.RowLocked, cancellationToken));
     }
 
     /// <summary>Records how a row ended, with the run's counters and any error, in one transaction.</summary>
@@ -235,9 +269,12 @@ public sealed class CrawlFrontier : ArchiveRole
             ("$generic", delta.GenericFallbacks), ("$misses", delta.SelectorMisses), ("$id", runId));
     }
 
-    public async Task<int> CountPendingAsync(int pass, CancellationToken cancellationToken = default) =>
-        await GuardAsync(() => ScalarAsync<int>("SELECT count(*) FROM frontier WHERE pass = $pass AND state IN ('pending', 'fetching')",
-            cancellationToken, ("$pass", pass)));
+    public async Task<int> CountPendingAsync(int pass, CancellationToken cancellationToken = default, IReadOnlyCollection<string>? sites = null)
+    {
+        var scope = Scope(sites);
+        return await GuardAsync(() => ScalarAsync<int>($"SELECT count(*) FROM frontier WHERE pass = $pass AND state IN ('pending', 'fetching') AND {scope.Sql}",
+            cancellationToken, [("$pass", pass), .. scope.Parameters]));
+    }
 
     /// <summary>The publication date of a page's latest revision, for its revisit schedule.</summary>
     public async Task<DateOnly?> GetPublishedAsync(string url, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Scraper.Archive;
+using Scraper.Archive.Postgres;
 
 namespace Scraper.Crawling;
 
@@ -7,15 +8,17 @@ namespace Scraper.Crawling;
 public sealed class ArchiveLockedException(string message) : Exception(message);
 
 /// <summary>
-/// One crawl per archive: an exclusive lock on <c>&lt;archive&gt;.lock</c>. The operating system holds the lock
-/// (flock), so a crawl killed by any means releases it, and the next crawl takes over a stale lock file without
-/// guessing from PIDs. The file records who holds it, for the message the second crawl prints.
+/// One crawl at a time. On SQLite, one per archive: an exclusive lock on <c>&lt;archive&gt;.lock</c>. The operating
+/// system holds the lock (flock), so a crawl killed by any means releases it, and the next crawl takes over a stale lock
+/// file without guessing from PIDs. The file records who holds it, for the message the second crawl prints. On
+/// PostgreSQL, one per site (<see cref="PostgresCrawlLock"/>: advisory locks the server holds for the crawler's
+/// session), so crawls of different sites, from any machines, write one archive side by side.
 /// </summary>
 public sealed class CrawlLock : IDisposable
 {
-    private readonly FileStream _stream;
+    private readonly IDisposable _held;
 
-    private CrawlLock(FileStream stream) => _stream = stream;
+    private CrawlLock(IDisposable held) => _held = held;
 
     public static string PathFor(string archivePath) => Path.GetFullPath(archivePath) + ".lock";
 
@@ -25,9 +28,20 @@ public sealed class CrawlLock : IDisposable
     /// </summary>
     /// <exception cref="ArchiveLockedException">Held by another crawl and <paramref name="wait"/> is false.</exception>
     /// <exception cref="ArchiveException">The archive would refuse the file (see <see cref="ArchiveStore.CheckAsync"/>).</exception>
-    public static async Task<CrawlLock> AcquireAsync(string archivePath, bool wait, CancellationToken cancellationToken)
+    public static async Task<CrawlLock> AcquireAsync(string archivePath, bool wait, CancellationToken cancellationToken) =>
+        await AcquireAsync(archivePath, [], wait, cancellationToken);
+
+    /// <param name="sites">The sites the crawl works on: on PostgreSQL, the locks taken (on SQLite the archive's one lock).</param>
+    public static async Task<CrawlLock> AcquireAsync(string archivePath, IReadOnlyCollection<string> sites, bool wait, CancellationToken cancellationToken)
     {
         await ArchiveStore.CheckAsync(archivePath, ArchiveAccess.ReadWrite, cancellationToken);
+        if (PostgresAddress.IsPostgres(archivePath))
+        {
+            var address = PostgresAddress.Parse(archivePath);
+            var (held, heldBy) = await PostgresCrawlLock.TryAcquireAsync(address, sites, wait, cancellationToken);
+            return held is not null ? new CrawlLock(held)
+                : throw new ArchiveLockedException($"{address.Display}: {heldBy}; use --wait to wait for it");
+        }
         var path = PathFor(archivePath);
         while (true)
         {
@@ -103,6 +117,6 @@ public sealed class CrawlLock : IDisposable
     public void Dispose()
     {
         // The lock file stays: deleting it would race with a process opening it; an unlocked file is free.
-        _stream.Dispose();
+        _held.Dispose();
     }
 }

@@ -64,7 +64,7 @@ public sealed class Crawler
     public async Task<CrawlSummary> RunAsync(IProgress<CrawlEvent>? progress, CancellationToken stop)
     {
         var startedAt = _clock.GetUtcNow();
-        var start = await _store.Frontier.BeginCrawlAsync(CancellationToken.None);
+        var start = await _store.Frontier.BeginCrawlAsync(_options.Sites.Select(s => s.Site).ToList(), CancellationToken.None);
         var run = new RunState(start, progress, _clock);
         var robots = new ConcurrentQueue<RobotsFetch>();
         void OnRobots(RobotsFetch answer) => robots.Enqueue(answer);
@@ -103,7 +103,7 @@ public sealed class Crawler
             : counts.Fetched == 0 ? "failed"
             : "partial";
         await _store.Frontier.EndRunAsync(start.RunId, status);
-        var pending = await _store.Frontier.CountPendingAsync(start.Pass);
+        var pending = await _store.Frontier.CountPendingAsync(start.Pass, CancellationToken.None, start.Sites);
         return new CrawlSummary(start.RunId, status, start.Resumed, counts, run.Changed, run.Elapsed, pending)
         {
             StartedAt = startedAt,
@@ -136,7 +136,7 @@ public sealed class Crawler
             if (_options.MaxPages is { } limit) room = Math.Min(room, limit - dispatchedPages);
             if (!stop.IsCancellationRequested && room > 0)
             {
-                var claimed = await _store.Frontier.ClaimAsync(run.Pass, room, CancellationToken.None);
+                var claimed = await _store.Frontier.ClaimAsync(run.Pass, room, CancellationToken.None, run.Sites);
                 foreach (var claimedItem in claimed)
                 {
                     // Validators for a conditional GET come from the archive, which only this loop reads.

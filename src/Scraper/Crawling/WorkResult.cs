@@ -57,6 +57,8 @@ internal sealed class RunState(CrawlStart start, IProgress<CrawlEvent>? progress
     public CrawlStart Start { get; } = start;
     public long RunId => Start.RunId;
     public int Pass => Start.Pass;
+
+    public IReadOnlyCollection<string>? Sites => Start.Sites;
     public int Changed { get; set; }
 
     /// <summary>Rows of this pass still to do (pending or in flight), for the progress display's estimate.</summary>

@@ -28,6 +28,12 @@ internal sealed class SqliteEngine : ArchiveEngine
 
     public override SearchBackend CreateSearch(ArchiveDatabase database) => new Fts5Search(database);
 
+    public override Task CreateOrUpgradeAsync(ArchiveDatabase database, Func<CancellationToken, Task> applyIdentity, CancellationToken cancellationToken) =>
+        SqliteArchiveFile.CreateOrUpgradeAsync(database, applyIdentity, cancellationToken);
+
+    public override Task<IReadOnlyList<string>> CheckIntegrityAsync(ArchiveDatabase database, Func<CancellationToken, Task> indexQueued,
+        CancellationToken cancellationToken) => SqliteArchiveFile.CheckIntegrityAsync(database, indexQueued, cancellationToken);
+
     /// <summary>Turns an SQLite error into the failure the user can act on.</summary>
     public static ArchiveException From(SqliteException e, string path)
     {
