@@ -22,15 +22,22 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string bin;
     private readonly bool asNobody;
 
-    private PostgresServer(TempFolder folder, string bin, bool asNobody, int port)
+    private PostgresServer(TempFolder folder, string bin, bool asNobody, int port, string? password)
     {
         this.folder = folder;
         this.bin = bin;
         this.asNobody = asNobody;
         Port = port;
+        Password = password;
     }
 
     public int Port { get; }
+
+    /// <summary>The user's password where the server asks for one over TCP (scram-sha-256); null: trust.</summary>
+    public string? Password { get; }
+
+    /// <summary>The address of <paramref name="database"/> as <c>--db</c> takes it (without the password).</summary>
+    public string Address(string database) => $"postgresql://{User}@127.0.0.1:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{database}";
 
     private string DataFolder => folder.File("data");
 
@@ -54,7 +61,8 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Starts a server; fails the test (with the server's log) if it cannot.</summary>
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="password">Where given, connections over TCP must log in with it (scram-sha-256); else they are trusted.</param>
+    public static async Task<PostgresServer> StartAsync(string? password = null)
     {
         var bin = BinFolder ?? throw new InvalidOperationException("PostgreSQL is not installed: " + Install);
         var folder = new TempFolder();
@@ -65,8 +73,16 @@ public sealed class PostgresServer : IAsyncDisposable
             if (asNobody)
                 await RunAsync("/bin/chown", [$"{UnprivilegedCli.Nobody}:{UnprivilegedCli.Nobody}", folder.Path], asNobody: false);
             var port = FreePort();
-            var server = new PostgresServer(folder, bin, asNobody, port);
-            await RunAsync(Path.Combine(bin, "initdb"), ["-D", server.DataFolder, "-U", User, "--auth=trust", "--locale=C", "-E", "UTF8", "--no-sync"], asNobody);
+            var server = new PostgresServer(folder, bin, asNobody, port, password);
+            string[] auth = ["--auth=trust"];
+            if (password is not null)
+            {
+                var passwordFile = folder.File("password");
+                await File.WriteAllTextAsync(passwordFile, password + "\n");
+                File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                auth = ["--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + passwordFile];
+            }
+            await RunAsync(Path.Combine(bin, "initdb"), ["-D", server.DataFolder, "-U", User, .. auth, "--locale=C", "-E", "UTF8", "--no-sync"], asNobody);
             await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", server.DataFolder, "-l", folder.File("server.log"), "-w", "-t", "120",
                 "-o", $"-p {port} -c listen_addresses=127.0.0.1 -k {folder.Path} -c fsync=off", "start"], asNobody);
             return server;
@@ -87,7 +103,11 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task<string> PsqlAsync(string database, IReadOnlyList<string> arguments) =>
         await RunAsync(Path.Combine(bin, "psql"),
             ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", User, "-d", database,
-                "-v", "ON_ERROR_STOP=1", "-X", "-q", "-A", "-t", .. arguments], asNobody: false);
+                "-v", "ON_ERROR_STOP=1", "-X", "-q", "-A", "-t", .. arguments], asNobody: false,
+            Password is null ? null : new Dictionary<string, string> { ["PGPASSWORD"] = Password });
+
+    /// <summary>One SQL command's output (unaligned, tuples only), trimmed.</summary>
+    public async Task<string> QueryAsync(string database, string sql) => (await PsqlAsync(database, ["-c", sql])).Trim();
 
     public async ValueTask DisposeAsync()
     {
@@ -109,7 +129,8 @@ public sealed class PostgresServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<string> RunAsync(string program, IReadOnlyList<string> arguments, bool asNobody)
+    private static async Task<string> RunAsync(string program, IReadOnlyList<string> arguments, bool asNobody,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(asNobody ? UnprivilegedCli.Setpriv : program)
         {
@@ -117,6 +138,8 @@ public sealed class PostgresServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         if (asNobody)
         {
             foreach (var argument in new[] { $"--reuid={UnprivilegedCli.Nobody}", $"--regid={UnprivilegedCli.Nobody}", "--clear-groups", program })
@@ -130,6 +153,37 @@ public sealed class PostgresServer : IAsyncDisposable
             throw new InvalidOperationException($"{Path.GetFileName(program)} exited with {result.ExitCode}: {result.Error.Trim()}");
         return result.Out;
     }
+}
+
+/// <summary>
+/// One server for the whole test run, started by the first test that needs it and stopped when the test process
+/// exits; each test takes a database of its own (<see cref="NewDatabaseAsync"/>), so tests stay apart and run in parallel.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public static class SharedPostgres
+{
+    private static readonly Lazy<Task<PostgresServer>> server = new(StartAsync);
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        var started = await PostgresServer.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => started.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return started;
+    }
+
+    public static Task<PostgresServer> ServerAsync() => server.Value;
+
+    /// <summary>A new empty database on the shared server, as <c>--db</c> takes it.</summary>
+    public static async Task<string> NewDatabaseAsync()
+    {
+        var shared = await server.Value;
+        var name = "t" + Guid.NewGuid().ToString("N")[..16];
+        await shared.CreateDatabaseAsync(name);
+        return shared.Address(name);
+    }
+
+    /// <summary>The database name of an address <see cref="NewDatabaseAsync"/> gave.</summary>
+    public static string DatabaseOf(string address) => address[(address.LastIndexOf('/') + 1)..];
 }
 
 /// <summary>
