@@ -27,9 +27,13 @@ public class ArchiveStoreBenchmarks
     private string _folder = null!;
     private ArchiveStore _store = null!;
 
-    /// <summary>synchronous = FULL (an fsync per page) or NORMAL (the default: an fsync per checkpoint and at the end); see <see cref="ArchiveOptions"/>.</summary>
-    [Params(true, false)]
-    public bool DurableCommits { get; set; }
+    /// <summary>
+    /// sqlite: synchronous = NORMAL (the default: an fsync per checkpoint and at the end); sqlite-full: FULL (an fsync per
+    /// page; see <see cref="ArchiveOptions"/>); postgresql: a fresh database on the server <see cref="BenchPostgres"/>
+    /// names (a commit per page, as the server is configured).
+    /// </summary>
+    [Params("sqlite", "sqlite-full", "postgresql")]
+    public string Engine { get; set; } = "sqlite";
 
     [GlobalSetup]
     public void Setup()
@@ -59,7 +63,8 @@ public class ArchiveStoreBenchmarks
     public void OpenFreshArchive()
     {
         _folder = Directory.CreateTempSubdirectory("scraper-bench-store-").FullName;
-        _store = ArchiveStore.OpenAsync(Path.Combine(_folder, "archive.db"), ArchiveAccess.ReadWrite, new ArchiveOptions(DurableCommits: DurableCommits))
+        var location = Engine == "postgresql" ? BenchPostgres.NewDatabase("scraper_bench_store") : Path.Combine(_folder, "archive.db");
+        _store = ArchiveStore.OpenAsync(location, ArchiveAccess.ReadWrite, new ArchiveOptions(DurableCommits: Engine == "sqlite-full"))
             .GetAwaiter().GetResult();
     }
 
@@ -69,6 +74,8 @@ public class ArchiveStoreBenchmarks
         var revisions = _store.Reader.GetStatsAsync().GetAwaiter().GetResult().Revisions;
         _store.Dispose();
         Directory.Delete(_folder, recursive: true);
+        if (Engine == "postgresql")
+            BenchPostgres.DropDatabase("scraper_bench_store");
         if (revisions != Pages * VersionsPerPage)
             throw new InvalidOperationException($"stored {revisions} revisions, expected {Pages * VersionsPerPage}");
     }
@@ -112,33 +119,20 @@ public class ArchiveStoreBenchmarks
 /// temp folder and reused by later runs. <see cref="SearchParallelism"/> 0 is the default (the pages scored in
 /// ranges on one connection per processor, at most four); 1 scores them all on one connection.
 /// </summary>
-public class ArchiveSearchBenchmarks
+public class ArchiveSearchBenchmarks : RankedSearchBenchmarks
 {
     private const int Articles = 100_000;
     private const string CorpusVersion = "v1";
-    private ArchiveStore _store = null!;
 
     /// <summary>A common word, a rarer one, two words, a phrase, a prefix, a title-only word.</summary>
     [Params("investment", "semiconductor", "district enterprises", "\"foreign investment\"", "manufact*", "title:wuxi")]
-    public string Query { get; set; } = "";
+    public override string Query { get; set; } = "";
 
     [Params(0, 1)]
     public int SearchParallelism { get; set; }
 
-    [GlobalSetup]
-    public void Setup()
-    {
-        _store = ArchiveStore.OpenAsync(EnsureArchive(), ArchiveAccess.ReadOnly, new ArchiveOptions(SearchParallelism: SearchParallelism))
-            .GetAwaiter().GetResult();
-        if (_store.Search.SearchAsync(Query).GetAwaiter().GetResult().Count == 0)
-            throw new InvalidOperationException($"'{Query}' finds nothing; the benchmark would measure an empty search");
-    }
-
-    [GlobalCleanup]
-    public void Cleanup() => _store.Dispose();
-
-    [Benchmark]
-    public Task<IReadOnlyList<SearchHit>> Search() => _store.Search.SearchAsync(Query, limit: 20);
+    protected override Task<ArchiveStore> OpenAsync() =>
+        ArchiveStore.OpenAsync(EnsureArchive(), ArchiveAccess.ReadOnly, new ArchiveOptions(SearchParallelism: SearchParallelism));
 
     /// <summary>The 100,000-article archive (also exported by <see cref="ExportBenchmarks"/>), generated on first use.</summary>
     public static string EnsureArchive()
@@ -147,6 +141,18 @@ public class ArchiveSearchBenchmarks
         if (!IsComplete(path))
             Generate(path);
         return path;
+    }
+
+    /// <summary>The same archive on the PostgreSQL server <see cref="BenchPostgres"/> names, generated on first use.</summary>
+    public static string EnsurePostgresArchive()
+    {
+        var name = $"scraper_bench_search_{Articles}_{CorpusVersion}";
+        var location = BenchPostgres.Database(name);
+        if (!BenchPostgres.Exists(name))
+            BenchPostgres.NewDatabase(name);
+        if (!IsComplete(location))
+            Generate(location);
+        return location;
     }
 
     private static bool IsComplete(string path)
@@ -166,8 +172,17 @@ public class ArchiveSearchBenchmarks
 
     private static void Generate(string path)
     {
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-            File.Delete(file);
+        if (Scraper.Archive.Postgres.PostgresAddress.IsPostgres(path))
+        {
+            var name = path[(path.LastIndexOf('/') + 1)..];
+            BenchPostgres.DropDatabase(name);
+            BenchPostgres.NewDatabase(name);
+        }
+        else
+        {
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+                File.Delete(file);
+        }
         var news = new SyntheticNews(seed: 11);
         var start = new DateTimeOffset(2015, 1, 1, 0, 0, 0, TimeSpan.Zero);
         // The real store path, one transaction per page; only the per-page fsync is skipped to make setup quicker.
@@ -182,6 +197,45 @@ public class ArchiveSearchBenchmarks
                 Console.WriteLine($"// generated {i + 1:N0} of {Articles:N0} archived articles into {path}");
         }
     }
+}
+
+/// <summary>
+/// <c>scraper search</c> over the same 100,000 articles on PostgreSQL (tsvector, GIN, ts_rank, ts_headline): one
+/// operation is one ranked query returning the top 20 with snippets. The queries are those of
+/// <see cref="ArchiveSearchBenchmarks"/> that both engines' syntaxes read alike (FTS5's prefix and column filters are not
+/// PostgreSQL web-search syntax).
+/// </summary>
+public class PostgresSearchBenchmarks : RankedSearchBenchmarks
+{
+    [Params("investment", "semiconductor", "district enterprises", "\"foreign investment\"")]
+    public override string Query { get; set; } = "";
+
+    protected override Task<ArchiveStore> OpenAsync() =>
+        ArchiveStore.OpenAsync(ArchiveSearchBenchmarks.EnsurePostgresArchive(), ArchiveAccess.ReadOnly);
+}
+
+/// <summary>One ranked query returning the top 20 with snippets, over an archive each engine's benchmark opens.</summary>
+public abstract class RankedSearchBenchmarks
+{
+    private ArchiveStore _store = null!;
+
+    public abstract string Query { get; set; }
+
+    protected abstract Task<ArchiveStore> OpenAsync();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _store = OpenAsync().GetAwaiter().GetResult();
+        if (_store.Search.SearchAsync(Query).GetAwaiter().GetResult().Count == 0)
+            throw new InvalidOperationException($"'{Query}' finds nothing; the benchmark would measure an empty search");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _store.Dispose();
+
+    [Benchmark]
+    public Task<IReadOnlyList<SearchHit>> Search() => _store.Search.SearchAsync(Query, limit: 20);
 }
 
 /// <summary>
