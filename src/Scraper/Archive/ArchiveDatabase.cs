@@ -64,6 +64,17 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
             commands[sql] = command;
         }
         command.Transaction = transaction?.Transaction;
+        // The same statement takes the same parameters: their values are set in place. (A prepared Npgsql command keeps
+        // the parameter objects it was prepared with: new ones would not be bound.)
+        var same = command.Parameters.Count == parameters.Length;
+        for (var i = 0; same && i < parameters.Length; i++)
+            same = command.Parameters[i].ParameterName == Engine.ParameterName(parameters[i].Name);
+        if (same)
+        {
+            for (var i = 0; i < parameters.Length; i++)
+                command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+            return command;
+        }
         command.Parameters.Clear();
         foreach (var (name, value) in parameters)
             AddParameter(command, name, value);

@@ -102,9 +102,10 @@ public sealed record PostgresAddress(string Host, int Port, string? User, string
             CommandTimeout = 600,
             KeepAlive = 30,
             ApplicationName = applicationName,
-            // No automatic preparation: the store reuses each command with its parameters cleared and added again
-            // (ArchiveDatabase.Command), and an auto-prepared command was seen to keep binding its first parameters' values.
-            MaxAutoPrepare = 0,
+            // The roles run the same statements page after page: prepared once per connection, as SQLite's are
+            // (ArchiveDatabase.Command sets a reused command's parameter values in place, which a prepared one binds).
+            MaxAutoPrepare = 128,
+            AutoPrepareMinUsages = 2,
         };
         if (User is not null) builder.Username = User;
         if (Password is not null) builder.Password = Password;

@@ -149,9 +149,12 @@ internal static class PostgresArchive
                 await database.ExecuteAsync("INSERT INTO page_identity (id, hosts) VALUES (1, $hosts)", ct, ("$hosts", database.Identity.Description));
                 return 0;
             }
-            // The first PostgreSQL schema is version 5; later versions add their steps here, as Sqlite/ArchiveSchema.cs does.
-            if (version < PostgresSchema.Version)
-                throw new ArchiveException(ArchiveFailure.Other, $"no upgrade from schema version {version}");
+            for (var v = (int)version; v < PostgresSchema.Version; v++)
+            {
+                if (!PostgresSchema.Migrations.TryGetValue(v, out var step))
+                    throw new ArchiveException(ArchiveFailure.Other, $"no upgrade from schema version {v}");
+                await database.ExecuteAsync(step, ct);
+            }
             await applyIdentity(ct);
             return 0;
         }, cancellationToken);

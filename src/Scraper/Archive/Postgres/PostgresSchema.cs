@@ -15,6 +15,12 @@ public static partial class PostgresSchema
     /// <summary>The schema version the file describes.</summary>
     public static int Version { get; } = int.Parse(VersionRow().Match(Sql).Groups[1].Value, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The upgrade from each version to the next, as <see cref="Sqlite.ArchiveSchema.Migrations"/> (each step ends by
+    /// setting <c>archive_schema.version</c>). Empty so far: version 5 is the first schema on PostgreSQL.
+    /// </summary>
+    public static IReadOnlyDictionary<int, string> Migrations { get; } = new Dictionary<int, string>();
+
     /// <summary>The tables only PostgreSQL has: the schema's own marker (SQLite keeps it in PRAGMAs).</summary>
     public static IReadOnlyList<string> EngineTables { get; } = ["archive_schema"];
 
