@@ -28,9 +28,6 @@ public sealed class CrawlLock : IDisposable
     /// </summary>
     /// <exception cref="ArchiveLockedException">Held by another crawl and <paramref name="wait"/> is false.</exception>
     /// <exception cref="ArchiveException">The archive would refuse the file (see <see cref="ArchiveStore.CheckAsync"/>).</exception>
-    public static async Task<CrawlLock> AcquireAsync(string archivePath, bool wait, CancellationToken cancellationToken) =>
-        await AcquireAsync(archivePath, [], wait, cancellationToken);
-
     /// <param name="sites">The sites the crawl works on: on PostgreSQL, the locks taken (on SQLite the archive's one lock).</param>
     public static async Task<CrawlLock> AcquireAsync(string archivePath, IReadOnlyCollection<string> sites, bool wait, CancellationToken cancellationToken)
     {

@@ -28,6 +28,7 @@ public sealed class PostgresCrawlLock : IAsyncDisposable, IDisposable
     public static async Task<(PostgresCrawlLock? Lock, string? HeldBy)> TryAcquireAsync(
         PostgresAddress address, IReadOnlyCollection<string> sites, bool wait, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(sites.Count);
         var name = $"scraper crawl (pid {Environment.ProcessId} on {Environment.MachineName})";
         var dataSource = new NpgsqlSlimDataSourceBuilder(address.ConnectionString(name.Length > 63 ? name[..63] : name)).Build();
         NpgsqlConnection? connection = null;
