@@ -185,11 +185,28 @@ public sealed class ArchiveCopier
         var resumeAfter = await LargestKeyAsync(table, cancellationToken);
         var selectFirst = Select(table, table.Columns, after: false, filter: null);
         var selectNext = Select(table, table.Columns, after: true, filter: null);
-        var insert = $"INSERT INTO {table.Name} ({Names(table.Columns)}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => "$v" + i))}) ON CONFLICT DO NOTHING";
         var compared = table.Columns.Where(c => !c.Deferred).ToList();
         var lookup = $"SELECT {Names(compared)} FROM {table.Name} WHERE {KeyIs(table)}";
         object?[]? last = null;
         long inserted = 0, present = 0;
+        // Rows to insert are sent several to a statement (a round trip to a server per row would cost more than the row).
+        var pending = new List<object?[]>(RowsPerInsert);
+        async Task InsertPendingAsync(CancellationToken ct)
+        {
+            if (pending.Count == 0)
+                return;
+            var width = table.Columns.Count;
+            var values = new (string, object?)[pending.Count * width];
+            for (var r = 0; r < pending.Count; r++)
+                for (var c = 0; c < width; c++)
+                    values[r * width + c] = ($"$v{r}_{c}", table.Columns[c].Deferred ? null : pending[r][c]);
+            var added = await To.ExecuteAsync(InsertSql(table, pending.Count), ct, values);
+            if (added != pending.Count)
+                throw Clash(table, $"from {KeyText(keyAt.Select(i => pending[0][i]))} to {KeyText(keyAt.Select(i => pending[^1][i]))}",
+                    $"holds other rows with the unique values (a url, key or content hash) of {pending.Count - added} of these rows");
+            inserted += added;
+            pending.Clear();
+        }
         while (true)
         {
             var more = await To.InTransactionAsync(async tx =>
@@ -198,14 +215,15 @@ public sealed class ArchiveCopier
                 var read = last is null ? snapshot.Command(selectFirst) : snapshot.Command(selectNext, KeyParameters(last));
                 await using var reader = await snapshot.GuardAsync(() => read.ExecuteReaderAsync(ct));
                 int rows = 0;
-                long bytes = 0;
+                long bytes = 0, pendingBytes = 0;
                 while (await snapshot.GuardAsync(() => reader.ReadAsync(ct)))
                 {
                     var row = ReadRow(reader, table.Columns);
                     var key = keyAt.Select(i => row[i]).ToArray();
                     last = key;
                     rows++;
-                    bytes += row.Sum(v => v switch { byte[] b => b.LongLength, string s => s.Length, _ => 8 });
+                    var size = row.Sum(v => v switch { byte[] b => b.LongLength, string s => s.Length, _ => 8 });
+                    bytes += size;
                     if (resumeAfter is not null && CompareKeys(key, resumeAfter) <= 0)
                     {
                         var held = await ReadOneAsync(lookup, KeyParameters(key), compared, ct);
@@ -224,17 +242,21 @@ public sealed class ArchiveCopier
                                 inserted++;
                                 continue;
                             }
-                            throw Clash(table, key, "holds another row under this key");
+                            throw Clash(table, KeyText(key), "holds another row under this key");
                         }
                     }
-                    var values = table.Columns.Select((c, i) => ("$v" + i, c.Deferred ? null : row[i])).ToArray();
-                    if (await To.ExecuteAsync(insert, ct, values) == 0)
-                        throw Clash(table, key, "holds another row with one of this row's unique values (a url, key or content hash)");
-                    inserted++;
+                    pending.Add(row);
+                    pendingBytes += size;
+                    if (pending.Count == RowsPerInsert || pendingBytes >= RowsPerInsertBytes)
+                    {
+                        await InsertPendingAsync(ct);
+                        pendingBytes = 0;
+                    }
                     if (bytes >= options.BatchBytes)
-                        return true;
+                        break;
                 }
-                return rows == options.BatchRows;
+                await InsertPendingAsync(ct);
+                return rows == options.BatchRows || bytes >= options.BatchBytes;
             }, cancellationToken);
             if (!more)
                 break;
@@ -249,12 +271,16 @@ public sealed class ArchiveCopier
     /// </summary>
     private async Task<(long Linked, long Queued)> LinkAsync(SourceSnapshot snapshot, CopyTable table, CancellationToken cancellationToken)
     {
+        if (table.Key.Count != 1)
+            throw new InvalidOperationException($"{table.Name}: late references are set by a one-column key");
+        var key = table.Key[0];
         var deferred = table.DeferredColumns.ToList();
         var columns = table.Key.Select(table.Column).Concat(deferred).ToList();
         var anySet = string.Join(" OR ", deferred.Select(c => c.Name + " IS NOT NULL"));
         var selectFirst = Select(table, columns, after: false, filter: anySet);
         var selectNext = Select(table, columns, after: true, filter: anySet);
-        var lookup = $"SELECT {Names(deferred)} FROM {table.Name} WHERE {KeyIs(table)}";
+        // The destination's values for a whole batch at once: the batch's key range.
+        var held = $"SELECT {Names(columns)} FROM {table.Name} WHERE {key} >= $first AND {key} <= $last";
         object?[]? last = null;
         long linked = 0, queued = 0;
         while (true)
@@ -262,40 +288,60 @@ public sealed class ArchiveCopier
             var more = await To.InTransactionAsync(async tx =>
             {
                 var ct = tx.CancellationToken;
+                var rows = new List<object?[]>(options.BatchRows);
                 var read = last is null ? snapshot.Command(selectFirst) : snapshot.Command(selectNext, KeyParameters(last));
-                await using var reader = await snapshot.GuardAsync(() => read.ExecuteReaderAsync(ct));
-                var rows = 0;
-                while (await snapshot.GuardAsync(() => reader.ReadAsync(ct)))
+                await using (var reader = await snapshot.GuardAsync(() => read.ExecuteReaderAsync(ct)))
+                    while (await snapshot.GuardAsync(() => reader.ReadAsync(ct)))
+                        rows.Add(ReadRow(reader, columns));
+                if (rows.Count == 0)
+                    return false;
+                last = [rows[^1][0]];
+                var current = new Dictionary<long, object?[]>();
+                await using (var reader = await To.Command(held, ("$first", rows[0][0]), ("$last", rows[^1][0])).ExecuteReaderAsync(ct))
+                    while (await reader.ReadAsync(ct))
+                    {
+                        var row = ReadRow(reader, columns);
+                        current[(long)row[0]!] = row;
+                    }
+                // Per column, the (key, value) pairs to set.
+                var updates = deferred.Select(_ => new List<(object Key, object Value)>()).ToArray();
+                foreach (var row in rows)
                 {
-                    var row = ReadRow(reader, columns);
-                    var key = row[..table.Key.Count];
-                    last = key;
-                    rows++;
-                    var held = await ReadOneAsync(lookup, KeyParameters(key), deferred, ct)
-                        ?? throw Clash(table, key, "lacks the row");
+                    if (!current.TryGetValue((long)row[0]!, out var there))
+                        throw Clash(table, [row[0]], "lacks the row");
                     var set = false;
                     for (var i = 0; i < deferred.Count; i++)
                     {
-                        var value = row[table.Key.Count + i];
-                        if (value is null || Equals(value, held[i]))
+                        var value = row[1 + i];
+                        if (value is null || Equals(value, there[1 + i]))
                             continue;
-                        if (held[i] is not null)
-                            throw Clash(table, key, $"holds another {deferred[i].Name}");
-                        await To.ExecuteAsync($"UPDATE {table.Name} SET {deferred[i].Name} = $value WHERE {KeyIs(table)}", ct,
-                            [("$value", value), .. KeyParameters(key)]);
+                        if (there[1 + i] is not null)
+                            throw Clash(table, [row[0]], $"holds another {deferred[i].Name}");
+                        updates[i].Add((row[0]!, value));
                         set = true;
-                        if (table == CopyTables.Pages && deferred[i].Name == "latest_revision_id")
-                        {
-                            await To.ExecuteAsync(
-                                "INSERT INTO search_queue (page_id, indexed_revision_id) VALUES ($page, NULL) ON CONFLICT (page_id) DO NOTHING", ct,
-                                ("$page", key[0]));
-                            queued++;
-                        }
                     }
                     if (set)
                         linked++;
                 }
-                return rows == options.BatchRows;
+                for (var i = 0; i < deferred.Count; i++)
+                {
+                    foreach (var chunk in updates[i].Chunk(RowsPerInsert))
+                    {
+                        // One statement per chunk: SET column = CASE key WHEN … THEN … END, for the chunk's keys.
+                        var cases = string.Join(" ", chunk.Select((_, r) => $"WHEN $k{r} THEN $x{r}"));
+                        var keys = string.Join(", ", chunk.Select((_, r) => "$k" + r));
+                        await To.ExecuteAsync($"UPDATE {table.Name} SET {deferred[i].Name} = CASE {key} {cases} END WHERE {key} IN ({keys})", ct,
+                            [.. chunk.SelectMany((u, r) => new (string, object?)[] { ("$k" + r, u.Key), ("$x" + r, u.Value) })]);
+                        if (table == CopyTables.Pages && deferred[i].Name == "latest_revision_id")
+                        {
+                            // As a store of the page would: the page's current revision changed, from none (the index has no entry for it).
+                            await To.ExecuteAsync($"INSERT INTO search_queue (page_id) VALUES ({string.Join("), (", chunk.Select((_, r) => "$k" + r))}) ON CONFLICT (page_id) DO NOTHING",
+                                ct, [.. chunk.Select((u, r) => ("$k" + r, (object?)u.Key))]);
+                            queued += chunk.Length;
+                        }
+                    }
+                }
+                return rows.Count == options.BatchRows;
             }, cancellationToken);
             if (!more)
                 break;
@@ -376,9 +422,11 @@ public sealed class ArchiveCopier
         return await reader.ReadAsync(ct) ? ReadRow(reader, columns) : null;
     }
 
-    private ArchiveException Clash(CopyTable table, object?[] key, string what) =>
+    private ArchiveException Clash(CopyTable table, object?[] key, string what) => Clash(table, KeyText(key), what);
+
+    private ArchiveException Clash(CopyTable table, string key, string what) =>
         new(ArchiveFailure.Other,
-            $"{table.Name} {string.Join(", ", table.Key)} = {string.Join(", ", key)}: {To.DisplayPath} {what}, so it is no copy of {From.DisplayPath}; "
+            $"{table.Name} {string.Join(", ", table.Key)} = {key}: {To.DisplayPath} {what}, so it is no copy of {From.DisplayPath}; "
             + "--append only completes or extends a copy of the same archive, it does not merge two archives (their ids clash): copy into an empty database instead");
 
     private static async Task<T> Guard<T>(ArchiveDatabase side, Func<Task<T>> work)
@@ -400,6 +448,17 @@ public sealed class ArchiveCopier
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
         return $"SELECT {Names(columns)} FROM {table.Name}{where} ORDER BY {string.Join(", ", table.Key)} LIMIT {options.BatchRows.ToString(CultureInfo.InvariantCulture)}";
     }
+
+    private const int RowsPerInsert = 100;
+    private const long RowsPerInsertBytes = 4 * 1024 * 1024;
+
+    /// <summary><c>INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING</c> for <paramref name="rows"/> rows: a row already there is left as it is.</summary>
+    private static string InsertSql(CopyTable table, int rows) =>
+        $"INSERT INTO {table.Name} ({Names(table.Columns)}) VALUES "
+        + string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", table.Columns.Select((_, c) => $"$v{r}_{c}")) + ")"))
+        + " ON CONFLICT DO NOTHING";
+
+    private static string KeyText(IEnumerable<object?> key) => string.Join(", ", key);
 
     private static string KeyAfter(CopyTable table) => table.Key.Count == 1
         ? $"{table.Key[0]} > $k0"
