@@ -56,7 +56,7 @@ public static class CommandHelp
         ["copy"] = new(
             ["scraper copy --from archive.db --to postgresql://scraper@db.example.org/wuxi",
              "scraper copy --from postgresql://scraper@db.example.org/wuxi --to backup.db -f json",
-             "scraper copy --from archive.db --to postgresql://scraper@db.example.org/wuxi --append   # finish an interrupted copy"],
+             "scraper copy --from archive.db --to postgresql://scraper@db.example.org/wuxi --append -q"],
             [Ok, (2, "usage: a bad option or address, or --from and --to the same archive"), (3, "the destination is locked by a writer"),
              (4, "failed: no source archive, a server that cannot be reached or refuses the login, a destination that is not an archive, "
                  + "not empty (without --append) or holding other rows, or the verification found a difference")]),

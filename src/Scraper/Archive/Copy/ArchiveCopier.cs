@@ -13,7 +13,8 @@ namespace Scraper.Archive.Copy;
 /// one engine), with every id kept, so page 12 is page 12 in both. The source is read in one snapshot (a read
 /// transaction: a crawl may write to it meanwhile), table by table in <see cref="CopyTables.All"/>'s order and each table
 /// in key order, in batches of <see cref="CopyOptions.BatchRows"/> rows (fewer when they pass
-/// <see cref="CopyOptions.BatchBytes"/>), each batch one transaction of the destination; memory holds one row at a time.
+/// <see cref="CopyOptions.BatchBytes"/>), each batch one transaction of the destination, its rows sent a hundred (or 4 MB)
+/// to a statement: memory holds no more than that, whatever the archive's size.
 /// References to rows copied later (a page's and a capture's revision, a page's page 1) are written null and set in a
 /// second pass once every table is in, in the transaction that queues the page for the destination's own full-text
 /// index, which is then brought up to date. On PostgreSQL each identity's sequence is then set past the largest id.
@@ -23,7 +24,8 @@ namespace Scraper.Archive.Copy;
 /// each source row up to that key is looked up in the destination, kept when it holds the same values, and written
 /// when missing, and rows after it are written straight away. A row the destination holds with other values under the
 /// same key, or another row holding one of its unique values (a page's url), stops the copy with
-/// <see cref="ArchiveFailure.Other"/>: two different archives are not merged (their ids clash). So a copy killed at
+/// <see cref="ArchiveFailure.Other"/>: two different archives are not merged (their ids clash). The first and last rows of
+/// each table with ids are compared before anything is written, so another archive is refused untouched. A copy killed at
 /// any point is finished by running it again with --append; what was committed stays, and is checked.</para>
 ///
 /// <para>Then it verifies: per table the rows of both sides and a sha256 over them in key order
