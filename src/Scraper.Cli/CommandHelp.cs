@@ -53,6 +53,13 @@ public static class CommandHelp
              "scraper export -f warc --all-revisions -o archive.warc.gz"],
             [Ok, (2, "usage: a bad option or value, or an --out that cannot be written"), Locked,
              (4, "failed: nothing matched the selection, no archive, or writing failed"), Interrupted]),
+        ["copy"] = new(
+            ["scraper copy --from archive.db --to postgresql://scraper@db.example.org/wuxi",
+             "scraper copy --from postgresql://scraper@db.example.org/wuxi --to backup.db -f json",
+             "scraper copy --from archive.db --to postgresql://scraper@db.example.org/wuxi --append -q"],
+            [Ok, (2, "usage: a bad option or address, or --from and --to the same archive"), (3, "the destination is locked by a writer"),
+             (4, "failed: no source archive, a server that cannot be reached or refuses the login, a destination that is not an archive, "
+                 + "not empty (without --append) or holding other rows, or the verification found a difference")]),
         ["runs"] = new(["scraper runs", "scraper runs --last 5 -f json"], [Ok, Usage, NoArchive]),
         ["errors"] = new(["scraper errors", "scraper errors --run 12 -f json"], [Ok, NotFound, Usage, NoArchive]),
         ["changes"] = new(

@@ -36,6 +36,7 @@ public static class ScraperCli
         root.Add(CrawlCommand.Create(context));
         root.Add(DiffCommand.Create(context));
         root.Add(ExportCommand.Create(context));
+        root.Add(CopyCommand.Create(context));
         root.Add(RunsCommand.Create(context));
         root.Add(ErrorsCommand.Create(context));
         root.Add(ChangesCommand.Create(context));
