@@ -323,13 +323,8 @@ public sealed class CopyTests(CopyTests.Server postgres) : IClassFixture<CopyTes
         return path;
     }
 
-    /// <summary>
-    /// The CLI as a child process runs it, as <see cref="CliRunner.Start"/> does but with the test project's frameworks: the
-    /// test project references ASP.NET Core, whose Microsoft.Extensions.Logging.Abstractions (which Npgsql needs) then
-    /// stands in for the package's copy, which is therefore missing beside scraper.dll in the test's output folder.
-    /// </summary>
-    private static string[] CliCommand(params string[] args) =>
-        ["dotnet", "exec", "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "Scraper.Tests.runtimeconfig.json"), CliRunner.CliDll, .. args];
+    /// <summary>The CLI as a child process runs it, as <see cref="CliRunner.Start"/> does (the test project copies beside it what Npgsql needs).</summary>
+    private static string[] CliCommand(params string[] args) => ["dotnet", CliRunner.CliDll, .. args];
 
     /// <summary>A saved page of an article the samples do not have, to import as https://en.wuxi.gov.cn/2099-01/01/c_1.htm.</summary>
     private string ArchiveFixturesPage() =>
