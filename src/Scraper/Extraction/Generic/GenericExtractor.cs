@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 
@@ -316,6 +317,10 @@ public sealed partial class GenericExtractor
     /// <summary>The elements that hold an article's body, by tag, by schema.org's mark or by their usual names.</summary>
     private const string ArticleBodySelector = "article, main, [itemprop=articleBody], [class*=article-body], [class*=article-content], [class*=articleBody], [class*=post-content], [class*=entry-content], [class*=story-body], [class*=article__body], [class*=article__content]";
 
+    /// <summary>Parts of the class names in <see cref="ArticleBodySelector"/>: each of its class names holds one.</summary>
+    private static readonly SearchValues<string> ArticleBodyClassParts =
+        SearchValues.Create(["article", "post-content", "entry-content", "story-body"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>An element holding this share of the page's prose is not removed for its name.</summary>
     private const double MostProseShare = 0.5;
 
@@ -542,29 +547,74 @@ public sealed partial class GenericExtractor
         /// page's text for readers without scripts, and stays; double line breaks are paragraph breaks.</summary>
         private void Prepare()
         {
-            UnwrapNoscriptImages();
-            foreach (var element in _body.QuerySelectorAll("script, style, noscript, template, rt, rp").ToList())
+            // Two walks of the body where asking it for each kind of element walked it four times: one before the
+            // changes below, one after them for what they move (the line breaks of an unwrapped noscript).
+            var scripts = new List<IElement>();
+            var noscripts = new List<IElement>();
+            foreach (var element in ElementsBelow(_body))
+            {
+                if (element == _body) continue;
+                var name = element.LocalName;
+                if (IsTag(name, "noscript"))
+                {
+                    noscripts.Add(element);
+                    scripts.Add(element);
+                }
+                else if (IsTag(name, "script") || IsTag(name, "style") || IsTag(name, "template") || IsTag(name, "rt") || IsTag(name, "rp"))
+                    scripts.Add(element);
+            }
+            if (UnwrapNoscriptImages(noscripts))
+                // A placeholder replaced by its noscript's image may have been a noscript itself.
+                scripts.RemoveAll(e => !Below(e, _body));
+            foreach (var element in scripts)
             {
                 if (element.LocalName != "noscript" || !HoldsProse(element)) element.Remove();
                 else Unwrap(element);
             }
-            ReplaceDoubleBreaks();
-            foreach (var formula in _body.GetElementsByTagName("math"))
+            var breakParents = new List<IElement>();
+            var seenParents = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
+            var formulas = new List<IElement>();
+            foreach (var element in ElementsBelow(_body))
+            {
+                if (element == _body) continue;
+                if (IsTag(element.LocalName, "br"))
+                {
+                    if (element.ParentElement is { } parent && seenParents.Add(parent)) breakParents.Add(parent);
+                }
+                else if (IsTag(element.LocalName, "math")) formulas.Add(element);
+            }
+            foreach (var parent in breakParents) ReplaceDoubleBreaks(parent);
+            foreach (var formula in formulas)
                 for (var e = formula.ParentElement; e is not null && _formulaHolders.Add(e); e = e.ParentElement) { }
+        }
+
+        /// <summary>A tag name as the document's queries compare it (<c>GetElementsByTagName</c>, a selector's type): without case.</summary>
+        private static bool IsTag(string localName, string tag) => localName.Equals(tag, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Whether <paramref name="root"/> is an ancestor of <paramref name="element"/>.</summary>
+        private static bool Below(IElement element, IElement root)
+        {
+            for (var e = element.ParentElement; e is not null; e = e.ParentElement)
+                if (e == root) return true;
+            return false;
         }
 
         /// <summary>
         /// Lazy-loading pages put a placeholder image in the page and the real one in a &lt;noscript&gt; after it:
-        /// the real one replaces the placeholder.
+        /// the real one replaces the placeholder. Returns whether one did.
         /// </summary>
-        private void UnwrapNoscriptImages()
+        private static bool UnwrapNoscriptImages(List<IElement> noscripts)
         {
-            foreach (var noscript in _body.GetElementsByTagName("noscript").ToList())
+            var replaced = false;
+            foreach (var noscript in noscripts)
             {
                 if (SingleImage(noscript) is not { } image) continue;
                 if (noscript.PreviousElementSibling is not { } previous || SingleImage(previous) is null) continue;
-                previous.Parent?.ReplaceChild(image, previous);
+                if (previous.Parent is not { } parent) continue;
+                parent.ReplaceChild(image, previous);
+                replaced = true;
             }
+            return replaced;
         }
 
         /// <summary>A &lt;noscript&gt; with paragraphs of text in it, which some pages show instead of the article
@@ -587,17 +637,6 @@ public sealed partial class GenericExtractor
         /// <summary>
         /// Text written as <c>one&lt;br&gt;&lt;br&gt;two</c> has paragraphs without &lt;p&gt;: each run after a double
         /// break becomes a &lt;p&gt;, so it is scored like one.
-        /// </summary>
-        private void ReplaceDoubleBreaks()
-        {
-            var parents = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
-            var ordered = new List<IElement>();
-            foreach (var br in _body.GetElementsByTagName("br"))
-                if (br.ParentElement is { } parent && parents.Add(parent)) ordered.Add(parent);
-            foreach (var parent in ordered) ReplaceDoubleBreaks(parent);
-        }
-
-        /// <summary>
         /// The double breaks among one element's children: a chain of breaks (with blank text between them) becomes a
         /// &lt;p&gt; holding the inline content that follows, up to the next chain or the next block. The children are
         /// laid out anew in one pass (see <see cref="SetChildren"/>).
@@ -825,9 +864,48 @@ public sealed partial class GenericExtractor
         private bool HoldsMostProse(IElement node)
         {
             // The article element is looked for first: few elements named as chrome hold one, and measuring is dearer.
-            if (node.QuerySelector(ArticleBodySelector) is null) return false;
+            if (!HoldsArticleBody(node)) return false;
             if (_pageProse < 0) _pageProse = ProseOf(_body);
             return _pageProse > 0 && ProseOf(node) >= MostProseShare * _pageProse;
+        }
+
+        /// <summary>Whether an element below <paramref name="node"/> matches <see cref="ArticleBodySelector"/>. Headers,
+        /// menus, sidebars and footers are asked, much of a page together, and most of their elements fail a quick test
+        /// (see <see cref="MayBeArticleBody"/>) that costs a fraction of matching the selector's eleven parts.</summary>
+        private static bool HoldsArticleBody(IElement node)
+        {
+            var stack = new Stack<IElement>();
+            stack.Push(node);
+            while (stack.Count > 0)
+            {
+                var children = stack.Pop().ChildNodes;
+                for (var i = 0; i < children.Length; i++)
+                {
+                    if (children[i] is not IElement child) continue;
+                    if (MayBeArticleBody(child) && child.Matches(ArticleBodySelector)) return true;
+                    stack.Push(child);
+                }
+            }
+            return false;
+        }
+
+        /// <summary>Whether an element may match <see cref="ArticleBodySelector"/>: a test that every match passes (its tag,
+        /// an itemprop, or a class holding a part of one of the selector's names, in any case).</summary>
+        private static bool MayBeArticleBody(IElement e)
+        {
+            if (e.LocalName.Equals("article", StringComparison.OrdinalIgnoreCase) || e.LocalName.Equals("main", StringComparison.OrdinalIgnoreCase))
+                return true;
+            var attributes = e.Attributes;
+            for (var i = 0; i < attributes.Length; i++)
+            {
+                var attribute = attributes[i]!;
+                if (IsNamed(attribute, "itemprop")) return true;
+                if (IsNamed(attribute, "class") && attribute.Value.AsSpan().IndexOfAny(ArticleBodyClassParts) >= 0) return true;
+            }
+            return false;
+
+            static bool IsNamed(IAttr attribute, string name) =>
+                attribute.Name.Equals(name, StringComparison.OrdinalIgnoreCase) || attribute.LocalName.Equals(name, StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>The prose below an element: the characters of its paragraphs (&lt;p&gt; of at least
