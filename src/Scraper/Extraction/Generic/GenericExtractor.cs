@@ -459,7 +459,6 @@ public sealed partial class GenericExtractor
     private static NameKinds KindsOf(IElement element) =>
         KindsOfName(element.GetAttribute("class") ?? "", isId: false) | KindsOfName(element.GetAttribute("id") ?? "", isId: true);
 
-    private static bool Named(IElement element, NameKinds kind) => (KindsOf(element) & kind) != 0;
 
     /// <summary>A class that hides the element (see <see cref="HiddenClasses"/>).</summary>
     private static bool HasHiddenClass(string classes)
@@ -520,6 +519,10 @@ public sealed partial class GenericExtractor
         private readonly HashSet<IElement> _keptStandfirsts = new(ReferenceEqualityComparer.Instance);
         /// <summary>The characters of prose in the whole page, once measured (see <see cref="ProseOf"/>).</summary>
         private int _pageProse = -1;
+
+        /// <summary>The kinds each element's names say (see <see cref="KindsOf"/>), asked of most elements several times;
+        /// no attempt changes an element's names (a renamed element is a new one).</summary>
+        private readonly Dictionary<IElement, NameKinds> _kinds = new(ReferenceEqualityComparer.Instance);
 
         /// <summary>The ancestors of the page's formulas (see <see cref="HoldsFormula"/>).</summary>
         private readonly HashSet<IElement> _formulaHolders = new(ReferenceEqualityComparer.Instance);
@@ -798,7 +801,7 @@ public sealed partial class GenericExtractor
             asChrome = false;
             if (!IsProbablyVisible(node) || IsModalDialog(node)) return true;
             var names = Names.Of(node);
-            var kinds = KindsOfName(names.Class, isId: false) | KindsOfName(names.Id, isId: true);
+            var kinds = KindsOf(node);
             // Hidden by a class, or a consent banner (its names' words say it may be one, the expression says it is).
             if ((kinds & NameKinds.Hidden) != 0) return true;
             if ((kinds & NameKinds.Consent) != 0 && node.LocalName is not ("body" or "html") && names.Match(ConsentBanner())) return true;
@@ -928,7 +931,7 @@ public sealed partial class GenericExtractor
         private bool IsEmptyContainer(IElement node)
         {
             if (node.LocalName is not ("div" or "section" or "header" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6")) return false;
-            if (_text.Of(node).Length > 0) return false;
+            if (_text.HasText(node)) return false;
             var children = node.ChildElementCount;
             return children == 0 || children == node.GetElementsByTagName("br").Length + node.GetElementsByTagName("hr").Length;
         }
@@ -1253,7 +1256,16 @@ public sealed partial class GenericExtractor
             }
         }
 
-        private static bool HasChromeNamedAncestor(IElement e, IElement stop)
+        /// <summary>The kinds an element's class and id name it as (see <see cref="GenericExtractor.KindsOfName"/>), remembered.</summary>
+        private NameKinds KindsOf(IElement element)
+        {
+            if (!_kinds.TryGetValue(element, out var kinds)) _kinds[element] = kinds = GenericExtractor.KindsOf(element);
+            return kinds;
+        }
+
+        private bool Named(IElement element, NameKinds kind) => (KindsOf(element) & kind) != 0;
+
+        private bool HasChromeNamedAncestor(IElement e, IElement stop)
         {
             for (var x = e.ParentElement; x is not null && x != stop; x = x.ParentElement)
                 if (Named(x, NameKinds.Chrome)) return true;

@@ -95,6 +95,35 @@ internal sealed class TextMeasurements
         return _known[element];
     }
 
+    /// <summary>
+    /// Whether an element has text (its measure's length is above 0: some text below it is not white space), answered
+    /// from its measure when that is known, else by looking for such text without measuring: pruning asks this of every
+    /// container before it removes the page's chrome, which is then never measured.
+    /// </summary>
+    public bool HasText(IElement element)
+    {
+        if (_known.TryGetValue(element, out var known)) return known.Length > 0;
+        var stack = new Stack<IElement>();
+        stack.Push(element);
+        while (stack.Count > 0)
+        {
+            var children = stack.Pop().ChildNodes;
+            for (var i = 0; i < children.Length; i++)
+            {
+                if (children[i] is IText text)
+                {
+                    if (!string.IsNullOrWhiteSpace(text.Data)) return true;
+                }
+                else if (children[i] is IElement child)
+                {
+                    if (!_known.TryGetValue(child, out var measure)) stack.Push(child);
+                    else if (measure.Length > 0) return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /// <summary>Forgets what is known of <paramref name="element"/> and of every ancestor, whose text it is part of.</summary>
     public void Changed(IElement? element)
     {
