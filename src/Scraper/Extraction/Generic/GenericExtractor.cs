@@ -799,7 +799,9 @@ public sealed partial class GenericExtractor
         private bool ShouldPrune(IElement node, ref bool titleHeadingRemoved, out bool asChrome)
         {
             asChrome = false;
-            if (!IsProbablyVisible(node) || IsModalDialog(node)) return true;
+            var marks = MarksOf(node);
+            if ((marks & (Marks.Style | Marks.Hidden | Marks.AriaHidden)) != 0 && !IsProbablyVisible(node)) return true;
+            if ((marks & Marks.AriaModal) != 0 && IsModalDialog(node)) return true;
             var names = Names.Of(node);
             var kinds = KindsOf(node);
             // Hidden by a class, or a consent banner (its names' words say it may be one, the expression says it is).
@@ -817,8 +819,41 @@ public sealed partial class GenericExtractor
                 if (node.ParentElement is { LocalName: "header" or "hgroup" } header) _headlineHeaders[header] = true;
                 return true;
             }
-            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || HasUnlikelyRole(node))) return asChrome = true;
+            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || ((marks & Marks.Role) != 0 && HasUnlikelyRole(node)))) return asChrome = true;
             return IsEmptyContainer(node);
+        }
+
+        /// <summary>The attributes that can make an element hidden, a dialog or a menu, of which most elements have none.</summary>
+        [Flags]
+        private enum Marks
+        {
+            None = 0,
+            Style = 1,
+            Hidden = 2,
+            AriaHidden = 4,
+            AriaModal = 8,
+            Role = 16,
+        }
+
+        /// <summary>Which of those attributes an element has, in one look at its attributes where asking for each by name
+        /// looked at them all each time (the parser writes attribute names in lower case, as they are asked for).</summary>
+        private static Marks MarksOf(IElement node)
+        {
+            var marks = Marks.None;
+            var attributes = node.Attributes;
+            for (var i = 0; i < attributes.Length; i++)
+            {
+                marks |= attributes[i]!.Name switch
+                {
+                    "style" => Marks.Style,
+                    "hidden" => Marks.Hidden,
+                    "aria-hidden" => Marks.AriaHidden,
+                    "aria-modal" => Marks.AriaModal,
+                    "role" => Marks.Role,
+                    _ => Marks.None,
+                };
+            }
+            return marks;
         }
 
         /// <summary>Hidden by style, by the hidden attribute or for assistive technology: not shown, not article.

@@ -328,7 +328,7 @@ internal sealed class MetadataElements
             stack.Push((children, index + 1));
             if (children[index] is not IElement element) continue;
             found.Look(element);
-            if (element.ChildElementCount > 0) stack.Push((element.ChildNodes, 0));
+            if (element.HasChildNodes) stack.Push((element.ChildNodes, 0));
         }
         return found;
     }
