@@ -739,7 +739,7 @@ public sealed partial class GenericExtractor
             {
                 var (parent, index) = stack.Pop();
                 var children = parent.ChildNodes;
-                while (index < children.Length && children[index] is not IElement) index++;
+                while (index < children.Length && children[index] is not Element) index++;
                 if (index >= children.Length) continue;
                 var node = (IElement)children[index];
                 if (ShouldPrune(node, ref titleHeadingRemoved, out var asChrome))
@@ -919,7 +919,7 @@ public sealed partial class GenericExtractor
                 var children = stack.Pop().ChildNodes;
                 for (var i = 0; i < children.Length; i++)
                 {
-                    if (children[i] is not IElement child) continue;
+                    if (children[i] is not Element child) continue;
                     if (MayBeArticleBody(child) && child.Matches(ArticleBodySelector)) return true;
                     stack.Push(child);
                 }
@@ -1030,7 +1030,7 @@ public sealed partial class GenericExtractor
                 var children = stack.Pop().ChildNodes;
                 for (var i = 0; i < children.Length; i++)
                 {
-                    if (children[i] is not IElement child) continue;
+                    if (children[i] is not Element child) continue;
                     if (BlockTags.Contains(child.LocalName)) return true;
                     stack.Push(child);
                 }
@@ -1596,7 +1596,7 @@ public sealed partial class GenericExtractor
             {
                 var children = parent.ChildNodes;
                 for (var i = children.Length - 1; i >= 0; i--)
-                    if (children[i] is IElement child) stack.Push((child, nested));
+                    if (children[i] is Element child) stack.Push((child, nested));
             }
         }
 
@@ -1853,6 +1853,8 @@ public sealed partial class GenericExtractor
         /// <summary>
         /// The elements below <paramref name="root"/> in document order, walked with a stack over the child lists:
         /// AngleSharp's Descendants() nests one iterator per level, which costs the depth of the tree per element.
+        /// Children are told to be elements by their class (every element is an AngleSharp <see cref="Element"/>):
+        /// testing for the interface searches the many interfaces each element type has.
         /// </summary>
         private static List<IElement> ElementsBelow(IElement root)
         {
@@ -1871,7 +1873,7 @@ public sealed partial class GenericExtractor
             {
                 var children = parent.ChildNodes;
                 for (var i = children.Length - 1; i >= 0; i--)
-                    if (children[i] is IElement child) stack.Push(child);
+                    if (children[i] is Element child) stack.Push(child);
             }
         }
 

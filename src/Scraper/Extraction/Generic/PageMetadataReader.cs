@@ -326,7 +326,8 @@ internal sealed class MetadataElements
             var (children, index) = stack.Pop();
             if (index >= children.Length) continue;
             stack.Push((children, index + 1));
-            if (children[index] is not IElement element) continue;
+            if (children[index] is not Element child) continue;
+            IElement element = child;
             found.Look(element);
             if (element.HasChildNodes) stack.Push((element.ChildNodes, 0));
         }

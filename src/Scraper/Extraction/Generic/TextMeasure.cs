@@ -65,8 +65,7 @@ internal sealed class TextMeasurements
 
     public TextMeasure Of(INode node)
     {
-        if (node is IText text) return TextMeasure.OfText(text.Data);
-        if (node is not IElement element) return TextMeasure.Empty;
+        if (node is not Element element) return node is IText text ? TextMeasure.OfText(text.Data) : TextMeasure.Empty;
         if (_known.TryGetValue(element, out var known)) return known;
         // Post-order over the elements not yet measured; iterative, as pages can nest deeper than the stack allows.
         var stack = new Stack<(IElement Element, bool ChildrenDone)>();
@@ -74,20 +73,21 @@ internal sealed class TextMeasurements
         while (stack.Count > 0)
         {
             var (current, childrenDone) = stack.Pop();
-            // Children by index: AngleSharp finds a node's siblings by searching its parent's list.
+            // Children by index: AngleSharp finds a node's siblings by searching its parent's list. Elements are told by
+            // their class (every element is an AngleSharp Element), a test much cheaper than one for an interface.
             var children = current.ChildNodes;
             if (!childrenDone)
             {
                 stack.Push((current, true));
                 for (var i = children.Length - 1; i >= 0; i--)
-                    if (children[i] is IElement child && !_known.ContainsKey(child)) stack.Push((child, false));
+                    if (children[i] is Element child && !_known.ContainsKey(child)) stack.Push((child, false));
                 continue;
             }
             var measure = TextMeasure.Empty;
             for (var i = 0; i < children.Length; i++)
             {
-                if (children[i] is IText t) measure = measure.Then(TextMeasure.OfText(t.Data));
-                else if (children[i] is IElement e) measure = measure.Then(_known[e]);
+                if (children[i] is Element e) measure = measure.Then(_known[e]);
+                else if (children[i] is IText t) measure = measure.Then(TextMeasure.OfText(t.Data));
             }
             if (current.LocalName == "a") measure = measure with { LinkLength = measure.Length * LinkWeight(current) };
             _known[current] = measure;
@@ -110,15 +110,12 @@ internal sealed class TextMeasurements
             var children = stack.Pop().ChildNodes;
             for (var i = 0; i < children.Length; i++)
             {
-                if (children[i] is IText text)
-                {
-                    if (!string.IsNullOrWhiteSpace(text.Data)) return true;
-                }
-                else if (children[i] is IElement child)
+                if (children[i] is Element child)
                 {
                     if (!_known.TryGetValue(child, out var measure)) stack.Push(child);
                     else if (measure.Length > 0) return true;
                 }
+                else if (children[i] is IText text && !string.IsNullOrWhiteSpace(text.Data)) return true;
             }
         }
         return false;
