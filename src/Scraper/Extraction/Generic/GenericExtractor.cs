@@ -550,45 +550,80 @@ public sealed partial class GenericExtractor
         /// page's text for readers without scripts, and stays; double line breaks are paragraph breaks.</summary>
         private void Prepare()
         {
-            // Two walks of the body where asking it for each kind of element walked it four times: one before the
-            // changes below, one after them for what they move (the line breaks of an unwrapped noscript).
+            // One walk of the body where asking it for each kind of element walked it four times. The line breaks and
+            // formulas it finds are where the changes below leave them, unless one lies inside an element that they
+            // remove or unwrap, or a placeholder image was replaced: then they are looked for again, after the changes.
             var scripts = new List<IElement>();
             var noscripts = new List<IElement>();
-            foreach (var element in ElementsBelow(_body))
+            var breaks = new List<IElement>();
+            var formulas = new List<IElement>();
+            var movedOrRemoved = false;
+            var stack = new Stack<(IElement Element, bool InScript)>();
+            PushChildren(_body, false);
+            while (stack.Count > 0)
             {
-                if (element == _body) continue;
+                var (element, inScript) = stack.Pop();
                 var name = element.LocalName;
+                var isScript = false;
                 if (IsTag(name, "noscript"))
                 {
                     noscripts.Add(element);
                     scripts.Add(element);
+                    isScript = true;
                 }
                 else if (IsTag(name, "script") || IsTag(name, "style") || IsTag(name, "template") || IsTag(name, "rt") || IsTag(name, "rp"))
+                {
                     scripts.Add(element);
+                    isScript = true;
+                }
+                else if (IsTag(name, "br"))
+                {
+                    breaks.Add(element);
+                    movedOrRemoved |= inScript;
+                }
+                else if (IsTag(name, "math"))
+                {
+                    formulas.Add(element);
+                    movedOrRemoved |= inScript;
+                }
+                PushChildren(element, inScript || isScript);
             }
             if (UnwrapNoscriptImages(noscripts))
+            {
+                movedOrRemoved = true;
                 // A placeholder replaced by its noscript's image may have been a noscript itself.
                 scripts.RemoveAll(e => !Below(e, _body));
+            }
             foreach (var element in scripts)
             {
                 if (element.LocalName != "noscript" || !HoldsProse(element)) element.Remove();
                 else Unwrap(element);
             }
+            if (movedOrRemoved)
+            {
+                breaks.Clear();
+                formulas.Clear();
+                foreach (var element in ElementsBelow(_body))
+                {
+                    if (element == _body) continue;
+                    if (IsTag(element.LocalName, "br")) breaks.Add(element);
+                    else if (IsTag(element.LocalName, "math")) formulas.Add(element);
+                }
+            }
             var breakParents = new List<IElement>();
             var seenParents = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
-            var formulas = new List<IElement>();
-            foreach (var element in ElementsBelow(_body))
-            {
-                if (element == _body) continue;
-                if (IsTag(element.LocalName, "br"))
-                {
-                    if (element.ParentElement is { } parent && seenParents.Add(parent)) breakParents.Add(parent);
-                }
-                else if (IsTag(element.LocalName, "math")) formulas.Add(element);
-            }
+            foreach (var br in breaks)
+                if (br.ParentElement is { } parent && seenParents.Add(parent)) breakParents.Add(parent);
             foreach (var parent in breakParents) ReplaceDoubleBreaks(parent);
             foreach (var formula in formulas)
                 for (var e = formula.ParentElement; e is not null && _formulaHolders.Add(e); e = e.ParentElement) { }
+
+            void PushChildren(IElement parent, bool inScript)
+            {
+                var children = parent.ChildNodes;
+                for (var i = children.Length - 1; i >= 0; i--)
+                    if (children[i] is Element child) stack.Push((child, inScript));
+            }
         }
 
         /// <summary>A tag name as the document's queries compare it (<c>GetElementsByTagName</c>, a selector's type): without case.</summary>
