@@ -173,19 +173,20 @@ public static class ExtractCommand
         if (Directory.Exists(path)) throw new InputException("is a folder, not an HTML file");
         if (!File.Exists(path)) throw new InputException("no such file");
         var length = new FileInfo(path).Length;
-        var loader = new HtmlDocumentLoader();
-        if (length > loader.MaxBytes)
-            throw new InputException($"{length / 1048576.0:0.0} MB is larger than the {loader.MaxBytes / 1048576} MB limit for one page");
+        // The extractor's own limit: a loader made here for it would set up a parser for each input.
+        var maxBytes = extractor.MaxPageBytes;
+        if (length > maxBytes)
+            throw new InputException($"{length / 1048576.0:0.0} MB is larger than the {maxBytes / 1048576} MB limit for one page");
         var url = givenUrl ?? SamplePaths.UrlForFile(path) ?? new Uri(Path.GetFullPath(path));
         // Read up to the limit whatever the path is: a FIFO or /dev/zero has no size to check beforehand.
-        var body = await PageFile.ReadAsync(path, loader.MaxBytes, cancellationToken);
+        var body = await PageFile.ReadAsync(path, maxBytes, cancellationToken);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         // A multi-page article's sibling pages are the files of the same folder named by the pager.
         return await extractor.ExtractJoinedAsync(url, body, null, async (sibling, ct) =>
         {
             var file = Path.Combine(folder, Uri.UnescapeDataString(sibling.Segments[^1]));
             if (!File.Exists(file)) return null;
-            try { return await PageFile.ReadAsync(file, loader.MaxBytes, ct); }
+            try { return await PageFile.ReadAsync(file, maxBytes, ct); }
             catch (UnreadablePageException) { return null; }
         }, cancellationToken);
     }
@@ -194,7 +195,7 @@ public static class ExtractCommand
     private static async Task<Article> ExtractStandardInputAsync(CliContext context, ArticleExtractor extractor, Uri? givenUrl,
         CancellationToken cancellationToken)
     {
-        var limit = new HtmlDocumentLoader().MaxBytes;
+        var limit = extractor.MaxPageBytes;
         using var buffer = new MemoryStream();
         await using (var input = context.OpenInput())
         {

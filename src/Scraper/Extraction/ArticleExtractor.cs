@@ -34,6 +34,9 @@ public sealed class ArticleExtractor
 
     public SiteCatalog Sites => _sites;
 
+    /// <summary>The largest page, in bytes, that this extractor reads (see <see cref="HtmlDocumentLoader.MaxBytes"/>).</summary>
+    public long MaxPageBytes => _loader.MaxBytes;
+
     /// <summary>Decodes the raw bytes and extracts one page.</summary>
     /// <param name="rule">The site rules to apply; by default those of the URL's host.</param>
     /// <exception cref="UnreadablePageException">The bytes are not an HTML page.</exception>

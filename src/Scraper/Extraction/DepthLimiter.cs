@@ -83,7 +83,7 @@ internal static class DepthLimiter
             if (!isEnd && kind == TagKind.RawText)
             {
                 // Skip the raw text element's content: it holds no tags.
-                var close = html.IndexOf(string.Concat("</", name), gt + 1, StringComparison.OrdinalIgnoreCase);
+                var close = RawTextEnd(html, gt + 1, name);
                 i = close < 0 ? html.Length : close;
                 continue;
             }
@@ -128,6 +128,27 @@ internal static class DepthLimiter
         if (output is null) return html;
         output.Append(html, copiedUpTo, html.Length - copiedUpTo);
         return output.ToString();
+    }
+
+    /// <summary>
+    /// Where the end tag of a raw text element named <paramref name="name"/> starts, from <paramref name="from"/> on:
+    /// the first "&lt;/" followed by the name in any case; -1 when there is none. Scripts and styles are a large part
+    /// of many pages, and looking for "&lt;/" first is several times faster than a case-insensitive search for the
+    /// whole end tag (no character but '&lt;' and '/' themselves matches them in any case, so both find the same place).
+    /// </summary>
+    private static int RawTextEnd(string html, int from, ReadOnlySpan<char> name)
+    {
+        while (from < html.Length)
+        {
+            var found = html.AsSpan(from).IndexOf("</", StringComparison.Ordinal);
+            if (found < 0) return -1;
+            var at = from + found;
+            var nameStart = at + 2;
+            if (html.Length - nameStart >= name.Length && html.AsSpan(nameStart, name.Length).Equals(name, StringComparison.OrdinalIgnoreCase))
+                return at;
+            from = at + 1;
+        }
+        return -1;
     }
 
     /// <summary>The page up to <paramref name="at"/>, with the tags dropped so far left out.</summary>

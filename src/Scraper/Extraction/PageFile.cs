@@ -13,14 +13,22 @@ public static class PageFile
     {
         if (Directory.Exists(path)) throw new IOException("is a folder, not an HTML file");
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, useAsync: false);
-        var buffer = new byte[(int)Math.Min(Math.Max(KnownLength(stream), 64 * 1024), maxBytes + 1)];
+        // A file of known size is read into an array of that size, which is returned as it is: most pages are large
+        // objects to the GC, and a copy of each one made collections of the whole heap more frequent. One more byte is
+        // asked for at the end, as the file may have grown since.
+        var known = KnownLength(stream);
+        var buffer = new byte[(int)Math.Min(known > 0 ? known : 64 * 1024, maxBytes + 1)];
         var length = 0;
         while (true)
         {
             if (length == buffer.Length)
             {
                 if (length > maxBytes) break;
-                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                var next = new byte[1];
+                if (await stream.ReadAsync(next, cancellationToken) == 0) return buffer;
+                Array.Resize(ref buffer, (int)Math.Min(Math.Max((long)buffer.Length * 2, 64 * 1024), maxBytes + 1));
+                buffer[length++] = next[0];
+                continue;
             }
             var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
             if (read == 0) break;
@@ -33,7 +41,7 @@ public static class PageFile
 
     private static long KnownLength(FileStream stream)
     {
-        try { return stream.CanSeek ? stream.Length + 1 : 0; }
+        try { return stream.CanSeek ? stream.Length : 0; }
         catch (IOException) { return 0; }
         catch (NotSupportedException) { return 0; }
     }

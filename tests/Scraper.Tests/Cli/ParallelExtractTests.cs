@@ -96,7 +96,7 @@ public sealed class ParallelExtractTests : IDisposable
             Interlocked.Increment(ref handedBack);
         }
         Assert.Equal(Enumerable.Range(0, 200), results);
-        Assert.InRange(maxAhead, 1, 3 * 2 + 1);
+        Assert.InRange(maxAhead, 1, 3 * OrderedWork.WindowPerWorker + 1);
     }
 
     private static void InterlockedMax(ref int target, int value)

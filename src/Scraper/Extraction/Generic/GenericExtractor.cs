@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 
@@ -316,6 +317,10 @@ public sealed partial class GenericExtractor
     /// <summary>The elements that hold an article's body, by tag, by schema.org's mark or by their usual names.</summary>
     private const string ArticleBodySelector = "article, main, [itemprop=articleBody], [class*=article-body], [class*=article-content], [class*=articleBody], [class*=post-content], [class*=entry-content], [class*=story-body], [class*=article__body], [class*=article__content]";
 
+    /// <summary>Parts of the class names in <see cref="ArticleBodySelector"/>: each of its class names holds one.</summary>
+    private static readonly SearchValues<string> ArticleBodyClassParts =
+        SearchValues.Create(["article", "post-content", "entry-content", "story-body"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>An element holding this share of the page's prose is not removed for its name.</summary>
     private const double MostProseShare = 0.5;
 
@@ -454,7 +459,6 @@ public sealed partial class GenericExtractor
     private static NameKinds KindsOf(IElement element) =>
         KindsOfName(element.GetAttribute("class") ?? "", isId: false) | KindsOfName(element.GetAttribute("id") ?? "", isId: true);
 
-    private static bool Named(IElement element, NameKinds kind) => (KindsOf(element) & kind) != 0;
 
     /// <summary>A class that hides the element (see <see cref="HiddenClasses"/>).</summary>
     private static bool HasHiddenClass(string classes)
@@ -516,6 +520,10 @@ public sealed partial class GenericExtractor
         /// <summary>The characters of prose in the whole page, once measured (see <see cref="ProseOf"/>).</summary>
         private int _pageProse = -1;
 
+        /// <summary>The kinds each element's names say (see <see cref="KindsOf"/>), asked of most elements several times;
+        /// no attempt changes an element's names (a renamed element is a new one).</summary>
+        private readonly Dictionary<IElement, NameKinds> _kinds = new(ReferenceEqualityComparer.Instance);
+
         /// <summary>The ancestors of the page's formulas (see <see cref="HoldsFormula"/>).</summary>
         private readonly HashSet<IElement> _formulaHolders = new(ReferenceEqualityComparer.Instance);
 
@@ -542,29 +550,109 @@ public sealed partial class GenericExtractor
         /// page's text for readers without scripts, and stays; double line breaks are paragraph breaks.</summary>
         private void Prepare()
         {
-            UnwrapNoscriptImages();
-            foreach (var element in _body.QuerySelectorAll("script, style, noscript, template, rt, rp").ToList())
+            // One walk of the body where asking it for each kind of element walked it four times. The line breaks and
+            // formulas it finds are where the changes below leave them, unless one lies inside an element that they
+            // remove or unwrap, or a placeholder image was replaced: then they are looked for again, after the changes.
+            var scripts = new List<IElement>();
+            var noscripts = new List<IElement>();
+            var breaks = new List<IElement>();
+            var formulas = new List<IElement>();
+            var movedOrRemoved = false;
+            var stack = new Stack<(IElement Element, bool InScript)>();
+            PushChildren(_body, false);
+            while (stack.Count > 0)
+            {
+                var (element, inScript) = stack.Pop();
+                var name = element.LocalName;
+                var isScript = false;
+                if (IsTag(name, "noscript"))
+                {
+                    noscripts.Add(element);
+                    scripts.Add(element);
+                    isScript = true;
+                }
+                else if (IsTag(name, "script") || IsTag(name, "style") || IsTag(name, "template") || IsTag(name, "rt") || IsTag(name, "rp"))
+                {
+                    scripts.Add(element);
+                    isScript = true;
+                }
+                else if (IsTag(name, "br"))
+                {
+                    breaks.Add(element);
+                    movedOrRemoved |= inScript;
+                }
+                else if (IsTag(name, "math"))
+                {
+                    formulas.Add(element);
+                    movedOrRemoved |= inScript;
+                }
+                PushChildren(element, inScript || isScript);
+            }
+            if (UnwrapNoscriptImages(noscripts))
+            {
+                movedOrRemoved = true;
+                // A placeholder replaced by its noscript's image may have been a noscript itself.
+                scripts.RemoveAll(e => !Below(e, _body));
+            }
+            foreach (var element in scripts)
             {
                 if (element.LocalName != "noscript" || !HoldsProse(element)) element.Remove();
                 else Unwrap(element);
             }
-            ReplaceDoubleBreaks();
-            foreach (var formula in _body.GetElementsByTagName("math"))
+            if (movedOrRemoved)
+            {
+                breaks.Clear();
+                formulas.Clear();
+                foreach (var element in ElementsBelow(_body))
+                {
+                    if (element == _body) continue;
+                    if (IsTag(element.LocalName, "br")) breaks.Add(element);
+                    else if (IsTag(element.LocalName, "math")) formulas.Add(element);
+                }
+            }
+            var breakParents = new List<IElement>();
+            var seenParents = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
+            foreach (var br in breaks)
+                if (br.ParentElement is { } parent && seenParents.Add(parent)) breakParents.Add(parent);
+            foreach (var parent in breakParents) ReplaceDoubleBreaks(parent);
+            foreach (var formula in formulas)
                 for (var e = formula.ParentElement; e is not null && _formulaHolders.Add(e); e = e.ParentElement) { }
+
+            void PushChildren(IElement parent, bool inScript)
+            {
+                var children = parent.ChildNodes;
+                for (var i = children.Length - 1; i >= 0; i--)
+                    if (children[i] is Element child) stack.Push((child, inScript));
+            }
+        }
+
+        /// <summary>A tag name as the document's queries compare it (<c>GetElementsByTagName</c>, a selector's type): without case.</summary>
+        private static bool IsTag(string localName, string tag) => localName.Equals(tag, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Whether <paramref name="root"/> is an ancestor of <paramref name="element"/>.</summary>
+        private static bool Below(IElement element, IElement root)
+        {
+            for (var e = element.ParentElement; e is not null; e = e.ParentElement)
+                if (e == root) return true;
+            return false;
         }
 
         /// <summary>
         /// Lazy-loading pages put a placeholder image in the page and the real one in a &lt;noscript&gt; after it:
-        /// the real one replaces the placeholder.
+        /// the real one replaces the placeholder. Returns whether one did.
         /// </summary>
-        private void UnwrapNoscriptImages()
+        private static bool UnwrapNoscriptImages(List<IElement> noscripts)
         {
-            foreach (var noscript in _body.GetElementsByTagName("noscript").ToList())
+            var replaced = false;
+            foreach (var noscript in noscripts)
             {
                 if (SingleImage(noscript) is not { } image) continue;
                 if (noscript.PreviousElementSibling is not { } previous || SingleImage(previous) is null) continue;
-                previous.Parent?.ReplaceChild(image, previous);
+                if (previous.Parent is not { } parent) continue;
+                parent.ReplaceChild(image, previous);
+                replaced = true;
             }
+            return replaced;
         }
 
         /// <summary>A &lt;noscript&gt; with paragraphs of text in it, which some pages show instead of the article
@@ -587,17 +675,6 @@ public sealed partial class GenericExtractor
         /// <summary>
         /// Text written as <c>one&lt;br&gt;&lt;br&gt;two</c> has paragraphs without &lt;p&gt;: each run after a double
         /// break becomes a &lt;p&gt;, so it is scored like one.
-        /// </summary>
-        private void ReplaceDoubleBreaks()
-        {
-            var parents = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
-            var ordered = new List<IElement>();
-            foreach (var br in _body.GetElementsByTagName("br"))
-                if (br.ParentElement is { } parent && parents.Add(parent)) ordered.Add(parent);
-            foreach (var parent in ordered) ReplaceDoubleBreaks(parent);
-        }
-
-        /// <summary>
         /// The double breaks among one element's children: a chain of breaks (with blank text between them) becomes a
         /// &lt;p&gt; holding the inline content that follows, up to the next chain or the next block. The children are
         /// laid out anew in one pass (see <see cref="SetChildren"/>).
@@ -697,7 +774,7 @@ public sealed partial class GenericExtractor
             {
                 var (parent, index) = stack.Pop();
                 var children = parent.ChildNodes;
-                while (index < children.Length && children[index] is not IElement) index++;
+                while (index < children.Length && children[index] is not Element) index++;
                 if (index >= children.Length) continue;
                 var node = (IElement)children[index];
                 if (ShouldPrune(node, ref titleHeadingRemoved, out var asChrome))
@@ -757,9 +834,11 @@ public sealed partial class GenericExtractor
         private bool ShouldPrune(IElement node, ref bool titleHeadingRemoved, out bool asChrome)
         {
             asChrome = false;
-            if (!IsProbablyVisible(node) || IsModalDialog(node)) return true;
+            var marks = MarksOf(node);
+            if ((marks & (Marks.Style | Marks.Hidden | Marks.AriaHidden)) != 0 && !IsProbablyVisible(node)) return true;
+            if ((marks & Marks.AriaModal) != 0 && IsModalDialog(node)) return true;
             var names = Names.Of(node);
-            var kinds = KindsOfName(names.Class, isId: false) | KindsOfName(names.Id, isId: true);
+            var kinds = KindsOf(node);
             // Hidden by a class, or a consent banner (its names' words say it may be one, the expression says it is).
             if ((kinds & NameKinds.Hidden) != 0) return true;
             if ((kinds & NameKinds.Consent) != 0 && node.LocalName is not ("body" or "html") && names.Match(ConsentBanner())) return true;
@@ -775,8 +854,41 @@ public sealed partial class GenericExtractor
                 if (node.ParentElement is { LocalName: "header" or "hgroup" } header) _headlineHeaders[header] = true;
                 return true;
             }
-            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || HasUnlikelyRole(node))) return asChrome = true;
+            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || ((marks & Marks.Role) != 0 && HasUnlikelyRole(node)))) return asChrome = true;
             return IsEmptyContainer(node);
+        }
+
+        /// <summary>The attributes that can make an element hidden, a dialog or a menu, of which most elements have none.</summary>
+        [Flags]
+        private enum Marks
+        {
+            None = 0,
+            Style = 1,
+            Hidden = 2,
+            AriaHidden = 4,
+            AriaModal = 8,
+            Role = 16,
+        }
+
+        /// <summary>Which of those attributes an element has, in one look at its attributes where asking for each by name
+        /// looked at them all each time (the parser writes attribute names in lower case, as they are asked for).</summary>
+        private static Marks MarksOf(IElement node)
+        {
+            var marks = Marks.None;
+            var attributes = node.Attributes;
+            for (var i = 0; i < attributes.Length; i++)
+            {
+                marks |= attributes[i]!.Name switch
+                {
+                    "style" => Marks.Style,
+                    "hidden" => Marks.Hidden,
+                    "aria-hidden" => Marks.AriaHidden,
+                    "aria-modal" => Marks.AriaModal,
+                    "role" => Marks.Role,
+                    _ => Marks.None,
+                };
+            }
+            return marks;
         }
 
         /// <summary>Hidden by style, by the hidden attribute or for assistive technology: not shown, not article.
@@ -825,9 +937,48 @@ public sealed partial class GenericExtractor
         private bool HoldsMostProse(IElement node)
         {
             // The article element is looked for first: few elements named as chrome hold one, and measuring is dearer.
-            if (node.QuerySelector(ArticleBodySelector) is null) return false;
+            if (!HoldsArticleBody(node)) return false;
             if (_pageProse < 0) _pageProse = ProseOf(_body);
             return _pageProse > 0 && ProseOf(node) >= MostProseShare * _pageProse;
+        }
+
+        /// <summary>Whether an element below <paramref name="node"/> matches <see cref="ArticleBodySelector"/>. Headers,
+        /// menus, sidebars and footers are asked, much of a page together, and most of their elements fail a quick test
+        /// (see <see cref="MayBeArticleBody"/>) that costs a fraction of matching the selector's eleven parts.</summary>
+        private static bool HoldsArticleBody(IElement node)
+        {
+            var stack = new Stack<IElement>();
+            stack.Push(node);
+            while (stack.Count > 0)
+            {
+                var children = stack.Pop().ChildNodes;
+                for (var i = 0; i < children.Length; i++)
+                {
+                    if (children[i] is not Element child) continue;
+                    if (MayBeArticleBody(child) && child.Matches(ArticleBodySelector)) return true;
+                    stack.Push(child);
+                }
+            }
+            return false;
+        }
+
+        /// <summary>Whether an element may match <see cref="ArticleBodySelector"/>: a test that every match passes (its tag,
+        /// an itemprop, or a class holding a part of one of the selector's names, in any case).</summary>
+        private static bool MayBeArticleBody(IElement e)
+        {
+            if (e.LocalName.Equals("article", StringComparison.OrdinalIgnoreCase) || e.LocalName.Equals("main", StringComparison.OrdinalIgnoreCase))
+                return true;
+            var attributes = e.Attributes;
+            for (var i = 0; i < attributes.Length; i++)
+            {
+                var attribute = attributes[i]!;
+                if (IsNamed(attribute, "itemprop")) return true;
+                if (IsNamed(attribute, "class") && attribute.Value.AsSpan().IndexOfAny(ArticleBodyClassParts) >= 0) return true;
+            }
+            return false;
+
+            static bool IsNamed(IAttr attribute, string name) =>
+                attribute.Name.Equals(name, StringComparison.OrdinalIgnoreCase) || attribute.LocalName.Equals(name, StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>The prose below an element: the characters of its paragraphs (&lt;p&gt; of at least
@@ -850,7 +1001,7 @@ public sealed partial class GenericExtractor
         private bool IsEmptyContainer(IElement node)
         {
             if (node.LocalName is not ("div" or "section" or "header" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6")) return false;
-            if (_text.Of(node).Length > 0) return false;
+            if (_text.HasText(node)) return false;
             var children = node.ChildElementCount;
             return children == 0 || children == node.GetElementsByTagName("br").Length + node.GetElementsByTagName("hr").Length;
         }
@@ -914,7 +1065,7 @@ public sealed partial class GenericExtractor
                 var children = stack.Pop().ChildNodes;
                 for (var i = 0; i < children.Length; i++)
                 {
-                    if (children[i] is not IElement child) continue;
+                    if (children[i] is not Element child) continue;
                     if (BlockTags.Contains(child.LocalName)) return true;
                     stack.Push(child);
                 }
@@ -1175,7 +1326,16 @@ public sealed partial class GenericExtractor
             }
         }
 
-        private static bool HasChromeNamedAncestor(IElement e, IElement stop)
+        /// <summary>The kinds an element's class and id name it as (see <see cref="GenericExtractor.KindsOfName"/>), remembered.</summary>
+        private NameKinds KindsOf(IElement element)
+        {
+            if (!_kinds.TryGetValue(element, out var kinds)) _kinds[element] = kinds = GenericExtractor.KindsOf(element);
+            return kinds;
+        }
+
+        private bool Named(IElement element, NameKinds kind) => (KindsOf(element) & kind) != 0;
+
+        private bool HasChromeNamedAncestor(IElement e, IElement stop)
         {
             for (var x = e.ParentElement; x is not null && x != stop; x = x.ParentElement)
                 if (Named(x, NameKinds.Chrome)) return true;
@@ -1471,7 +1631,7 @@ public sealed partial class GenericExtractor
             {
                 var children = parent.ChildNodes;
                 for (var i = children.Length - 1; i >= 0; i--)
-                    if (children[i] is IElement child) stack.Push((child, nested));
+                    if (children[i] is Element child) stack.Push((child, nested));
             }
         }
 
@@ -1728,6 +1888,8 @@ public sealed partial class GenericExtractor
         /// <summary>
         /// The elements below <paramref name="root"/> in document order, walked with a stack over the child lists:
         /// AngleSharp's Descendants() nests one iterator per level, which costs the depth of the tree per element.
+        /// Children are told to be elements by their class (every element is an AngleSharp <see cref="Element"/>):
+        /// testing for the interface searches the many interfaces each element type has.
         /// </summary>
         private static List<IElement> ElementsBelow(IElement root)
         {
@@ -1746,7 +1908,7 @@ public sealed partial class GenericExtractor
             {
                 var children = parent.ChildNodes;
                 for (var i = children.Length - 1; i >= 0; i--)
-                    if (children[i] is IElement child) stack.Push(child);
+                    if (children[i] is Element child) stack.Push(child);
             }
         }
 

@@ -64,8 +64,9 @@ public static partial class PageMetadataReader
 
     public static PageMetadata Read(IDocument document)
     {
-        var jsonLd = JsonLd.Read(document);
-        var meta = ReadMetaTags(document);
+        var elements = MetadataElements.Find(document);
+        var jsonLd = JsonLd.Read(elements.JsonLdScripts, document);
+        var meta = ReadMetaTags(elements.Metas);
         string? Meta(params string[] names)
         {
             foreach (var name in names)
@@ -81,12 +82,12 @@ public static partial class PageMetadataReader
                      ?? (Meta("article:author") is { } author && !Uri.TryCreate(author, UriKind.Absolute, out _) ? author : null);
         var published = DateText.ParseMachine(jsonLd.Published)
                         ?? DateText.ParseMachine(Meta("article:published_time", "parsely-pub-date", "dc:date", "dcterm:date", "date"))
-                        ?? PublishedFromDom(document);
+                        ?? PublishedFromDom(elements);
         // The html element's lang comes before og:locale, which CMS templates often leave at their default en_US.
         var language = jsonLd.Language
                        ?? TextNormalizer.NullIfEmpty(document.DocumentElement.GetAttribute("lang"))
                        ?? Meta("dc:language", "language")
-                       ?? TextNormalizer.NullIfEmpty(document.QuerySelector("meta[http-equiv='content-language' i]")?.GetAttribute("content"))
+                       ?? TextNormalizer.NullIfEmpty(elements.ContentLanguage?.GetAttribute("content"))
                        ?? Locale(Meta("og:locale"));
         return new PageMetadata(
             Clean(title),
@@ -143,10 +144,10 @@ public static partial class PageMetadataReader
     /// The values of the meta tags Readability-style readers look at, keyed by lower-case name with dots as colons
     /// (<c>og:title</c>, <c>dc:creator</c>, <c>parsely-author</c>); a later tag of the same name wins.
     /// </summary>
-    private static Dictionary<string, string> ReadMetaTags(IDocument document)
+    private static Dictionary<string, string> ReadMetaTags(List<IElement> metas)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var element in document.GetElementsByTagName("meta"))
+        foreach (var element in metas)
         {
             if (element.GetAttribute("content") is not { Length: > 0 } content) continue;
             var matched = false;
@@ -163,11 +164,10 @@ public static partial class PageMetadataReader
 
     /// <summary>The publication date the page's markup gives: an itemprop, then a &lt;time&gt; marked as the
     /// publication (pubdate), then the first &lt;time datetime&gt;.</summary>
-    private static DateOnly? PublishedFromDom(IDocument document)
+    private static DateOnly? PublishedFromDom(MetadataElements elements)
     {
-        foreach (var selector in new[] { "[itemprop~='datePublished']", "time[pubdate]", "time[datetime]" })
+        foreach (var element in new[] { elements.DatePublished, elements.TimePubdate, elements.TimeDatetime })
         {
-            var element = document.QuerySelector(selector);
             if (element is null) continue;
             var value = element.GetAttribute("datetime") ?? element.GetAttribute("content") ?? element.TextContent;
             if (DateText.ParseMachine(value) is { } date) return date;
@@ -192,9 +192,9 @@ public static partial class PageMetadataReader
         private static readonly JsonLd None = new(null, null, null, null, null);
         private static readonly JsonDocumentOptions Lenient = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
-        public static JsonLd Read(IDocument document)
+        public static JsonLd Read(List<IElement> scripts, IDocument document)
         {
-            foreach (var script in document.QuerySelectorAll("script[type='application/ld+json' i]"))
+            foreach (var script in scripts)
             {
                 var json = CdataMarkers().Replace(script.TextContent, "");
                 try
@@ -280,6 +280,84 @@ public static partial class PageMetadataReader
 
         private static string? String(JsonElement item, string property) =>
             item.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? TextNormalizer.NullIfEmpty(value.GetString()) : null;
+    }
+}
+
+/// <summary>
+/// The elements of a page that hold its metadata, found in one walk of the document in document order: the reader
+/// asked the document for each kind, and each asking walked the whole page (most pages have no &lt;time&gt; or
+/// datePublished, so those walks went to the end). Each kind is what the selector or tag name beside it finds; an
+/// element is tried against a selector only when a quick test that every match passes says it may match.
+/// </summary>
+internal sealed class MetadataElements
+{
+    private const string JsonLdSelector = "script[type='application/ld+json' i]";
+    private const string DatePublishedSelector = "[itemprop~='datePublished']";
+    private const string TimePubdateSelector = "time[pubdate]";
+    private const string TimeDatetimeSelector = "time[datetime]";
+    private const string ContentLanguageSelector = "meta[http-equiv='content-language' i]";
+
+    /// <summary><c>script[type='application/ld+json' i]</c>, all of them.</summary>
+    public List<IElement> JsonLdScripts { get; } = [];
+
+    /// <summary>The elements named <c>meta</c> (as <c>GetElementsByTagName("meta")</c> finds them).</summary>
+    public List<IElement> Metas { get; } = [];
+
+    /// <summary>The first <c>[itemprop~='datePublished']</c>.</summary>
+    public IElement? DatePublished { get; private set; }
+
+    /// <summary>The first <c>time[pubdate]</c>.</summary>
+    public IElement? TimePubdate { get; private set; }
+
+    /// <summary>The first <c>time[datetime]</c>.</summary>
+    public IElement? TimeDatetime { get; private set; }
+
+    /// <summary>The first <c>meta[http-equiv='content-language' i]</c>.</summary>
+    public IElement? ContentLanguage { get; private set; }
+
+    public static MetadataElements Find(IDocument document)
+    {
+        var found = new MetadataElements();
+        // Pre-order over the child lists, as the document's own queries walk it.
+        var stack = new Stack<(INodeList Children, int Index)>();
+        stack.Push((document.ChildNodes, 0));
+        while (stack.Count > 0)
+        {
+            var (children, index) = stack.Pop();
+            if (index >= children.Length) continue;
+            stack.Push((children, index + 1));
+            if (children[index] is not Element child) continue;
+            IElement element = child;
+            found.Look(element);
+            if (element.HasChildNodes) stack.Push((element.ChildNodes, 0));
+        }
+        return found;
+    }
+
+    private void Look(IElement e)
+    {
+        var name = e.LocalName;
+        if (name.Equals("script", StringComparison.OrdinalIgnoreCase))
+        {
+            if (e.GetAttribute("type") is { Length: 19 } type && type.Equals("application/ld+json", StringComparison.OrdinalIgnoreCase)
+                && e.Matches(JsonLdSelector))
+                JsonLdScripts.Add(e);
+        }
+        else if (name.Equals("meta", StringComparison.OrdinalIgnoreCase))
+        {
+            Metas.Add(e);
+            if (ContentLanguage is null && e.GetAttribute("http-equiv") is { Length: 16 } equiv
+                && equiv.Equals("content-language", StringComparison.OrdinalIgnoreCase) && e.Matches(ContentLanguageSelector))
+                ContentLanguage = e;
+        }
+        else if (name.Equals("time", StringComparison.OrdinalIgnoreCase))
+        {
+            if (TimePubdate is null && e.Matches(TimePubdateSelector)) TimePubdate = e;
+            if (TimeDatetime is null && e.Matches(TimeDatetimeSelector)) TimeDatetime = e;
+        }
+        if (DatePublished is null && e.GetAttribute("itemprop") is { } itemprop
+            && itemprop.Contains("datePublished", StringComparison.OrdinalIgnoreCase) && e.Matches(DatePublishedSelector))
+            DatePublished = e;
     }
 }
 

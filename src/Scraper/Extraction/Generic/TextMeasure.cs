@@ -65,8 +65,7 @@ internal sealed class TextMeasurements
 
     public TextMeasure Of(INode node)
     {
-        if (node is IText text) return TextMeasure.OfText(text.Data);
-        if (node is not IElement element) return TextMeasure.Empty;
+        if (node is not Element element) return node is IText text ? TextMeasure.OfText(text.Data) : TextMeasure.Empty;
         if (_known.TryGetValue(element, out var known)) return known;
         // Post-order over the elements not yet measured; iterative, as pages can nest deeper than the stack allows.
         var stack = new Stack<(IElement Element, bool ChildrenDone)>();
@@ -74,25 +73,52 @@ internal sealed class TextMeasurements
         while (stack.Count > 0)
         {
             var (current, childrenDone) = stack.Pop();
-            // Children by index: AngleSharp finds a node's siblings by searching its parent's list.
+            // Children by index: AngleSharp finds a node's siblings by searching its parent's list. Elements are told by
+            // their class (every element is an AngleSharp Element), a test much cheaper than one for an interface.
             var children = current.ChildNodes;
             if (!childrenDone)
             {
                 stack.Push((current, true));
                 for (var i = children.Length - 1; i >= 0; i--)
-                    if (children[i] is IElement child && !_known.ContainsKey(child)) stack.Push((child, false));
+                    if (children[i] is Element child && !_known.ContainsKey(child)) stack.Push((child, false));
                 continue;
             }
             var measure = TextMeasure.Empty;
             for (var i = 0; i < children.Length; i++)
             {
-                if (children[i] is IText t) measure = measure.Then(TextMeasure.OfText(t.Data));
-                else if (children[i] is IElement e) measure = measure.Then(_known[e]);
+                if (children[i] is Element e) measure = measure.Then(_known[e]);
+                else if (children[i] is IText t) measure = measure.Then(TextMeasure.OfText(t.Data));
             }
             if (current.LocalName == "a") measure = measure with { LinkLength = measure.Length * LinkWeight(current) };
             _known[current] = measure;
         }
         return _known[element];
+    }
+
+    /// <summary>
+    /// Whether an element has text (its measure's length is above 0: some text below it is not white space), answered
+    /// from its measure when that is known, else by looking for such text without measuring: pruning asks this of every
+    /// container before it removes the page's chrome, which is then never measured.
+    /// </summary>
+    public bool HasText(IElement element)
+    {
+        if (_known.TryGetValue(element, out var known)) return known.Length > 0;
+        var stack = new Stack<IElement>();
+        stack.Push(element);
+        while (stack.Count > 0)
+        {
+            var children = stack.Pop().ChildNodes;
+            for (var i = 0; i < children.Length; i++)
+            {
+                if (children[i] is Element child)
+                {
+                    if (!_known.TryGetValue(child, out var measure)) stack.Push(child);
+                    else if (measure.Length > 0) return true;
+                }
+                else if (children[i] is IText text && !string.IsNullOrWhiteSpace(text.Data)) return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Forgets what is known of <paramref name="element"/> and of every ancestor, whose text it is part of.</summary>
