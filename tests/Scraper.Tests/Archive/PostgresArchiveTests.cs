@@ -58,6 +58,7 @@ public sealed partial class PostgresArchiveTests : IDisposable
             var id = page!["page_id"]!.ToString();
             await Same("show", id, "--format", "json");
             await Same("history", id, "--format", "json");
+            await Same("diff", id);
         }
         await Same("show", "https://en.wuxi.gov.cn/no/such/page.htm");
         await Same("stats", "--format", "json");
@@ -68,6 +69,15 @@ public sealed partial class PostgresArchiveTests : IDisposable
         await Same("changes", "--since", "2000-01-01", "--format", "json");
         await Same("reextract");
         await Same("rules", "check", "--format", "json");
+        // A page with a second revision: the seed page as a correction would change it.
+        const string seedUrl = "https://en.wuxi.gov.cn/2023-11/23/c_941797.htm";
+        var corrected = folder.File("corrected.htm");
+        var seed = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Samples, "en.wuxi.gov.cn", "2023-11", "23", "c_941797.htm"));
+        await File.WriteAllTextAsync(corrected, seed.Replace("Wuxi", "Wu Xi", StringComparison.Ordinal));
+        await Same("import", corrected, "--url", seedUrl);
+        await Same("diff", seedUrl);
+        await Same("diff", seedUrl, "--format", "json");
+        await Same("history", seedUrl);
         foreach (var format in new[] { "csv", "jsonl" })
         {
             var fromSqlite = folder.File("sqlite." + format);
