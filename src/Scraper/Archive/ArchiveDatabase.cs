@@ -75,7 +75,15 @@ internal sealed class ArchiveDatabase : IAsyncDisposable, IDisposable
                 command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
             return command;
         }
-        command.Parameters.Clear();
+        if (command.Parameters.Count > 0)
+        {
+            // Other parameters for the same statement: a command of its own, rather than one prepared with others.
+            command.Dispose();
+            command = connection.CreateCommand();
+            command.CommandText = Engine.Dialect(sql);
+            command.Transaction = transaction?.Transaction;
+            commands[sql] = command;
+        }
         foreach (var (name, value) in parameters)
             AddParameter(command, name, value);
         return command;
