@@ -85,6 +85,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsync(Path.Combine(bin, "initdb"), ["-D", server.DataFolder, "-U", User, .. auth, "--locale=C", "-E", "UTF8", "--no-sync"], asNobody);
             await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", server.DataFolder, "-l", folder.File("server.log"), "-w", "-t", "120",
                 "-o", $"-p {port} -c listen_addresses=127.0.0.1 -k {folder.Path} -c fsync=off", "start"], asNobody);
+            server.StartWatchdog();
             return server;
         }
         catch (Exception e)
@@ -93,6 +94,27 @@ public sealed class PostgresServer : IAsyncDisposable
             folder.Dispose();
             throw new InvalidOperationException($"could not start a PostgreSQL server from {bin}: {e.Message}\n{log}", e);
         }
+    }
+
+    /// <summary>
+    /// A shell beside the server that stops it, and removes its folder, once the test process is gone: a test host killed
+    /// or ended before the server's dispose (the shared server is stopped at process exit, which a test runner may not
+    /// wait for) leaves no server running.
+    /// </summary>
+    private void StartWatchdog()
+    {
+        var stop = asNobody
+            ? $"{UnprivilegedCli.Setpriv} --reuid={UnprivilegedCli.Nobody} --regid={UnprivilegedCli.Nobody} --clear-groups {Path.Combine(bin, "pg_ctl")}"
+            : Path.Combine(bin, "pg_ctl");
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 2; done; "
+                     + $"{stop} -D '{DataFolder}' -m immediate -w stop >/dev/null 2>&1; rm -rf '{folder.Path}'";
+        // Started in the background of a shell that exits at once, so that it is no child of the test process: killing
+        // the test host's process tree does not take the watchdog with it.
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"( {script} ) </dev/null >/dev/null 2>&1 &");
+        using var launcher = Process.Start(start)!;
+        launcher.WaitForExit();
     }
 
     /// <summary>Creates a database of its own for a test.</summary>
