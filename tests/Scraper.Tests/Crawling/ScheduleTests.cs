@@ -145,7 +145,8 @@ public sealed class ScheduleTests : IDisposable
         var stopped = await FinishAsync(first);
 
         Assert.Equal(exitCode, stopped.ExitCode);
-        Assert.True(toSummary < TimeSpan.FromSeconds(2), $"the summary came {toSummary.TotalSeconds:0.00} s after the signal");
+        // Far below robots.txt's minute, so the stop did not wait for the request; with room for a machine busy with other builds.
+        Assert.True(toSummary < TimeSpan.FromSeconds(6), $"the summary came {toSummary.TotalSeconds:0.00} s after the signal");
         using (var summary = JsonDocument.Parse(summaryLine!))
         {
             Assert.Equal("interrupted", summary.RootElement.GetProperty("status").GetString());
@@ -194,7 +195,8 @@ public sealed class ScheduleTests : IDisposable
         var stopped = await FinishAsync(crawl);
 
         Assert.Equal(exitCode, stopped.ExitCode);
-        Assert.True(toSummary < TimeSpan.FromSeconds(2), $"the summary came {toSummary.TotalSeconds:0.00} s after the signal");
+        // Far below robots.txt's minute, so the stop did not wait for the request; with room for a machine busy with other builds.
+        Assert.True(toSummary < TimeSpan.FromSeconds(6), $"the summary came {toSummary.TotalSeconds:0.00} s after the signal");
         using (var summary = JsonDocument.Parse(summaryLine!))
             Assert.Equal("interrupted", summary.RootElement.GetProperty("status").GetString());
         Assert.Equal("interrupted", Rows("SELECT status FROM runs").Single()["status"]);
