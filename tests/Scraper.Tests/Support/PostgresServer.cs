@@ -108,14 +108,16 @@ public sealed class PostgresServer : IAsyncDisposable
             : Path.Combine(bin, "pg_ctl");
         var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 2; done; "
                      + $"{stop} -D '{DataFolder}' -m immediate -w stop >/dev/null 2>&1; rm -rf '{folder.Path}'";
-        // Started in the background of a shell that exits at once, so that it is no child of the test process: killing
-        // the test host's process tree does not take the watchdog with it.
+        // In a session of its own (setsid), in the background of a shell that exits at once: neither killing the test
+        // host's process tree nor its process group takes the watchdog with it.
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"( {script} ) </dev/null >/dev/null 2>&1 &");
+        start.ArgumentList.Add($"setsid /bin/sh -c {Quoted(script)} </dev/null >/dev/null 2>&1 &");
         using var launcher = Process.Start(start)!;
         launcher.WaitForExit();
     }
+
+    private static string Quoted(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>Creates a database of its own for a test.</summary>
     public async Task CreateDatabaseAsync(string name) =>
