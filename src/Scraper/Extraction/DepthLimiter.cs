@@ -1,19 +1,24 @@
 using System.Collections.Frozen;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Scraper.Extraction;
 
 /// <summary>
-/// A lexical pre-pass that drops start and end tags nested deeper than a limit, keeping all text. It tracks only
-/// elements that really nest: void elements and those whose end tag the parser implies (p, li, td…) are not
-/// counted, so ordinary pages pass through untouched and are returned as the same string.
-/// <para>
-/// It also bounds what is parsed at all: the page is cut before its <c>maxElements</c>+1-th start tag, or where its
-/// text (outside tags) passes <c>maxTextChars</c>. A parsed element costs several hundred bytes and each copy of the
-/// text that extraction makes costs twice its length, so a 20 MB page of 700,000 tiny paragraphs took over a gigabyte;
-/// the largest real pages we know have about 10,000 elements and well under a million characters of text.
-/// </para>
+/// A lexical pre-pass over a page before it is parsed, which drops what the parser would spend most of its time on
+/// and what nothing reads, and bounds what is parsed at all.
+/// <list type="bullet">
+/// <item>Start and end tags nested deeper than a limit are dropped, keeping all text. Only elements that really nest
+/// are tracked: void elements and those whose end tag the parser implies (p, li, td…) are not counted.</item>
+/// <item>The page is cut before its <c>maxElements</c>+1-th start tag, or where its text (outside tags) passes
+/// <c>maxTextChars</c>. A parsed element costs several hundred bytes and each copy of the text that extraction makes
+/// costs twice its length, so a 20 MB page of 700,000 tiny paragraphs took over a gigabyte; the largest real pages we
+/// know have about 10,000 elements and well under a million characters of text.</item>
+/// <item>The code of scripts and the rules of style sheets are dropped, leaving their elements empty: nothing reads
+/// them (JSON scripts, where pages keep their metadata, are kept), and they are a third of a typical page's characters,
+/// which the parser reads one by one. A script is emptied only where the parser's own rules end it at the same place
+/// (see <see cref="DropsText"/>), so the document is the same but for that text.</item>
+/// </list>
+/// A page with nothing to drop is returned as the same string.
 /// </summary>
 internal static class DepthLimiter
 {
@@ -36,10 +41,32 @@ internal static class DepthLimiter
             .Concat(ForeignRoots.Select(name => (name, kind: TagKind.ForeignRoot)))
             .ToFrozenDictionary(tag => NameKey(tag.name), tag => tag.kind);
 
+    private static readonly ulong ScriptKey = NameKey("script");
+    private static readonly ulong StyleKey = NameKey("style");
+
     /// <summary>An open element: where its name is in the page, and whether its tags are dropped.</summary>
     private readonly record struct OpenElement(int NameStart, int NameLength, ulong Key, bool IsForeignRoot, bool Dropped);
 
-    public static string Flatten(string html, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue)
+    /// <summary>A part of the page left out: from <c>Start</c> up to <c>End</c>.</summary>
+    private readonly record struct Gap(int Start, int End);
+
+    public static string Flatten(string html, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue) =>
+        Flatten(html.AsSpan(), html, maxDepth, maxElements, maxTextChars);
+
+    /// <summary>The page as a new string: for text decoded into a buffer, which is then the only copy made.</summary>
+    public static string Flatten(ReadOnlySpan<char> html, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue) =>
+        Flatten(html, null, maxDepth, maxElements, maxTextChars);
+
+    private static string Flatten(ReadOnlySpan<char> html, string? original, int maxDepth, int maxElements, int maxTextChars)
+    {
+        var gaps = new List<Gap>();
+        var end = Scan(html, gaps, maxDepth, maxElements, maxTextChars);
+        if (original is not null && end == html.Length && gaps.Count == 0) return original;
+        return Join(html, gaps, end);
+    }
+
+    /// <summary>Finds the parts to leave out, in order; returns where the page is cut (its length when it is not).</summary>
+    private static int Scan(ReadOnlySpan<char> html, List<Gap> gaps, int maxDepth, int maxElements, int maxTextChars)
     {
         var elements = 0;
         var textChars = 0L;
@@ -49,41 +76,39 @@ internal static class DepthLimiter
         // nests that deep never counts.
         var deepOpenCount = new Dictionary<ulong, int>();
         var foreign = 0; // inside <svg> or <math>
-        StringBuilder? output = null; // created at the first dropped tag: most pages need no copy
-        var copiedUpTo = 0;
         var i = 0;
         while (i < html.Length)
         {
             // Tags often follow each other directly (</a></li>) or end right after the name: looking first spares
             // a vectorised search its set-up, which on short distances costs more than the search.
-            var lt = html[i] == '<' ? i : html.IndexOf('<', i);
+            var lt = html[i] == '<' ? i : IndexOf(html, '<', i);
             textChars += (lt < 0 ? html.Length : lt) - i;
             if (textChars > maxTextChars)
-                return Cut(html, output, copiedUpTo, (int)((lt < 0 ? html.Length : lt) - (textChars - maxTextChars)));
+                return CutAt(gaps, (int)((lt < 0 ? html.Length : lt) - (textChars - maxTextChars)));
             if (lt < 0 || lt + 1 >= html.Length) break;
-            if (html[lt + 1] == '!' && string.CompareOrdinal(html, lt, "<!--", 0, 4) == 0)
+            var next = html[lt + 1];
+            if (next is '!' or '?' || (next == '/' && lt + 2 < html.Length && !char.IsAsciiLetter(html[lt + 2])))
             {
-                var endComment = html.IndexOf("-->", lt + 4, StringComparison.Ordinal);
-                i = endComment < 0 ? html.Length : endComment + 3;
+                i = MarkupDeclarationEnd(html, lt, foreign > 0);
                 continue;
             }
-            var isEnd = html[lt + 1] == '/';
+            var isEnd = next == '/';
             var nameStart = isEnd ? lt + 2 : lt + 1;
             var nameEnd = nameStart;
             while (nameEnd < html.Length && IsNameChar(html[nameEnd])) nameEnd++;
             if (nameEnd == nameStart || !char.IsAsciiLetter(html[nameStart])) { i = lt + 1; continue; }
-            // The name holds no '>', so the tag's end is the first one after it.
-            var gt = nameEnd < html.Length && html[nameEnd] == '>' ? nameEnd : html.IndexOf('>', nameEnd);
+            var gt = TagEnd(html, nameEnd);
             if (gt < 0) break;
-            var name = html.AsSpan(nameStart, nameEnd - nameStart);
+            var name = html.Slice(nameStart, nameEnd - nameStart);
             var key = NameKey(name);
             var kind = Kinds.GetValueOrDefault(key, TagKind.Nesting);
             // Elements are counted as the parser will make them: tags dropped for depth make none.
-            if (!isEnd && kind is TagKind.RawText or TagKind.NotNesting && ++elements > maxElements) return Cut(html, output, copiedUpTo, lt);
+            if (!isEnd && kind is TagKind.RawText or TagKind.NotNesting && ++elements > maxElements) return CutAt(gaps, lt);
             if (!isEnd && kind == TagKind.RawText)
             {
                 // Skip the raw text element's content: it holds no tags.
                 var close = RawTextEnd(html, gt + 1, name);
+                if (close > gt + 1 && foreign == 0 && DropsText(html, key, lt, nameEnd, gt, close)) gaps.Add(new Gap(gt + 1, close));
                 i = close < 0 ? html.Length : close;
                 continue;
             }
@@ -100,7 +125,7 @@ internal static class DepthLimiter
                     open.Add(new OpenElement(nameStart, name.Length, key, isForeignRoot, drop));
                     if (isForeignRoot) foreign++;
                 }
-                if (!drop && ++elements > maxElements) return Cut(html, output, copiedUpTo, lt);
+                if (!drop && ++elements > maxElements) return CutAt(gaps, lt);
             }
             else
             {
@@ -117,45 +142,169 @@ internal static class DepthLimiter
                     open.RemoveRange(at, open.Count - at);
                 }
             }
-            if (drop)
-            {
-                output ??= new StringBuilder(html.Length);
-                output.Append(html, copiedUpTo, lt - copiedUpTo);
-                copiedUpTo = gt + 1;
-            }
+            if (drop) gaps.Add(new Gap(lt, gt + 1));
             i = gt + 1;
         }
-        if (output is null) return html;
-        output.Append(html, copiedUpTo, html.Length - copiedUpTo);
-        return output.ToString();
+        return html.Length;
     }
 
     /// <summary>
-    /// Where the end tag of a raw text element named <paramref name="name"/> starts, from <paramref name="from"/> on:
-    /// the first "&lt;/" followed by the name in any case; -1 when there is none. Scripts and styles are a large part
-    /// of many pages, and looking for "&lt;/" first is several times faster than a case-insensitive search for the
-    /// whole end tag (no character but '&lt;' and '/' themselves matches them in any case, so both find the same place).
+    /// Whether a script's or style sheet's text, from <paramref name="gt"/>+1 up to <paramref name="close"/>, is dropped:
+    /// a style sheet's always (the parser is told to keep no style text), a script's unless it holds JSON (its tag
+    /// says so: <c>type="application/ld+json"</c>). Only where the parser ends the element at <paramref name="close"/>
+    /// too (see <see cref="RawTextEnd"/>): a script holding "&lt;!--" is kept, as the parser's escaped states may read
+    /// past its first end tag.
     /// </summary>
-    private static int RawTextEnd(string html, int from, ReadOnlySpan<char> name)
+    private static bool DropsText(ReadOnlySpan<char> html, ulong key, int lt, int nameEnd, int gt, int close)
     {
-        while (from < html.Length)
+        if (key != ScriptKey && key != StyleKey) return false;
+        // A name the parser reads further ("<script%x>") is another element.
+        if (!IsTagNameEnd(html[nameEnd])) return false;
+        if (key == StyleKey) return true;
+        return html[lt..(gt + 1)].IndexOf("json", StringComparison.OrdinalIgnoreCase) < 0
+               && html[(gt + 1)..close].IndexOf("<!--") < 0;
+    }
+
+    private static bool IsTagNameEnd(char c) => c is ' ' or '\t' or '\n' or '\f' or '\r' or '/' or '>';
+
+    /// <summary>
+    /// The '&gt;' that ends a tag whose name's letters end at <paramref name="from"/>, read as the parser reads a tag
+    /// (the HTML standard's tag name and attribute states): a '&gt;' inside a quoted attribute value does not end it.
+    /// -1 when the page ends first.
+    /// </summary>
+    private static int TagEnd(ReadOnlySpan<char> html, int from)
+    {
+        var state = TagState.Name;
+        for (var i = from; i < html.Length; i++)
         {
-            var found = html.AsSpan(from).IndexOf("</", StringComparison.Ordinal);
-            if (found < 0) return -1;
-            var at = from + found;
-            var nameStart = at + 2;
-            if (html.Length - nameStart >= name.Length && html.AsSpan(nameStart, name.Length).Equals(name, StringComparison.OrdinalIgnoreCase))
-                return at;
-            from = at + 1;
+            var c = html[i];
+            // A quoted value is jumped over whole, so a '>' ends the tag in every state met here.
+            if (c == '>') return i;
+            var space = c is ' ' or '\t' or '\n' or '\f' or '\r';
+            switch (state)
+            {
+                case TagState.Name:
+                    if (space) state = TagState.BeforeAttribute;
+                    else if (c == '/') state = TagState.BeforeAttribute; // the self-closing flag's state reads on as this one
+                    break;
+                case TagState.BeforeAttribute:
+                    if (!space && c != '/') state = TagState.AttributeName; // '=' here starts a name
+                    break;
+                case TagState.AttributeName:
+                case TagState.AfterAttributeName:
+                    if (c == '=') state = TagState.BeforeValue;
+                    else if (c == '/') state = TagState.BeforeAttribute;
+                    else if (space) state = TagState.AfterAttributeName;
+                    else state = TagState.AttributeName;
+                    break;
+                case TagState.BeforeValue:
+                    if (c is '"' or '\'')
+                    {
+                        var quote = IndexOf(html, c, i + 1);
+                        if (quote < 0) return -1;
+                        i = quote;
+                        state = TagState.BeforeAttribute;
+                    }
+                    else if (!space) state = TagState.UnquotedValue;
+                    break;
+                case TagState.UnquotedValue:
+                    if (space) state = TagState.BeforeAttribute;
+                    break;
+            }
         }
         return -1;
     }
 
-    /// <summary>The page up to <paramref name="at"/>, with the tags dropped so far left out.</summary>
-    private static string Cut(string html, StringBuilder? output, int copiedUpTo, int at)
+    /// <summary>The standard's states of a tag, those that differ here: after the self-closing '/' and after a quoted value
+    /// the parser reads on as before an attribute.</summary>
+    private enum TagState : byte { Name, BeforeAttribute, AttributeName, AfterAttributeName, BeforeValue, UnquotedValue }
+
+    /// <summary>
+    /// Where the parser goes on after a comment, doctype or other declaration starting at <paramref name="lt"/>
+    /// ("&lt;!", "&lt;?", or "&lt;/" not followed by a letter): tags inside one are text of it, not tags.
+    /// </summary>
+    private static int MarkupDeclarationEnd(ReadOnlySpan<char> html, int lt, bool inForeignContent)
     {
-        at = Math.Max(at, copiedUpTo);
-        return output is null ? html[..at] : output.Append(html, copiedUpTo, at - copiedUpTo).ToString();
+        var rest = html[lt..];
+        if (rest.StartsWith("<!--"))
+        {
+            // "<!-->" and "<!--->" are whole (empty) comments to the parser.
+            if (rest[4..].StartsWith(">")) return lt + 5;
+            if (rest[4..].StartsWith("->")) return lt + 6;
+            var end = rest[4..].IndexOf("-->");
+            return end < 0 ? html.Length : lt + 4 + end + 3;
+        }
+        if (inForeignContent && rest.StartsWith("<![CDATA["))
+        {
+            var end = rest.IndexOf("]]>");
+            return end < 0 ? html.Length : lt + end + 3;
+        }
+        // "</>" is dropped; a doctype or another bogus comment ends at the first '>'.
+        var close = IndexOf(html, '>', lt + 2);
+        return close < 0 ? html.Length : close + 1;
+    }
+
+    private static int IndexOf(ReadOnlySpan<char> html, char c, int from)
+    {
+        var found = html[from..].IndexOf(c);
+        return found < 0 ? -1 : from + found;
+    }
+
+    /// <summary>The page without its gaps, up to <paramref name="end"/>.</summary>
+    private static string Join(ReadOnlySpan<char> html, List<Gap> gaps, int end)
+    {
+        var length = end;
+        foreach (var gap in gaps) length -= gap.End - gap.Start;
+        return string.Create(length, new Pieces(html, gaps, end), static (output, pieces) =>
+        {
+            var from = 0;
+            var written = 0;
+            foreach (var gap in pieces.Gaps)
+            {
+                pieces.Html[from..gap.Start].CopyTo(output[written..]);
+                written += gap.Start - from;
+                from = gap.End;
+            }
+            pieces.Html[from..pieces.End].CopyTo(output[written..]);
+        });
+    }
+
+    private readonly ref struct Pieces(ReadOnlySpan<char> html, List<Gap> gaps, int end)
+    {
+        public ReadOnlySpan<char> Html { get; } = html;
+        public List<Gap> Gaps { get; } = gaps;
+        public int End { get; } = end;
+    }
+
+    /// <summary>Where the page is cut, <paramref name="at"/>, moved out of a gap it falls in; gaps past it are dropped.</summary>
+    private static int CutAt(List<Gap> gaps, int at)
+    {
+        if (gaps.Count > 0) at = Math.Max(at, gaps[^1].End);
+        return at;
+    }
+
+    /// <summary>
+    /// Where the end tag of a raw text element named <paramref name="name"/> starts, from <paramref name="from"/> on:
+    /// the first "&lt;/" followed by the name in any case and by a space, '/' or '&gt;', as the parser ends it; -1 when
+    /// there is none. Scripts and styles are a large part of many pages, and looking for "&lt;/" first is several times
+    /// faster than a case-insensitive search for the whole end tag (no character but '&lt;' and '/' themselves matches
+    /// them in any case, so both find the same place).
+    /// </summary>
+    private static int RawTextEnd(ReadOnlySpan<char> html, int from, ReadOnlySpan<char> name)
+    {
+        while (from < html.Length)
+        {
+            var found = html[from..].IndexOf("</");
+            if (found < 0) return -1;
+            var at = from + found;
+            var nameStart = at + 2;
+            // "</scripts" does not end a script: the name must be followed by a space, '/' or '>'.
+            if (html.Length - nameStart > name.Length && html.Slice(nameStart, name.Length).Equals(name, StringComparison.OrdinalIgnoreCase)
+                && IsTagNameEnd(html[nameStart + name.Length]))
+                return at;
+            from = at + 1;
+        }
+        return -1;
     }
 
     private const int ShallowDepth = 32;
@@ -192,7 +341,7 @@ internal static class DepthLimiter
         _ => 38,
     };
 
-    private static bool IsNamed(OpenElement element, ulong key, ReadOnlySpan<char> name, string html) =>
+    private static bool IsNamed(OpenElement element, ulong key, ReadOnlySpan<char> name, ReadOnlySpan<char> html) =>
         element.Key == key
-        && ((key & HashedName) == 0 || html.AsSpan(element.NameStart, element.NameLength).Equals(name, StringComparison.OrdinalIgnoreCase));
+        && ((key & HashedName) == 0 || html.Slice(element.NameStart, element.NameLength).Equals(name, StringComparison.OrdinalIgnoreCase));
 }

@@ -7,8 +7,48 @@ public sealed class DepthLimiterTests
     [Fact]
     public void Ordinary_markup_is_returned_unchanged()
     {
-        var html = "<html><body><div><p>One<p>Two<ul><li>a<li>b</ul><img src=x.jpg><br></div><script>if (a<b) {}</script></body></html>";
+        var html = "<html><body><div><p>One<p>Two<ul><li>a<li>b</ul><img src=x.jpg><br></div><script></script></body></html>";
         Assert.Same(html, DepthLimiter.Flatten(html, 3));
+    }
+
+    [Fact]
+    public void Scripts_code_and_style_rules_are_dropped_and_their_elements_kept()
+    {
+        var html = "<head><style media=print>p { color: red }</style><script src=a.js>if (a<b) {}</script></head><body><p>Text</p>"
+                   + "<SCRIPT type=\"text/javascript\">var s = \"</scriptx>\";</SCRIPT ></body>";
+        Assert.Equal("<head><style media=print></style><script src=a.js></script></head><body><p>Text</p><SCRIPT type=\"text/javascript\"></SCRIPT ></body>",
+            DepthLimiter.Flatten(html, 512));
+    }
+
+    [Theory]
+    [InlineData("<script type=\"application/ld+json\">{\"headline\": \"Kept\"}</script>")] // metadata
+    [InlineData("<script type=application/json>{\"a\": 1}</script>")]
+    [InlineData("<script><!-- document.write(\"<script>x</script>\") --></script>")] // the parser's escaped states
+    [InlineData("<svg><script>a()</script></svg>")] // in SVG a script is parsed as markup
+    [InlineData("<p title=\"a > <script>b()</script>\">text</p>")] // a '>' inside a quoted value ends no tag
+    [InlineData("<!x <script>b()</script> >")] // a bogus comment ends at the first '>'
+    [InlineData("<!-- <script>b()</script> -->")]
+    public void Text_the_parser_might_read_otherwise_is_kept(string part)
+    {
+        var html = "<body>" + part + "<p>after</p></body>";
+        Assert.Same(html, DepthLimiter.Flatten(html, 512));
+    }
+
+    [Fact]
+    public void The_document_is_the_same_but_for_the_scripts_code()
+    {
+        const string html = """
+            <html><head><title>T</title><script>var t = "<p>not a paragraph</p>";</script>
+            <script type="application/ld+json">{"@type": "NewsArticle"}</script><style>body { margin: 0 }</style></head>
+            <body><!--> <p class="a">One <a href="x" title='a>b'>link</a></p><script>if (1 < 2) { go(); }</script>
+            <div id=c data-x=1>Two<br/>three</div><?php echo 1 ?><p>Four</p></body></html>
+            """;
+        var loader = new HtmlDocumentLoader();
+        var flattened = loader.Parse(html);
+        var parsed = new AngleSharp.Html.Parser.HtmlParser(new AngleSharp.Html.Parser.HtmlParserOptions { SkipComments = true, SkipRawText = true }).ParseDocument(html);
+        foreach (var script in parsed.QuerySelectorAll("script:not([type])")) script.TextContent = "";
+        Assert.Equal(parsed.DocumentElement.OuterHtml, flattened.DocumentElement.OuterHtml);
+        Assert.Contains("NewsArticle", flattened.Head!.InnerHtml);
     }
 
     [Fact]
@@ -43,8 +83,8 @@ public sealed class DepthLimiterTests
     [Fact]
     public void A_page_is_cut_where_its_text_passes_the_budget_with_script_and_tags_not_counted()
     {
-        var html = "<body><script>var long = 'not text of the page';</script><p title=\"an attribute\">abcdef</p><p>ghij</p></body>";
-        Assert.Equal("<body><script>var long = 'not text of the page';</script><p title=\"an attribute\">abcdef</p><p>gh",
+        var html = "<body><textarea>not counted</textarea><p title=\"an attribute\">abcdef</p><p>ghij</p></body>";
+        Assert.Equal("<body><textarea>not counted</textarea><p title=\"an attribute\">abcdef</p><p>gh",
             DepthLimiter.Flatten(html, 512, maxTextChars: 8));
         Assert.Same(html, DepthLimiter.Flatten(html, 512, maxTextChars: 10));
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 
@@ -396,6 +397,7 @@ public sealed partial class GenericExtractor
         var source = consume ? document.Source.Text : null;
         Attempt? longest = null;
         var byline = new BylineSearch(metadata.Byline is not null);
+        var readings = new NameReadings();
         for (var i = 0; i < Rules.Sieve.Length; i++)
         {
             var page = !consume ? (IElement)document.Body.Clone(true)
@@ -404,7 +406,7 @@ public sealed partial class GenericExtractor
             if (page is null) break;
             // Out of its document, the body changes without the document tracking every node that comes and goes.
             page.Remove();
-            var attempt = new Attempt(page.Owner!, page, metadata.Title, Rules.Sieve[i], byline);
+            var attempt = new Attempt(page.Owner!, page, metadata.Title, Rules.Sieve[i], byline, readings);
             attempt.Run();
             // A retry with fewer rules always finds more; it wins when it finds much more (the rules removed the
             // article), not when it adds the chrome they removed to a short article.
@@ -455,10 +457,6 @@ public sealed partial class GenericExtractor
         return kinds;
     }
 
-    /// <summary>The kinds an element's class and id name it as (see <see cref="KindsOfName"/>).</summary>
-    private static NameKinds KindsOf(IElement element) =>
-        KindsOfName(element.GetAttribute("class") ?? "", isId: false) | KindsOfName(element.GetAttribute("id") ?? "", isId: true);
-
 
     /// <summary>A class that hides the element (see <see cref="HiddenClasses"/>).</summary>
     private static bool HasHiddenClass(string classes)
@@ -481,8 +479,41 @@ public sealed partial class GenericExtractor
     private readonly record struct Names(string Class, string Id)
     {
         public static Names Of(IElement element) => new(element.GetAttribute("class") ?? "", element.GetAttribute("id") ?? "");
+    }
 
-        public bool Match(Regex regex) => (Class.Length > 0 && regex.IsMatch(Class)) || (Id.Length > 0 && regex.IsMatch(Id));
+    /// <summary>
+    /// What the classes and ids of one page's elements say, each distinct name read once: a page repeats a few names over
+    /// hundreds of elements (every item of a menu is "menu-item"), and reading a name (the kinds of its words, an
+    /// expression) costs several times looking it up. Shared by the attempts on one page; never by pages or threads.
+    /// </summary>
+    private sealed class NameReadings
+    {
+        private readonly Dictionary<string, NameKinds> _classKinds = [];
+        private readonly Dictionary<string, NameKinds> _idKinds = [];
+        private readonly Dictionary<(Regex Expression, string Name), bool> _matches = [];
+
+        /// <summary>The kinds an element's class and id name it as (see <see cref="KindsOfName"/>).</summary>
+        public NameKinds KindsOf(IElement element) =>
+            Kinds(_classKinds, element.GetAttribute("class"), isId: false) | Kinds(_idKinds, element.GetAttribute("id"), isId: true);
+
+        /// <summary>Whether the class or the id matches <paramref name="expression"/>.</summary>
+        public bool Match(Names names, Regex expression) => IsMatch(expression, names.Class) || IsMatch(expression, names.Id);
+
+        public bool IsMatch(Regex expression, string name)
+        {
+            if (name.Length == 0) return false;
+            ref var matches = ref CollectionsMarshal.GetValueRefOrAddDefault(_matches, (expression, name), out var known);
+            if (!known) matches = expression.IsMatch(name);
+            return matches;
+        }
+
+        private static NameKinds Kinds(Dictionary<string, NameKinds> known, string? name, bool isId)
+        {
+            if (string.IsNullOrEmpty(name)) return NameKinds.None;
+            ref var kinds = ref CollectionsMarshal.GetValueRefOrAddDefault(known, name, out var read);
+            if (!read) kinds = KindsOfName(name, isId);
+            return kinds;
+        }
     }
 
     /// <summary>Which heuristics an attempt applies; each retry drops one, from the riskiest on.</summary>
@@ -505,7 +536,7 @@ public sealed partial class GenericExtractor
     }
 
     /// <summary>One pass of the algorithm over a body no other attempt has changed; it changes it.</summary>
-    private sealed class Attempt(IDocument document, IElement body, string? title, Rules rules, BylineSearch byline)
+    private sealed class Attempt(IDocument document, IElement body, string? title, Rules rules, BylineSearch byline, NameReadings readings)
     {
         // About one element per 100 characters of HTML: the measurements' table rarely has to grow.
         private readonly TextMeasurements _text = new(document.Source.Text.Length / 100);
@@ -841,7 +872,7 @@ public sealed partial class GenericExtractor
             var kinds = KindsOf(node);
             // Hidden by a class, or a consent banner (its names' words say it may be one, the expression says it is).
             if ((kinds & NameKinds.Hidden) != 0) return true;
-            if ((kinds & NameKinds.Consent) != 0 && node.LocalName is not ("body" or "html") && names.Match(ConsentBanner())) return true;
+            if ((kinds & NameKinds.Consent) != 0 && node.LocalName is not ("body" or "html") && readings.Match(names, ConsentBanner())) return true;
             if (IsByline(node, names))
             {
                 byline.Found = node.TextContent.Trim();
@@ -912,7 +943,7 @@ public sealed partial class GenericExtractor
             if (byline.Done) return false;
             var marked = node.GetAttribute("rel") == "author"
                          || (node.GetAttribute("itemprop")?.Contains("author", StringComparison.Ordinal) ?? false)
-                         || names.Match(BylineClass());
+                         || readings.Match(names, BylineClass());
             if (!marked) return false;
             var text = node.TextContent.Trim();
             return text.Length is > 0 and < MaximumBylineLength;
@@ -925,7 +956,7 @@ public sealed partial class GenericExtractor
         /// <summary>Chrome by its class or id (see <see cref="UnlikelyCandidate"/>), unless the name also says content,
         /// or the element sits in a table or code (where layout classes are common and the text is the content).</summary>
         private bool IsUnlikelyCandidate(IElement node, Names names) =>
-            names.Match(UnlikelyCandidate()) && !names.Match(MaybeCandidate())
+            readings.Match(names, UnlikelyCandidate()) && !readings.Match(names, MaybeCandidate())
             && node.LocalName is not ("body" or "a") && !HasAncestor(node, "table", 3) && !HasAncestor(node, "code", 3)
             && !HoldsFormula(node) && !HoldsMostProse(node);
 
@@ -1128,8 +1159,8 @@ public sealed partial class GenericExtractor
             var names = Names.Of(element);
             return Weight(names.Class) + Weight(names.Id);
 
-            static int Weight(string name) => name.Length == 0 ? 0
-                : (NegativeClass().IsMatch(name) ? -ClassWeightStep : 0) + (PositiveClass().IsMatch(name) ? ClassWeightStep : 0);
+            int Weight(string name) => name.Length == 0 ? 0
+                : (readings.IsMatch(NegativeClass(), name) ? -ClassWeightStep : 0) + (readings.IsMatch(PositiveClass(), name) ? ClassWeightStep : 0);
         }
 
         /// <summary>
@@ -1329,7 +1360,7 @@ public sealed partial class GenericExtractor
         /// <summary>The kinds an element's class and id name it as (see <see cref="GenericExtractor.KindsOfName"/>), remembered.</summary>
         private NameKinds KindsOf(IElement element)
         {
-            if (!_kinds.TryGetValue(element, out var kinds)) _kinds[element] = kinds = GenericExtractor.KindsOf(element);
+            if (!_kinds.TryGetValue(element, out var kinds)) _kinds[element] = kinds = readings.KindsOf(element);
             return kinds;
         }
 
@@ -1745,7 +1776,7 @@ public sealed partial class GenericExtractor
             var removed = new HashSet<IElement>(ReferenceEqualityComparer.Instance);
             foreach (var node in ElementsBelow(part))
             {
-                if (!Names.Of(node).Match(ShareClass()) || _text.Of(node).Length >= ShareBarMaximumLength) continue;
+                if (!readings.Match(Names.Of(node), ShareClass()) || _text.Of(node).Length >= ShareBarMaximumLength) continue;
                 if (Ancestors(node).TakeWhile(a => a != part).Any(removed.Contains)) continue;
                 removed.Add(node);
                 Remove(node);
