@@ -184,10 +184,9 @@ public sealed class ArticleExtractor
     /// <summary>The generic extractor's body (the document is not read after this, so it may cut the article out of it).</summary>
     private (BodyContent Body, PageMetadata Meta) ReadGeneric(Uri url, IDocument document, SiteAnatomy anatomy)
     {
-        var source = document.Source.Text;
         var generic = _generic.Find(document, consume: true);
         var body = generic.Body is { } found ? _bodyReader.Read(found, url, anatomy.BoilerplateRegexes, endAt: anatomy.BodyEndRegex) : null;
-        if (body is null || body.Paragraphs.Count == 0) body = Baseline(_loader.Parse(source), url, anatomy);
+        if (body is null || body.Paragraphs.Count == 0) body = Baseline(_loader.Parse(document.Source.Text), url, anatomy);
         return (WithoutLeadingTitle(body, generic.Metadata.Title), generic.Metadata);
     }
 

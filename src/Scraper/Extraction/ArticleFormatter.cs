@@ -38,11 +38,37 @@ public static class ArticleFormatter
     {
         var options = indented ? Json : JsonLine;
         if (extraFirst is null && extraLast is null) return JsonSerializer.Serialize(article, ArticleInfo(options));
+        if (!indented && JoinedLine(article, extraFirst ?? [], extraLast ?? []) is { } line) return line;
         var result = new JsonObject();
         foreach (var (key, value) in extraFirst ?? []) result[key] = value;
         foreach (var (key, value) in ToJsonObject(article)) result[key] = value?.DeepClone();
         foreach (var (key, value) in extraLast ?? []) result[key] = value;
         return result.ToJsonString(options);
+    }
+
+    /// <summary>
+    /// The one-line object with its extra fields written around the article's, as <see cref="ToJson"/> writes it through
+    /// a <see cref="JsonObject"/>, without building one: <c>extract</c> writes a line per page, and the tree of nodes and
+    /// its copy cost more than serializing the article. Null when an extra field is one of the article's (the object
+    /// then replaces the article's value in place).
+    /// </summary>
+    private static string? JoinedLine(Article article, IEnumerable<KeyValuePair<string, JsonNode?>> extraFirst,
+        IEnumerable<KeyValuePair<string, JsonNode?>> extraLast)
+    {
+        var info = ArticleInfo(JsonLine);
+        var parts = new List<string>();
+        foreach (var (key, value) in extraFirst) parts.Add(Property(key, value));
+        var firstCount = parts.Count;
+        foreach (var (key, value) in extraLast) parts.Add(Property(key, value));
+        var keys = extraFirst.Concat(extraLast).Select(pair => pair.Key).ToList();
+        if (keys.Distinct(StringComparer.Ordinal).Count() != keys.Count || info.Properties.Any(p => keys.Contains(p.Name, StringComparer.Ordinal)))
+            return null;
+        var fields = JsonSerializer.Serialize(article, info);
+        if (fields.Length > 2) parts.Insert(firstCount, fields[1..^1]);
+        return "{" + string.Join(',', parts) + "}";
+
+        static string Property(string key, JsonNode? value) =>
+            "\"" + JsonEncodedText.Encode(key, JsonLine.Encoder) + "\":" + (value?.ToJsonString(JsonLine) ?? "null");
     }
 
     public static string ToText(Article article)

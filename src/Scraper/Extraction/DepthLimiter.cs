@@ -50,19 +50,20 @@ internal static class DepthLimiter
     /// <summary>A part of the page left out: from <c>Start</c> up to <c>End</c>.</summary>
     private readonly record struct Gap(int Start, int End);
 
-    public static string Flatten(string html, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue) =>
-        Flatten(html.AsSpan(), html, maxDepth, maxElements, maxTextChars);
-
-    /// <summary>The page as a new string: for text decoded into a buffer, which is then the only copy made.</summary>
-    public static string Flatten(ReadOnlySpan<char> html, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue) =>
-        Flatten(html, null, maxDepth, maxElements, maxTextChars);
-
-    private static string Flatten(ReadOnlySpan<char> html, string? original, int maxDepth, int maxElements, int maxTextChars)
+    public static string Flatten(string html, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue)
     {
         var gaps = new List<Gap>();
         var end = Scan(html, gaps, maxDepth, maxElements, maxTextChars);
-        if (original is not null && end == html.Length && gaps.Count == 0) return original;
-        return Join(html, gaps, end);
+        if (end == html.Length && gaps.Count == 0) return html;
+        var chars = html.ToCharArray();
+        return new string(chars, 0, Compact(chars, gaps, end));
+    }
+
+    /// <summary>The same, in place: the page's text is moved to the start of <paramref name="chars"/>; returns its length.</summary>
+    public static int Flatten(Span<char> chars, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue)
+    {
+        var gaps = new List<Gap>();
+        return Compact(chars, gaps, Scan(chars, gaps, maxDepth, maxElements, maxTextChars));
     }
 
     /// <summary>Finds the parts to leave out, in order; returns where the page is cut (its length when it is not).</summary>
@@ -174,6 +175,10 @@ internal static class DepthLimiter
     /// </summary>
     private static int TagEnd(ReadOnlySpan<char> html, int from)
     {
+        // Without a quote before it, the first '>' ends the tag (most tags without attributes, and end tags).
+        var first = html[from..].IndexOfAny('>', '"', '\'');
+        if (first < 0) return -1;
+        if (html[from + first] == '>') return from + first;
         var state = TagState.Name;
         for (var i = from; i < html.Length; i++)
         {
@@ -250,30 +255,20 @@ internal static class DepthLimiter
         return found < 0 ? -1 : from + found;
     }
 
-    /// <summary>The page without its gaps, up to <paramref name="end"/>.</summary>
-    private static string Join(ReadOnlySpan<char> html, List<Gap> gaps, int end)
+    /// <summary>Moves the page's parts between its gaps, up to <paramref name="end"/>, together at its start; returns
+    /// their length. Each part moves back or stays, so none overwrites a part not yet moved.</summary>
+    private static int Compact(Span<char> chars, List<Gap> gaps, int end)
     {
-        var length = end;
-        foreach (var gap in gaps) length -= gap.End - gap.Start;
-        return string.Create(length, new Pieces(html, gaps, end), static (output, pieces) =>
+        var from = 0;
+        var written = 0;
+        foreach (var gap in gaps)
         {
-            var from = 0;
-            var written = 0;
-            foreach (var gap in pieces.Gaps)
-            {
-                pieces.Html[from..gap.Start].CopyTo(output[written..]);
-                written += gap.Start - from;
-                from = gap.End;
-            }
-            pieces.Html[from..pieces.End].CopyTo(output[written..]);
-        });
-    }
-
-    private readonly ref struct Pieces(ReadOnlySpan<char> html, List<Gap> gaps, int end)
-    {
-        public ReadOnlySpan<char> Html { get; } = html;
-        public List<Gap> Gaps { get; } = gaps;
-        public int End { get; } = end;
+            chars[from..gap.Start].CopyTo(chars[written..]);
+            written += gap.Start - from;
+            from = gap.End;
+        }
+        chars[from..end].CopyTo(chars[written..]);
+        return written + end - from;
     }
 
     /// <summary>Where the page is cut, <paramref name="at"/>, moved out of a gap it falls in; gaps past it are dropped.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -54,22 +53,17 @@ public sealed class HtmlDocumentLoader
             throw new UnreadablePageException("the page is empty");
         if (BinarySniffer.Describe(body) is { } binary)
             throw new UnreadablePageException($"not HTML: {binary}");
-        // Decoded into a pooled buffer, from which the pre-pass makes the one string the parser reads: a page's text is
-        // a large object to the GC, and making fewer of them makes collections of the whole heap fewer.
+        // Decoded into an array of the text's size, which the pre-pass shortens in place and the parser reads: the one
+        // copy of the page made. An array, not a string, as the parser keeps the short strings it makes of an array
+        // (names, classes, attribute values) in a cache, where it allocates each one anew out of a string.
         var detection = CharsetDecoder.Detect(body, contentType);
         var bytes = body[detection.PreambleLength..];
-        var buffer = ArrayPool<char>.Shared.Rent(detection.Encoding.GetMaxCharCount(bytes.Length));
-        try
-        {
-            var html = buffer.AsSpan(0, detection.Encoding.GetChars(bytes, buffer));
-            if (!MarkupSniffer.LooksLikeHtml(html))
-                throw new UnreadablePageException("not HTML: no markup found");
-            return _parser.ParseDocument(DepthLimiter.Flatten(html, MaxDepth, MaxElements, MaxTextChars));
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(buffer);
-        }
+        var chars = new char[detection.Encoding.GetCharCount(bytes)];
+        detection.Encoding.GetChars(bytes, chars);
+        if (!MarkupSniffer.LooksLikeHtml(chars))
+            throw new UnreadablePageException("not HTML: no markup found");
+        var length = DepthLimiter.Flatten(chars.AsSpan(), MaxDepth, MaxElements, MaxTextChars);
+        return _parser.ParseDocument(new ReadOnlyMemory<char>(chars, 0, length));
     }
 
     public IDocument Parse(string html) => _parser.ParseDocument(DepthLimiter.Flatten(html, MaxDepth, MaxElements, MaxTextChars));

@@ -394,15 +394,15 @@ public sealed partial class GenericExtractor
     {
         var metadata = PageMetadataReader.Read(document);
         if (document.Body is null) return new GenericContent(null, metadata);
-        var source = consume ? document.Source.Text : null;
         Attempt? longest = null;
         var byline = new BylineSearch(metadata.Byline is not null);
         var readings = new NameReadings();
         for (var i = 0; i < Rules.Sieve.Length; i++)
         {
+            var bylineBefore = byline.Found;
             var page = !consume ? (IElement)document.Body.Clone(true)
                 : i == 0 ? document.Body
-                : _loader.Parse(source!).Body;
+                : _loader.Parse(document.Source.Text).Body;
             if (page is null) break;
             // Out of its document, the body changes without the document tracking every node that comes and goes.
             page.Remove();
@@ -412,6 +412,10 @@ public sealed partial class GenericExtractor
             // article), not when it adds the chrome they removed to a short article.
             if (longest is null || attempt.TextLength > RetryGainRatio * longest.TextLength) longest = attempt;
             if (attempt.TextLength >= MinimumArticleLength) break;
+            // The next attempt only drops that rule: it would parse the page again to find the same, so it is skipped.
+            if (Rules.Sieve[i].StripUnlikely && !attempt.StrippedUnlikely && byline.Found == bylineBefore
+                && i + 1 < Rules.Sieve.Length && Rules.Sieve[i + 1] == Rules.Sieve[i] with { StripUnlikely = false })
+                i++;
         }
         var found = metadata with { Byline = metadata.Byline ?? BylineText.Clean(byline.Found) };
         return new GenericContent(longest!.TextLength > 0 ? longest.Article : null, found);
@@ -539,7 +543,7 @@ public sealed partial class GenericExtractor
     private sealed class Attempt(IDocument document, IElement body, string? title, Rules rules, BylineSearch byline, NameReadings readings)
     {
         // About one element per 100 characters of HTML: the measurements' table rarely has to grow.
-        private readonly TextMeasurements _text = new(document.Source.Text.Length / 100);
+        private readonly TextMeasurements _text = new(document.Source.Length / 100);
         private readonly Dictionary<IElement, double> _scores = new(ReferenceEqualityComparer.Instance);
         private readonly IElement _body = body;
         /// <summary>Headers and hgroups, and whether they hold the headline (see <see cref="InHeadlineHeader"/>).</summary>
@@ -561,6 +565,11 @@ public sealed partial class GenericExtractor
         public IElement Article { get; private set; } = null!;
         public int TextLength { get; private set; }
 
+        /// <summary>Whether <see cref="Rules.StripUnlikely"/> changed anything: chrome pruned by its name or role, the
+        /// article widened or moved, or a standfirst found (the rule's every use). Without it, the attempt that drops the
+        /// rule would find what this one found.</summary>
+        public bool StrippedUnlikely { get; private set; }
+
         public void Run()
         {
             Prepare();
@@ -568,6 +577,7 @@ public sealed partial class GenericExtractor
             var candidates = ScoreParagraphs(paragraphs);
             var top = ChooseTopCandidate(candidates);
             var standfirst = top is null ? [] : FindStandfirst(top);
+            if (standfirst.Count > 0) StrippedUnlikely = true;
             Article = JoinSiblings(top);
             PrependStandfirst(standfirst);
             Clean(Article);
@@ -885,7 +895,8 @@ public sealed partial class GenericExtractor
                 if (node.ParentElement is { LocalName: "header" or "hgroup" } header) _headlineHeaders[header] = true;
                 return true;
             }
-            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || ((marks & Marks.Role) != 0 && HasUnlikelyRole(node)))) return asChrome = true;
+            if (rules.StripUnlikely && (IsUnlikelyCandidate(node, names) || ((marks & Marks.Role) != 0 && HasUnlikelyRole(node))))
+                return asChrome = StrippedUnlikely = true;
             return IsEmptyContainer(node);
         }
 
@@ -1040,6 +1051,8 @@ public sealed partial class GenericExtractor
         /// <summary>Runs of inline content directly in a div become paragraphs of their own, to be scored as such.</summary>
         private void WrapInlineRuns(IElement div)
         {
+            // Most divs hold blocks only: looked at first, they cost no copies of their children.
+            if (!HasInlineContent(div)) return;
             var children = div.ChildNodes.ToArray();
             var laidOut = new List<INode>(children.Length);
             var runs = new List<(IElement P, List<INode> Content)>();
@@ -1079,6 +1092,15 @@ public sealed partial class GenericExtractor
                 SetChildren(p, content.Select(Detached).ToList());
             }
             foreach (var trimmed in children.Where(c => c.Parent == div && !laidOut.Contains(c))) div.RemoveChild(trimmed);
+        }
+
+        /// <summary>Whether a child of the element is inline content that is not blank, with which a run starts.</summary>
+        private static bool HasInlineContent(IElement element)
+        {
+            var children = element.ChildNodes;
+            for (var i = 0; i < children.Length; i++)
+                if (!IsWhitespace(children[i]) && IsPhrasing(children[i])) return true;
+            return false;
         }
 
         /// <summary>A div whose only content is one paragraph with few links.</summary>
@@ -1208,8 +1230,9 @@ public sealed partial class GenericExtractor
 
             // An only child says nothing its parent does not; the parent's siblings may be more of the article.
             while (best.ParentElement is { } only && only != _body && only.ChildElementCount == 1) best = only;
-            best = FirstOfAppendedArticles(best);
-            best = WidenToArticle(best);
+            var chosen = best;
+            best = WidenToArticle(FirstOfAppendedArticles(best));
+            if (best != chosen) StrippedUnlikely = true;
             if (!_scores.ContainsKey(best)) Initialize(best);
             return best;
         }
