@@ -20,7 +20,7 @@ namespace Scraper.Extraction;
 /// </list>
 /// A page with nothing to drop is returned as the same string.
 /// </summary>
-internal static class DepthLimiter
+internal static class MarkupPrepass
 {
     private enum TagKind : byte { Nesting, NotNesting, RawText, ForeignRoot }
 
@@ -50,7 +50,7 @@ internal static class DepthLimiter
     /// <summary>A part of the page left out: from <c>Start</c> up to <c>End</c>.</summary>
     private readonly record struct Gap(int Start, int End);
 
-    public static string Flatten(string html, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue)
+    public static string Apply(string html, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue)
     {
         var gaps = new List<Gap>();
         var end = Scan(html, gaps, maxDepth, maxElements, maxTextChars);
@@ -60,7 +60,7 @@ internal static class DepthLimiter
     }
 
     /// <summary>The same, in place: the page's text is moved to the start of <paramref name="chars"/>; returns its length.</summary>
-    public static int Flatten(Span<char> chars, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue)
+    public static int Apply(Span<char> chars, int maxDepth, int maxElements = int.MaxValue, int maxTextChars = int.MaxValue)
     {
         var gaps = new List<Gap>();
         return Compact(chars, gaps, Scan(chars, gaps, maxDepth, maxElements, maxTextChars));

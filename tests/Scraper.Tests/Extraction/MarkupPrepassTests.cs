@@ -2,13 +2,13 @@ using Scraper.Extraction;
 
 namespace Scraper.Tests.Extraction;
 
-public sealed class DepthLimiterTests
+public sealed class MarkupPrepassTests
 {
     [Fact]
     public void Ordinary_markup_is_returned_unchanged()
     {
         var html = "<html><body><div><p>One<p>Two<ul><li>a<li>b</ul><img src=x.jpg><br></div><script></script></body></html>";
-        Assert.Same(html, DepthLimiter.Flatten(html, 3));
+        Assert.Same(html, MarkupPrepass.Apply(html, 3));
     }
 
     [Fact]
@@ -17,7 +17,7 @@ public sealed class DepthLimiterTests
         var html = "<head><style media=print>p { color: red }</style><script src=a.js>if (a<b) {}</script></head><body><p>Text</p>"
                    + "<SCRIPT type=\"text/javascript\">var s = \"</scriptx>\";</SCRIPT ></body>";
         Assert.Equal("<head><style media=print></style><script src=a.js></script></head><body><p>Text</p><SCRIPT type=\"text/javascript\"></SCRIPT ></body>",
-            DepthLimiter.Flatten(html, 512));
+            MarkupPrepass.Apply(html, 512));
     }
 
     [Theory]
@@ -31,7 +31,7 @@ public sealed class DepthLimiterTests
     public void Text_the_parser_might_read_otherwise_is_kept(string part)
     {
         var html = "<body>" + part + "<p>after</p></body>";
-        Assert.Same(html, DepthLimiter.Flatten(html, 512));
+        Assert.Same(html, MarkupPrepass.Apply(html, 512));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class DepthLimiterTests
     public void Tags_past_the_limit_are_dropped_and_their_text_kept()
     {
         var html = string.Concat(Enumerable.Repeat("<div>", 10)) + "deep text" + string.Concat(Enumerable.Repeat("</div>", 10));
-        var flat = DepthLimiter.Flatten(html, 4);
+        var flat = MarkupPrepass.Apply(html, 4);
         Assert.Equal(4, CountOf(flat, "<div>"));
         Assert.Equal(4, CountOf(flat, "</div>"));
         Assert.Contains("deep text", flat);
@@ -68,16 +68,16 @@ public sealed class DepthLimiterTests
         // above it, so <b> is again at depth 36 and kept; the stray </u> closes nothing.
         var opened = string.Concat(Enumerable.Repeat("<div>", 35));
         var html = opened + "<span><i>x</u></span><b>y</b>" + string.Concat(Enumerable.Repeat("</div>", 35));
-        Assert.Equal(html.Replace("<i>", ""), DepthLimiter.Flatten(html, 36));
+        Assert.Equal(html.Replace("<i>", ""), MarkupPrepass.Apply(html, 36));
     }
 
     [Fact]
     public void A_page_is_cut_before_the_element_past_the_budget()
     {
         var html = "<body>" + string.Concat(Enumerable.Range(1, 10).Select(n => $"<p>para{n}</p>")) + "</body>";
-        var cut = DepthLimiter.Flatten(html, 512, maxElements: 5);
+        var cut = MarkupPrepass.Apply(html, 512, maxElements: 5);
         Assert.Equal("<body><p>para1</p><p>para2</p><p>para3</p><p>para4</p>", cut);
-        Assert.Same(html, DepthLimiter.Flatten(html, 512, maxElements: 11));
+        Assert.Same(html, MarkupPrepass.Apply(html, 512, maxElements: 11));
     }
 
     [Fact]
@@ -85,15 +85,15 @@ public sealed class DepthLimiterTests
     {
         var html = "<body><textarea>not counted</textarea><p title=\"an attribute\">abcdef</p><p>ghij</p></body>";
         Assert.Equal("<body><textarea>not counted</textarea><p title=\"an attribute\">abcdef</p><p>gh",
-            DepthLimiter.Flatten(html, 512, maxTextChars: 8));
-        Assert.Same(html, DepthLimiter.Flatten(html, 512, maxTextChars: 10));
+            MarkupPrepass.Apply(html, 512, maxTextChars: 8));
+        Assert.Same(html, MarkupPrepass.Apply(html, 512, maxTextChars: 10));
     }
 
     [Fact]
     public void Tags_dropped_for_depth_stay_dropped_in_a_cut_page()
     {
         var html = "<div><div><div>deep</div></div></div><p>after</p><p>cut</p>";
-        Assert.Equal("<div><div>deep</div></div><p>after</p>", DepthLimiter.Flatten(html, 2, maxElements: 3));
+        Assert.Equal("<div><div>deep</div></div><p>after</p>", MarkupPrepass.Apply(html, 2, maxElements: 3));
     }
 
     [Fact]
