@@ -29,10 +29,41 @@ internal abstract class ArchiveEngine : IDisposable
         Task.FromResult<System.Data.Common.DbConnection?>(null);
 
     /// <summary>
-    /// Creates the schema in a new archive or upgrades an older one, in one transaction; <paramref name="applyIdentity"/>
-    /// keys the pages (schema version 5) inside it.
+    /// Creates the schema in a new archive or upgrades an older one, in one transaction under the writer's lock (two
+    /// writers starting at once on a new archive: the second finds the schema made): each version's step from the
+    /// engine's <see cref="Schema"/>, in turn. <paramref name="applyIdentity"/> keys the pages (schema version 5) inside it.
     /// </summary>
-    public abstract Task CreateOrUpgradeAsync(ArchiveDatabase database, Func<CancellationToken, Task> applyIdentity, CancellationToken cancellationToken);
+    public async Task CreateOrUpgradeAsync(ArchiveDatabase database, Func<CancellationToken, Task> applyIdentity, CancellationToken cancellationToken)
+    {
+        var schema = Schema;
+        await database.InTransactionAsync(async ct =>
+        {
+            // Looked at again under the write lock: another process may have created or upgraded it meanwhile.
+            var version = await ReadCreatedVersionAsync(database, ct);
+            if (version is null)
+            {
+                await database.ExecuteAsync(schema.Sql, ct);
+                await database.ExecuteAsync("INSERT INTO page_identity (id, hosts) VALUES (1, $hosts)", ct, ("$hosts", database.Identity.Description));
+                return 0;
+            }
+            for (var v = (int)version; v < schema.Version; v++)
+            {
+                if (!schema.Migrations.TryGetValue(v, out var step))
+                    throw new ArchiveException(ArchiveFailure.Other, $"no upgrade from schema version {v}");
+                await database.ExecuteAsync(step, ct);
+            }
+            // Version 5 keys pages by data of the site rules: the keys are filled, and duplicates merged, with the upgrade.
+            await applyIdentity(ct);
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <summary>The engine's schema file, its version, and the step from each older version to the next
+    /// (<c>Migrations[v]</c> turns version <c>v</c> into <c>v + 1</c>).</summary>
+    protected abstract (string Sql, int Version, IReadOnlyDictionary<int, string> Migrations) Schema { get; }
+
+    /// <summary>The archive's schema version, or null when the database holds no archive yet (a writer creates it).</summary>
+    protected abstract Task<long?> ReadCreatedVersionAsync(ArchiveDatabase database, CancellationToken cancellationToken);
 
     /// <summary>The engine's own checks of the archive; returns the problems found (none = healthy).</summary>
     public abstract Task<IReadOnlyList<string>> CheckIntegrityAsync(ArchiveDatabase database, Func<CancellationToken, Task> indexQueued, CancellationToken cancellationToken);

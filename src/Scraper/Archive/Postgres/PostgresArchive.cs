@@ -129,34 +129,4 @@ internal static class PostgresArchive
                 $"{display} has schema version {version} and needs an upgrade to {PostgresSchema.Version}; run a writing command (e.g. scraper reextract) once");
         return new SchemaState(false, version);
     }
-
-    /// <summary>
-    /// Creates the schema in an empty database or upgrades an older one, in one transaction under the writer lock (two
-    /// crawlers starting at once on an empty database: the second finds the schema made).
-    /// </summary>
-    public static async Task CreateOrUpgradeAsync(ArchiveDatabase database, Func<CancellationToken, Task> applyIdentity, CancellationToken cancellationToken)
-    {
-        await database.InTransactionAsync(async ct =>
-        {
-            var version = await database.ScalarAsync<long?>(
-                """
-                SELECT CASE WHEN EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'archive_schema')
-                       THEN 1 ELSE 0 END
-                """, ct) == 1 ? await database.ScalarAsync<long>("SELECT version FROM archive_schema", ct) : (long?)null;
-            if (version is null)
-            {
-                await database.ExecuteAsync(PostgresSchema.Sql, ct);
-                await database.ExecuteAsync("INSERT INTO page_identity (id, hosts) VALUES (1, $hosts)", ct, ("$hosts", database.Identity.Description));
-                return 0;
-            }
-            for (var v = (int)version; v < PostgresSchema.Version; v++)
-            {
-                if (!PostgresSchema.Migrations.TryGetValue(v, out var step))
-                    throw new ArchiveException(ArchiveFailure.Other, $"no upgrade from schema version {v}");
-                await database.ExecuteAsync(step, ct);
-            }
-            await applyIdentity(ct);
-            return 0;
-        }, cancellationToken);
-    }
 }

@@ -111,8 +111,16 @@ internal sealed class PostgresEngine(NpgsqlDataSource dataSource, PostgresAddres
 
     public override SearchBackend CreateSearch(ArchiveDatabase database) => new PostgresSearch(database);
 
-    public override Task CreateOrUpgradeAsync(ArchiveDatabase database, Func<CancellationToken, Task> applyIdentity, CancellationToken cancellationToken) =>
-        PostgresArchive.CreateOrUpgradeAsync(database, applyIdentity, cancellationToken);
+    protected override (string Sql, int Version, IReadOnlyDictionary<int, string> Migrations) Schema =>
+        (PostgresSchema.Sql, PostgresSchema.Version, PostgresSchema.Migrations);
+
+    /// <summary>A database without the archive_schema table holds no archive yet (the checks before found no other tables).</summary>
+    protected override async Task<long?> ReadCreatedVersionAsync(ArchiveDatabase database, CancellationToken cancellationToken) =>
+        await database.ScalarAsync<long?>(
+            """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'archive_schema')
+                   THEN 1 ELSE 0 END
+            """, cancellationToken) == 1 ? await database.ScalarAsync<long>("SELECT version FROM archive_schema", cancellationToken) : null;
 
     /// <summary>
     /// The server keeps its own pages and foreign keys consistent; what is checked is the archive's own invariants

@@ -12,7 +12,7 @@ internal static class SqliteArchiveFile
 {
     /// <summary>
     /// Opens the archive file at <paramref name="path"/> and hands the database to <paramref name="ready"/> (with whether it
-    /// needs creating or upgrading, which a writer then does: see <see cref="CreateOrUpgradeAsync"/>).
+    /// needs creating or upgrading, which a writer then does: see <see cref="ArchiveEngine.CreateOrUpgradeAsync"/>).
     /// Nothing is written, in the file or beside it, before the file is known to be a scraper archive of a version this
     /// build understands, or no archive yet (see <see cref="CheckAsync"/>).
     /// </summary>
@@ -219,7 +219,7 @@ internal static class SqliteArchiveFile
         return (escaped[0] == '/' ? "file:" : "file:///") + escaped + "?immutable=1";
     }
 
-    /// <returns>Whether a writer must create or upgrade the schema (<see cref="CreateOrUpgradeAsync"/>).</returns>
+    /// <returns>Whether a writer must create or upgrade the schema (<see cref="ArchiveEngine.CreateOrUpgradeAsync"/>).</returns>
     private static async Task<bool> PrepareAsync(ArchiveDatabase database, int busyTimeoutMs, bool durableCommits, CancellationToken cancellationToken)
     {
         // Only reads until the file is known to be ours: a foreign file must come out byte-for-byte unchanged.
@@ -251,35 +251,6 @@ internal static class SqliteArchiveFile
         // FULL: each page is durable once its store call returns; NORMAL: once MakeDurable has run (see ArchiveOptions).
         await database.ExecuteAsync(durableCommits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", cancellationToken);
         return isNew || version < ArchiveSchema.Version;
-    }
-
-    /// <summary>
-    /// Creates the schema in a new archive or upgrades an older one, in one transaction; <paramref name="applyIdentity"/>
-    /// keys the pages (schema version 5) inside it.
-    /// </summary>
-    internal static async Task CreateOrUpgradeAsync(ArchiveDatabase database, Func<CancellationToken, Task> applyIdentity, CancellationToken cancellationToken)
-    {
-        await database.InTransactionAsync(async ct =>
-        {
-            // Looked at again under the write lock: another process may have created or upgraded it meanwhile.
-            var applicationId = await database.ScalarAsync<long>("PRAGMA application_id", ct);
-            var version = await database.ScalarAsync<long>("PRAGMA user_version", ct);
-            if (applicationId == 0)
-            {
-                await database.ExecuteAsync(ArchiveSchema.Sql, ct);
-                await database.ExecuteAsync("INSERT INTO page_identity (id, hosts) VALUES (1, $hosts)", ct, ("$hosts", database.Identity.Description));
-                return 0;
-            }
-            for (var v = (int)version; v < ArchiveSchema.Version; v++)
-            {
-                if (!ArchiveSchema.Migrations.TryGetValue(v, out var step))
-                    throw new ArchiveException(ArchiveFailure.Other, $"no upgrade from schema version {v}");
-                await database.ExecuteAsync(step, ct);
-            }
-            // Version 5 keys pages by data of the site rules: the keys are filled, and duplicates merged, with the upgrade.
-            await applyIdentity(ct);
-            return 0;
-        }, cancellationToken);
     }
 
     /// <summary>Runs SQLite's integrity and foreign-key checks; returns the problems found (none = healthy).</summary>

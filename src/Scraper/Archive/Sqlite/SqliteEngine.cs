@@ -28,8 +28,13 @@ internal sealed class SqliteEngine : ArchiveEngine
 
     public override SearchBackend CreateSearch(ArchiveDatabase database) => new Fts5Search(database);
 
-    public override Task CreateOrUpgradeAsync(ArchiveDatabase database, Func<CancellationToken, Task> applyIdentity, CancellationToken cancellationToken) =>
-        SqliteArchiveFile.CreateOrUpgradeAsync(database, applyIdentity, cancellationToken);
+    protected override (string Sql, int Version, IReadOnlyDictionary<int, string> Migrations) Schema =>
+        (ArchiveSchema.Sql, ArchiveSchema.Version, ArchiveSchema.Migrations);
+
+    /// <summary>A file without the archive's application id is new (the checks before found it empty).</summary>
+    protected override async Task<long?> ReadCreatedVersionAsync(ArchiveDatabase database, CancellationToken cancellationToken) =>
+        await database.ScalarAsync<long>("PRAGMA application_id", cancellationToken) == 0 ? null
+            : await database.ScalarAsync<long>("PRAGMA user_version", cancellationToken);
 
     public override Task<IReadOnlyList<string>> CheckIntegrityAsync(ArchiveDatabase database, Func<CancellationToken, Task> indexQueued,
         CancellationToken cancellationToken) => SqliteArchiveFile.CheckIntegrityAsync(database, indexQueued, cancellationToken);
