@@ -108,24 +108,15 @@ public sealed partial class PostgresArchiveTests : IDisposable
     [RequiresPostgresFact]
     public async Task Two_crawls_of_different_sites_write_one_archive_at_once()
     {
-        var postgres = await SharedPostgres.NewDatabaseAsync();
-        var server = await SharedPostgres.ServerAsync();
-        var database = SharedPostgres.DatabaseOf(postgres);
+        var (postgres, server, database) = await NewArchiveAsync();
         // A delay between requests makes each crawl last seconds, so the two overlap.
         var wuxi = CliRunner.Start("crawl", "--site", "en.wuxi.gov.cn", "--mirror", RepoPaths.Samples, "--delay", "150", "--db", postgres);
         var wnd = CliRunner.Start("crawl", "--site", "wnd.gov.cn", "--mirror", RepoPaths.Samples, "--delay", "150", "--db", postgres);
         // Both at work at once: two crawl runs running together.
-        var overlapped = false;
-        for (var i = 0; i < 600 && !wuxi.HasExited && !wnd.HasExited; i++)
-        {
-            if (await server.QueryAsync(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'runs'") == "1"
-                && await server.QueryAsync(database, "SELECT count(*) FROM runs WHERE status = 'running'") == "2")
-            {
-                overlapped = true;
-                break;
-            }
-            await Task.Delay(50);
-        }
+        var overlapped = await WaitUntilAsync(async () =>
+                await server.QueryAsync(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'runs'") == "1"
+                && await server.QueryAsync(database, "SELECT count(*) FROM runs WHERE status = 'running'") == "2",
+            stop: () => wuxi.HasExited || wnd.HasExited);
         var first = await CliRunner.FinishAsync(wuxi, TimeSpan.FromMinutes(3));
         var second = await CliRunner.FinishAsync(wnd, TimeSpan.FromMinutes(3));
         Assert.True(first.ExitCode == ExitCodes.Ok, first.Error);
@@ -153,20 +144,11 @@ public sealed partial class PostgresArchiveTests : IDisposable
     [RequiresPostgresFact]
     public async Task A_second_crawl_of_the_same_site_exits_3_or_waits_its_turn()
     {
-        var postgres = await SharedPostgres.NewDatabaseAsync();
-        var server = await SharedPostgres.ServerAsync();
-        var database = SharedPostgres.DatabaseOf(postgres);
+        var (postgres, server, database) = await NewArchiveAsync();
         var first = CliRunner.Start("crawl", "--site", "wnd.gov.cn", "--mirror", RepoPaths.Samples, "--delay", "300", "--db", postgres);
-        var held = false;
-        for (var i = 0; i < 600 && !first.HasExited; i++)
-        {
-            if (await server.QueryAsync(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1935897187 AND granted") == "1")
-            {
-                held = true;
-                break;
-            }
-            await Task.Delay(50);
-        }
+        var held = await WaitUntilAsync(async () =>
+                await server.QueryAsync(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1935897187 AND granted") == "1",
+            stop: () => first.HasExited);
         Assert.True(held, "the first crawl never took its site's lock");
 
         var refused = await CliRunner.RunProcessAsync(TimeSpan.FromMinutes(2), null, "crawl", "--site", "wnd.gov.cn", "--mirror", RepoPaths.Samples, "--db", postgres);
@@ -187,12 +169,9 @@ public sealed partial class PostgresArchiveTests : IDisposable
     [RequiresPostgresFact]
     public async Task A_killed_crawlers_run_is_ended_by_the_next_crawl_and_a_live_ones_is_not()
     {
-        var postgres = await SharedPostgres.NewDatabaseAsync();
-        var server = await SharedPostgres.ServerAsync();
-        var database = SharedPostgres.DatabaseOf(postgres);
+        var (postgres, server, database) = await NewArchiveAsync();
         var slow = CliRunner.Start("crawl", "--site", "wnd.gov.cn", "--mirror", RepoPaths.Samples, "--delay", "400", "--db", postgres);
-        for (var i = 0; i < 600 && await TryQueryAsync(server, database, "SELECT count(*) FROM captures") is null or "0"; i++)
-            await Task.Delay(50);
+        await WaitUntilAsync(async () => await TryQueryAsync(server, database, "SELECT count(*) FROM captures") is not (null or "0"));
 
         // Another site's crawl, while the first is alive: the first's run stays running.
         var other = await CliRunner.RunProcessAsync(TimeSpan.FromMinutes(2), null, "crawl", "--site", "en.wuxi.gov.cn", "--mirror", RepoPaths.Samples, "--quiet", "--db", postgres);
@@ -202,8 +181,7 @@ public sealed partial class PostgresArchiveTests : IDisposable
         slow.Kill();
         await slow.WaitForExitAsync();
         // The server ends a killed client's session (and its locks) when it sees the connection closed.
-        for (var i = 0; i < 200 && await server.QueryAsync(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") != "0"; i++)
-            await Task.Delay(50);
+        await WaitUntilAsync(async () => await server.QueryAsync(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == "0", tries: 200);
         var next = await CliRunner.RunProcessAsync(TimeSpan.FromMinutes(2), null, "crawl", "--site", "en.wuxi.gov.cn", "--mirror", RepoPaths.Samples, "--quiet", "--db", postgres);
         Assert.True(next.ExitCode == ExitCodes.Ok, next.Error);
         Assert.Equal("interrupted", await server.QueryAsync(database, "SELECT status FROM runs WHERE id = 1"));
@@ -211,6 +189,25 @@ public sealed partial class PostgresArchiveTests : IDisposable
         var resumed = await CliRunner.RunProcessAsync(TimeSpan.FromMinutes(2), null, "crawl", "--site", "wnd.gov.cn", "--mirror", RepoPaths.Samples, "--quiet", "--db", postgres);
         Assert.True(resumed.ExitCode == ExitCodes.Ok, resumed.Error);
         Assert.Contains("resumed", resumed.Out);
+    }
+
+    /// <summary>A new database on the shared server: its address for --db, the server, and its name to query it by.</summary>
+    private static async Task<(string Address, PostgresServer Server, string Database)> NewArchiveAsync()
+    {
+        var address = await SharedPostgres.NewDatabaseAsync();
+        return (address, await SharedPostgres.ServerAsync(), SharedPostgres.DatabaseOf(address));
+    }
+
+    /// <summary>Asks <paramref name="condition"/> every 50 ms, at most <paramref name="tries"/> times and while
+    /// <paramref name="stop"/> does not say to stop; whether it came true.</summary>
+    private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, int tries = 600, Func<bool>? stop = null)
+    {
+        for (var i = 0; i < tries && !(stop?.Invoke() ?? false); i++)
+        {
+            if (await condition()) return true;
+            await Task.Delay(50);
+        }
+        return false;
     }
 
     private static async Task<string?> TryQueryAsync(PostgresServer server, string database, string sql)
