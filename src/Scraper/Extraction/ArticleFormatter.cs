@@ -56,19 +56,17 @@ public static class ArticleFormatter
         IEnumerable<KeyValuePair<string, JsonNode?>> extraLast)
     {
         var info = ArticleInfo(JsonLine);
-        var parts = new List<string>();
-        foreach (var (key, value) in extraFirst) parts.Add(Property(key, value));
-        var firstCount = parts.Count;
-        foreach (var (key, value) in extraLast) parts.Add(Property(key, value));
         var keys = extraFirst.Concat(extraLast).Select(pair => pair.Key).ToList();
         if (keys.Distinct(StringComparer.Ordinal).Count() != keys.Count || info.Properties.Any(p => keys.Contains(p.Name, StringComparer.Ordinal)))
             return null;
+        var parts = extraFirst.Select(Property).ToList();
         var fields = JsonSerializer.Serialize(article, info);
-        if (fields.Length > 2) parts.Insert(firstCount, fields[1..^1]);
+        if (fields.Length > 2) parts.Add(fields[1..^1]);
+        parts.AddRange(extraLast.Select(Property));
         return "{" + string.Join(',', parts) + "}";
 
-        static string Property(string key, JsonNode? value) =>
-            "\"" + JsonEncodedText.Encode(key, JsonLine.Encoder) + "\":" + (value?.ToJsonString(JsonLine) ?? "null");
+        static string Property(KeyValuePair<string, JsonNode?> extra) =>
+            "\"" + JsonEncodedText.Encode(extra.Key, JsonLine.Encoder) + "\":" + (extra.Value?.ToJsonString(JsonLine) ?? "null");
     }
 
     public static string ToText(Article article)

@@ -166,7 +166,10 @@ internal static class MarkupPrepass
                && html[(gt + 1)..close].IndexOf("<!--") < 0;
     }
 
-    private static bool IsTagNameEnd(char c) => c is ' ' or '\t' or '\n' or '\f' or '\r' or '/' or '>';
+    private static bool IsTagNameEnd(char c) => IsSpace(c) || c is '/' or '>';
+
+    /// <summary>HTML's white space between a tag's parts.</summary>
+    private static bool IsSpace(char c) => c is ' ' or '\t' or '\n' or '\f' or '\r';
 
     /// <summary>
     /// The '&gt;' that ends a tag whose name's letters end at <paramref name="from"/>, read as the parser reads a tag
@@ -185,7 +188,7 @@ internal static class MarkupPrepass
             var c = html[i];
             // A quoted value is jumped over whole, so a '>' ends the tag in every state met here.
             if (c == '>') return i;
-            var space = c is ' ' or '\t' or '\n' or '\f' or '\r';
+            var space = IsSpace(c);
             switch (state)
             {
                 case TagState.Name:

@@ -633,7 +633,7 @@ public sealed partial class GenericExtractor
             {
                 movedOrRemoved = true;
                 // A placeholder replaced by its noscript's image may have been a noscript itself.
-                scripts.RemoveAll(e => !Below(e, _body));
+                scripts.RemoveAll(e => !_body.Contains(e));
             }
             foreach (var element in scripts)
             {
@@ -670,13 +670,6 @@ public sealed partial class GenericExtractor
         /// <summary>A tag name as the document's queries compare it (<c>GetElementsByTagName</c>, a selector's type): without case.</summary>
         private static bool IsTag(string localName, string tag) => localName.Equals(tag, StringComparison.OrdinalIgnoreCase);
 
-        /// <summary>Whether <paramref name="root"/> is an ancestor of <paramref name="element"/>.</summary>
-        private static bool Below(IElement element, IElement root)
-        {
-            for (var e = element.ParentElement; e is not null; e = e.ParentElement)
-                if (e == root) return true;
-            return false;
-        }
 
         /// <summary>
         /// Lazy-loading pages put a placeholder image in the page and the real one in a &lt;noscript&gt; after it:
@@ -987,22 +980,8 @@ public sealed partial class GenericExtractor
         /// <summary>Whether an element below <paramref name="node"/> matches <see cref="ArticleBodySelector"/>. Headers,
         /// menus, sidebars and footers are asked, much of a page together, and most of their elements fail a quick test
         /// (see <see cref="MayBeArticleBody"/>) that costs a fraction of matching the selector's eleven parts.</summary>
-        private static bool HoldsArticleBody(IElement node)
-        {
-            var stack = new Stack<IElement>();
-            stack.Push(node);
-            while (stack.Count > 0)
-            {
-                var children = stack.Pop().ChildNodes;
-                for (var i = 0; i < children.Length; i++)
-                {
-                    if (children[i] is not Element child) continue;
-                    if (MayBeArticleBody(child) && child.Matches(ArticleBodySelector)) return true;
-                    stack.Push(child);
-                }
-            }
-            return false;
-        }
+        private static bool HoldsArticleBody(IElement node) =>
+            AnyElementBelow(node, static child => MayBeArticleBody(child) && child.Matches(ArticleBodySelector));
 
         /// <summary>Whether an element may match <see cref="ArticleBodySelector"/>: a test that every match passes (its tag,
         /// an itemprop, or a class holding a part of one of the selector's names, in any case).</summary>
@@ -1109,17 +1088,21 @@ public sealed partial class GenericExtractor
             && !div.ChildNodes.Any(n => n is IText t && !string.IsNullOrWhiteSpace(t.Data))
             && _text.Of(div).LinkDensity < WrapperLinkDensity;
 
-        private static bool HasBlockDescendant(IElement element)
+        private static bool HasBlockDescendant(IElement element) => AnyElementBelow(element, static child => BlockTags.Contains(child.LocalName));
+
+        /// <summary>Whether an element below <paramref name="root"/> is <paramref name="wanted"/>, stopping at the first
+        /// (see <see cref="ElementsBelow"/> for why children are walked by index and told by their class).</summary>
+        private static bool AnyElementBelow(IElement root, Func<Element, bool> wanted)
         {
             var stack = new Stack<IElement>();
-            stack.Push(element);
+            stack.Push(root);
             while (stack.Count > 0)
             {
                 var children = stack.Pop().ChildNodes;
                 for (var i = 0; i < children.Length; i++)
                 {
                     if (children[i] is not Element child) continue;
-                    if (BlockTags.Contains(child.LocalName)) return true;
+                    if (wanted(child)) return true;
                     stack.Push(child);
                 }
             }
